@@ -1,0 +1,9 @@
+//! Koers domain: the types, rules and decisions of the platform, free of IO.
+//!
+//! One module per bounded context (see `docs/architecture.md`). Later contexts
+//! (`guidance`, `curriculum`, `field`, `staff`, `vision`) are added beside `platform`.
+
+pub mod platform;
+pub mod policy;
+
+pub use platform::*;

@@ -1,0 +1,17 @@
+//! Storage of the platform context.
+
+pub mod audit;
+pub mod institutions;
+pub mod login_failures;
+pub mod passwords;
+pub mod programmes;
+pub mod sessions;
+pub mod students;
+pub mod users;
+
+/// A page of a collection and the cursor of the next page.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}

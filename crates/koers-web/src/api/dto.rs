@@ -1,0 +1,121 @@
+//! The shapes of the API (request and response bodies), with their OpenAPI schemas.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// A stable machine code, e.g. `forbidden`, `invalid`.
+    pub code: String,
+    /// A human-readable message in the request's language.
+    pub message: String,
+    /// For `invalid`: the fields and their codes.
+    #[schema(nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Clone)]
+pub struct RoleDto {
+    /// `administrator`, `programme_manager`, `counsellor`, `lecturer`, `student`, `hr_adviser`,
+    /// `employee` or `placement_mentor`.
+    pub role: String,
+    /// The programme code when the role is limited to one programme.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub programme: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InstitutionDto {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserDto {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub active: bool,
+    /// `nl`, `en`, or null for the browser's choice.
+    pub locale: Option<String>,
+    pub roles: Vec<RoleDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeDto {
+    #[serde(flatten)]
+    pub user: UserDto,
+    pub institution: InstitutionDto,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginBody {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionCreated {
+    /// The bearer token for `Authorization: Bearer …`.
+    pub token: String,
+    pub user: MeDto,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserList {
+    pub items: Vec<UserDto>,
+    pub next: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserBody {
+    pub email: String,
+    pub name: String,
+    pub roles: Vec<RoleDto>,
+    /// An initial password; without it the account cannot log in until a reset.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub roles: Option<Vec<RoleDto>>,
+    #[serde(default)]
+    pub active: Option<bool>,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProgrammeDto {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProgrammeList {
+    pub items: Vec<ProgrammeDto>,
+    pub next: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProgrammeBody {
+    pub code: String,
+    pub name: String,
+}

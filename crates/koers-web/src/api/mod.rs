@@ -1,0 +1,113 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at
+//! `/api/v1/openapi.json`. Conventions: collections `{"items", "next"}` with `limit` and
+//! `cursor`; string ids; creates answer 201 with the resource; authorization before
+//! validation; errors `{"error": {"code", "message", "details"}}`.
+
+mod dto;
+mod platform;
+
+use crate::error::WebError;
+use crate::state::AppState;
+use axum::Router;
+use axum::routing::get;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+pub use dto::*;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Koers API", version = "1", description = "Koers: career guidance (LOB) in Dutch teacher education."),
+    paths(
+        platform::create_session,
+        platform::delete_session,
+        platform::me,
+        platform::list_users,
+        platform::create_user,
+        platform::get_user,
+        platform::patch_user,
+        platform::list_programmes,
+        platform::create_programme,
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags((name = "platform", description = "Accounts, sessions, programmes"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi_json))
+        .route(
+            "/api/v1/sessions",
+            axum::routing::post(platform::create_session),
+        )
+        .route(
+            "/api/v1/sessions/current",
+            axum::routing::delete(platform::delete_session),
+        )
+        .route("/api/v1/me", get(platform::me))
+        .route(
+            "/api/v1/users",
+            get(platform::list_users).post(platform::create_user),
+        )
+        .route(
+            "/api/v1/users/{id}",
+            get(platform::get_user).patch(platform::patch_user),
+        )
+        .route(
+            "/api/v1/programmes",
+            get(platform::list_programmes).post(platform::create_programme),
+        )
+        .fallback(|| async { WebError::NotFound })
+}
+
+async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(ApiDoc::openapi())
+}
+
+/// Parse a JSON body (after authorization), with a specific 400 on malformed input.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, WebError> {
+    serde_json::from_slice(body)
+        .map_err(|e| WebError::BadRequest(format!("invalid JSON body: {e}")))
+}
+
+/// `limit` and `cursor` of a collection request.
+pub(crate) struct Paging {
+    pub limit: u32,
+    pub cursor: Option<String>,
+    pub q: Option<String>,
+}
+
+impl Paging {
+    pub fn parse(query: Option<&str>) -> Result<Self, WebError> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
+            .map_err(|_| WebError::BadRequest("malformed query string".into()))?;
+        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        let limit = match get("limit") {
+            None => 50,
+            Some(v) => match v.parse::<u32>() {
+                Ok(n) if (1..=500).contains(&n) => n,
+                _ => return Err(WebError::invalid("limit", "limit-invalid")),
+            },
+        };
+        Ok(Paging {
+            limit,
+            cursor: get("cursor").filter(|c| !c.is_empty()),
+            q: get("q"),
+        })
+    }
+}

@@ -1,0 +1,205 @@
+//! The router: every route of Koers, and the layers around it.
+
+use crate::auth::request_locale;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::state::AppState;
+use crate::{api, assets, csrf, health, metrics, views};
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Build the whole application.
+pub fn make_app(state: AppState) -> Router {
+    let _ = metrics::handle();
+    let pages = Router::new()
+        .route("/", get(views::home::root))
+        .route("/login", get(views::login::form).post(views::login::submit))
+        .route("/logout", post(views::login::logout))
+        .route("/language", post(views::account::switch_language))
+        .route("/home", get(views::home::page))
+        .route("/account", get(views::account::page))
+        .route("/account/password", post(views::account::change_password))
+        .route("/account/language", post(views::account::set_language))
+        .route(
+            "/account/sessions",
+            post(views::account::end_other_sessions),
+        )
+        .route(
+            "/admin/users",
+            get(views::users::list).post(views::users::create),
+        )
+        .route("/admin/users/new", get(views::users::new_form))
+        .route(
+            "/admin/users/{id}",
+            get(views::users::show).post(views::users::update),
+        )
+        .route("/admin/users/{id}/active", post(views::users::set_active))
+        .route(
+            "/admin/users/{id}/password",
+            post(views::users::reset_password),
+        )
+        .route(
+            "/admin/programmes",
+            get(views::programmes::list).post(views::programmes::create),
+        )
+        .route(
+            "/admin/programmes/{id}",
+            get(views::programmes::show).post(views::programmes::rename),
+        )
+        .route(
+            "/admin/programmes/{id}/cohorts",
+            post(views::programmes::add_cohort),
+        )
+        .route("/admin/audit", get(views::audit::list))
+        .route("/baseline", get(views::baseline::page));
+
+    Router::new()
+        .merge(pages)
+        .merge(api::router())
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .route("/assets/style.css", get(assets::style))
+        .route("/assets/htmx.min.js", get(assets::htmx))
+        .route("/assets/app.js", get(assets::app_js))
+        .fallback(|| async { WebError::NotFound })
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::csrf_layer))
+        .layer(middleware::from_fn_with_state(state.clone(), render_errors))
+        .layer(middleware::from_fn(metrics::track))
+        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CompressionLayer::new())
+        .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(security_header(header::REFERRER_POLICY, "same-origin"))
+        .layer(security_header(HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+/// Write the body of error responses: JSON under `/api/`, an HTML page elsewhere; an
+/// unauthenticated page request is sent to the login page. Also turns axum's own rejections
+/// (e.g. a malformed path) into the same shapes.
+async fn render_errors(State(_state): State<AppState>, req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let path_and_query = req
+        .uri()
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_owned();
+    let tr = Tr(request_locale(req.headers()));
+    let is_htmx = req.headers().contains_key("hx-request");
+    let mut res = next.run(req).await;
+    let err = match res.extensions_mut().remove::<WebError>() {
+        Some(e) => e,
+        None if res.status().is_client_error() || res.status().is_server_error() => {
+            if res
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
+                || res
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .is_some_and(|v| v.as_bytes().starts_with(b"application/json"))
+            {
+                return res;
+            }
+            match res.status() {
+                StatusCode::NOT_FOUND => WebError::NotFound,
+                StatusCode::METHOD_NOT_ALLOWED => {
+                    let e = WebError::BadRequest("method not allowed".into());
+                    return finish(
+                        e,
+                        StatusCode::METHOD_NOT_ALLOWED,
+                        is_api,
+                        &tr,
+                        res.headers().clone(),
+                    );
+                }
+                StatusCode::PAYLOAD_TOO_LARGE => {
+                    return finish(
+                        WebError::BadRequest("body too large".into()),
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        is_api,
+                        &tr,
+                        res.headers().clone(),
+                    );
+                }
+                StatusCode::REQUEST_TIMEOUT => WebError::Internal("request timed out".into()),
+                s if s.is_server_error() => WebError::Internal(format!("status {s}")),
+                _ => WebError::BadRequest(
+                    res.status()
+                        .canonical_reason()
+                        .unwrap_or("bad request")
+                        .into(),
+                ),
+            }
+        }
+        None => return res,
+    };
+    if matches!(err, WebError::Unauthenticated) && !is_api {
+        let next = urlencode(&path_and_query);
+        let target = format!("/login?next={next}");
+        if is_htmx {
+            return (
+                [(HeaderName::from_static("hx-redirect"), target)],
+                StatusCode::UNAUTHORIZED,
+            )
+                .into_response();
+        }
+        return Redirect::to(&target).into_response();
+    }
+    let status = err.status();
+    finish(err, status, is_api, &tr, res.headers().clone())
+}
+
+fn finish(
+    err: WebError,
+    status: StatusCode,
+    is_api: bool,
+    tr: &Tr,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let mut res = if is_api {
+        (status, axum::Json(err.json_body(tr))).into_response()
+    } else {
+        (status, views::error_page(tr, &err, status)).into_response()
+    };
+    if let Some(v) = headers.get(header::RETRY_AFTER) {
+        res.headers_mut().insert(header::RETRY_AFTER, v.clone());
+    }
+    if let Some(v) = headers.get(header::ALLOW) {
+        res.headers_mut().insert(header::ALLOW, v.clone());
+    }
+    res
+}
+
+pub fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|v| v[1..].to_owned())
+        .unwrap_or_default()
+}

@@ -1,0 +1,127 @@
+//! Typed web errors, mapped to HTTP in one place: handlers return a [`WebError`]; its response
+//! carries the error as an extension, and the `render_errors` middleware writes the body as
+//! JSON (`{"error": {"code", "message", "details"}}`) under `/api/` or as an HTML page
+//! elsewhere, in the request's language.
+
+use crate::i18n::Tr;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use koers_domain::FieldError;
+use koers_store::StoreError;
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum WebError {
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("not authenticated")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error("too many requests")]
+    TooManyRequests { retry_after: u64 },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl WebError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden => StatusCode::FORBIDDEN,
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable machine code (also the translation key suffix `error-<code>`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            WebError::BadRequest(_) => "bad-request",
+            WebError::Unauthenticated => "unauthenticated",
+            WebError::Forbidden => "forbidden",
+            WebError::NotFound => "not-found",
+            WebError::Conflict(_) => "conflict",
+            WebError::Invalid(_) => "invalid",
+            WebError::TooManyRequests { .. } => "too-many-requests",
+            WebError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn invalid(field: &'static str, code: &'static str) -> Self {
+        WebError::Invalid(vec![FieldError::new(field, code)])
+    }
+
+    pub fn message(&self, tr: &Tr) -> String {
+        match self {
+            WebError::Conflict(what) => tr.t1("error-conflict", "what", what),
+            _ => tr.t(&format!("error-{}", self.code())),
+        }
+    }
+
+    pub fn details(&self, tr: &Tr) -> Option<serde_json::Value> {
+        match self {
+            WebError::Invalid(fields) => Some(serde_json::Value::Array(
+                fields
+                    .iter()
+                    .map(|f| {
+                        serde_json::json!({"field": f.field, "code": f.code, "message": tr.t(&format!("error-{}", f.code))})
+                    })
+                    .collect(),
+            )),
+            WebError::BadRequest(m) => Some(serde_json::json!({ "reason": m })),
+            _ => None,
+        }
+    }
+
+    pub fn json_body(&self, tr: &Tr) -> serde_json::Value {
+        let mut e = serde_json::json!({"code": self.code(), "message": self.message(tr)});
+        if let Some(d) = self.details(tr) {
+            e["details"] = d;
+        }
+        serde_json::json!({ "error": e })
+    }
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => WebError::NotFound,
+            StoreError::Conflict(what) => WebError::Conflict(what),
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<FieldError> for WebError {
+    fn from(e: FieldError) -> Self {
+        WebError::Invalid(vec![e])
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        if let WebError::Internal(msg) = &self {
+            tracing::error!(error = %msg, "internal error");
+        }
+        let mut res = self.status().into_response();
+        if let WebError::TooManyRequests { retry_after } = &self
+            && let Ok(v) = HeaderValue::from_str(&retry_after.to_string())
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        res.extensions_mut().insert(self);
+        res
+    }
+}
+
+pub type WebResult<T> = Result<T, WebError>;

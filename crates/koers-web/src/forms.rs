@@ -1,0 +1,38 @@
+//! Form bodies as name/value pairs (repeated names allowed), parsed without ever failing the
+//! request: a missing field is simply absent, so handlers answer with field errors.
+
+use crate::error::WebError;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+
+#[derive(Debug, Default, Clone)]
+pub struct FormData(pub Vec<(String, String)>);
+
+impl FormData {
+    pub fn parse(bytes: &[u8]) -> Result<Self, WebError> {
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
+            .map(FormData)
+            .map_err(|_| {
+                WebError::BadRequest("form body is not application/x-www-form-urlencoded".into())
+            })
+    }
+
+    /// The first value of `name`, or "".
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for FormData {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| WebError::BadRequest("request body too large or unreadable".into()))?;
+        FormData::parse(&bytes)
+    }
+}

@@ -1,0 +1,21 @@
+//! Koers web layer: the axum router, HTML views, the JSON API, authentication and i18n.
+//!
+//! Handlers stay thin: parse and authenticate here, decide in `koers-domain`, read and write
+//! through `koers-store`, render here.
+
+pub mod api;
+mod app;
+mod assets;
+mod auth;
+mod csrf;
+mod error;
+mod forms;
+mod health;
+pub mod i18n;
+mod metrics;
+mod state;
+mod views;
+
+pub use app::make_app;
+pub use error::WebError;
+pub use state::{AppState, WebConfig};

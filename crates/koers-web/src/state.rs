@@ -1,0 +1,51 @@
+use koers_store::Db;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Settings of the web layer.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when Koers is served over TLS, directly or behind a proxy).
+    pub secure_cookies: bool,
+    /// When set, `/metrics` requires `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+}
+
+/// Shared state of all requests.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub db: Db,
+    pub config: WebConfig,
+    ready: AtomicBool,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: WebConfig) -> Self {
+        Self(Arc::new(Inner {
+            db,
+            config,
+            ready: AtomicBool::new(false),
+        }))
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.0.db
+    }
+
+    pub fn config(&self) -> &WebConfig {
+        &self.0.config
+    }
+
+    /// Called when migrations and demo seeding are complete.
+    pub fn set_ready(&self) {
+        self.0.ready.store(true, Ordering::Release);
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.0.ready.load(Ordering::Acquire)
+    }
+}

@@ -1,0 +1,215 @@
+//! Logging in and out. The check itself ([`attempt`]) is shared with the API.
+
+use super::{Ctx, local_path, render, render_status};
+use crate::auth::{
+    ClientIp, LANG_COOKIE, RequestTr, SESSION_COOKIE, WebUser, cookie_value, set_cookie,
+};
+use crate::csrf::{PreSessionToken, verify};
+use crate::error::{WebError, WebResult};
+use crate::forms::FormData;
+use crate::i18n::Tr;
+use crate::state::AppState;
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use koers_domain::Email;
+use koers_store::Tenant;
+use koers_store::platform::audit::{self, NewEvent};
+use koers_store::platform::sessions::{self, Kind};
+use koers_store::platform::users::{self, User};
+use koers_store::platform::{login_failures, passwords};
+
+/// Why a login failed.
+pub enum LoginFailure {
+    Wrong,
+    Throttled(u64),
+}
+
+/// Check credentials and start a session of `kind`. Failures are counted and audited; the
+/// answer does not tell whether the account exists.
+pub async fn attempt(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    ip: &str,
+    kind: Kind,
+) -> WebResult<Result<(String, User), LoginFailure>> {
+    let db = state.db();
+    let email = Email::parse(email)
+        .map(|e| e.as_str().to_owned())
+        .unwrap_or_else(|_| email.trim().to_lowercase());
+    if let Some(wait) = login_failures::retry_after(db, &email, ip).await? {
+        return Ok(Err(LoginFailure::Throttled(wait)));
+    }
+    let account = users::find_for_login(db, &email).await?;
+    let hash = account
+        .as_ref()
+        .and_then(|a| a.password_hash.clone())
+        .unwrap_or_else(|| passwords::dummy_hash().to_owned());
+    let pw = password.to_owned();
+    let ok = tokio::task::spawn_blocking(move || passwords::verify(&pw, &hash))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let account = account.filter(|a| ok && a.active && a.password_hash.is_some());
+    let Some(account) = account else {
+        login_failures::record(db, &email, ip).await?;
+        let known = users::find_for_login(db, &email).await?;
+        audit::record(
+            db,
+            NewEvent {
+                institution_id: known.as_ref().map(|a| a.institution_id.as_str()),
+                actor_id: known.as_ref().map(|a| a.id.as_str()),
+                actor_email: Some(&email),
+                action: "login.failure",
+                ip: Some(ip),
+                details: serde_json::json!({"via": if kind == Kind::Web { "web" } else { "api" }}),
+                ..Default::default()
+            },
+        )
+        .await?;
+        return Ok(Err(LoginFailure::Wrong));
+    };
+    login_failures::clear(db, &email).await?;
+    let t = Tenant::new(db, &account.institution_id);
+    let (token, _) = sessions::create(t, &account.id, kind).await?;
+    audit::record(
+        db,
+        NewEvent {
+            institution_id: Some(&account.institution_id),
+            actor_id: Some(&account.id),
+            actor_email: Some(&account.email),
+            action: "login.success",
+            ip: Some(ip),
+            details: serde_json::json!({"via": if kind == Kind::Web { "web" } else { "api" }}),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let user = users::get(t, &account.id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok(Ok((token, user)))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    ctx: Ctx,
+    email: String,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct LoginQuery {
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    RequestTr(tr): RequestTr,
+    Extension(pre): Extension<PreSessionToken>,
+    headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    if let Some(token) = cookie_value(&headers, SESSION_COOKIE)
+        && let Ok(Some(_)) = sessions::lookup(state.db(), &token, Kind::Web).await
+    {
+        return Redirect::to(&local_path(&q.next, "/home")).into_response();
+    }
+    render(&LoginPage {
+        ctx: Ctx::anonymous(tr, pre.0, "/login"),
+        email: String::new(),
+        next: q.next,
+        error: None,
+    })
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    RequestTr(tr): RequestTr,
+    ClientIp(ip): ClientIp,
+    Extension(pre): Extension<PreSessionToken>,
+    headers: HeaderMap,
+    form: FormData,
+) -> WebResult<Response> {
+    verify(&pre.0, form.get("_csrf"))?;
+    let email = form.get("email").trim().to_owned();
+    let next = form.get("next").to_owned();
+    let page = |tr: Tr, error: String| LoginPage {
+        ctx: Ctx::anonymous(tr, pre.0.clone(), "/login"),
+        email: email.clone(),
+        next: next.clone(),
+        error: Some(error),
+    };
+    if email.is_empty() || form.get("password").is_empty() {
+        return Ok(render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(tr, tr.t("login-missing")),
+        ));
+    }
+    match attempt(&state, &email, form.get("password"), &ip, Kind::Web).await? {
+        Err(LoginFailure::Wrong) => Ok(render_status(
+            StatusCode::UNAUTHORIZED,
+            &page(tr, tr.t("login-wrong")),
+        )),
+        Err(LoginFailure::Throttled(wait)) => {
+            let mut res = render_status(
+                StatusCode::TOO_MANY_REQUESTS,
+                &page(
+                    tr,
+                    tr.tn("login-throttled", "minutes", (wait as i64 + 59) / 60),
+                ),
+            );
+            res.headers_mut().insert(header::RETRY_AFTER, wait.into());
+            Ok(res)
+        }
+        Ok((token, user)) => {
+            // Session rotation: a session the browser held before is ended.
+            if let Some(old) = cookie_value(&headers, SESSION_COOKIE) {
+                sessions::delete(state.db(), &sessions::hash_token(&old)).await?;
+            }
+            let mut res = Redirect::to(&local_path(&next, "/home")).into_response();
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(&state, SESSION_COOKIE, &token, None),
+            );
+            if let Some(l) = &user.locale {
+                res.headers_mut().append(
+                    header::SET_COOKIE,
+                    set_cookie(&state, LANG_COOKIE, l, Some(365 * 86400)),
+                );
+            }
+            Ok(res)
+        }
+    }
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    form: FormData,
+) -> WebResult<Response> {
+    verify(&a.session.csrf_token, form.get("_csrf"))?;
+    sessions::delete(state.db(), &a.session.token_hash).await?;
+    audit::record(
+        state.db(),
+        NewEvent {
+            institution_id: Some(&a.user.institution_id),
+            actor_id: Some(&a.user.id),
+            actor_email: Some(&a.user.email),
+            action: "login.logout",
+            ..Default::default()
+        },
+    )
+    .await?;
+    let mut res = Redirect::to("/login").into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state, SESSION_COOKIE, "", Some(0)),
+    );
+    Ok(res)
+}

@@ -1,0 +1,183 @@
+//! HTML pages. Every page gets a [`Ctx`]: translator, CSRF token, navigation and flash.
+
+pub mod account;
+pub mod audit;
+pub mod baseline;
+pub mod home;
+pub mod login;
+pub mod programmes;
+pub mod users;
+
+use crate::auth::Authenticated;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use askama::Template;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use koers_domain::policy::Action;
+
+/// What the layout needs.
+pub struct Ctx {
+    pub tr: Tr,
+    pub csrf: String,
+    pub nav: Option<Nav>,
+    /// The current path and query (the language switch returns here).
+    pub path: String,
+    /// Which menu item is current.
+    pub section: &'static str,
+    pub flash: Option<String>,
+}
+
+pub struct Nav {
+    pub name: String,
+    pub can_list_users: bool,
+    pub can_manage_programmes: bool,
+    pub can_view_audit: bool,
+}
+
+impl Ctx {
+    pub fn user(a: &Authenticated, path: &str, section: &'static str) -> Ctx {
+        Ctx {
+            tr: a.tr,
+            csrf: a.session.csrf_token.clone(),
+            nav: Some(Nav {
+                name: a.user.name.clone(),
+                can_list_users: a.actor.may(Action::ListUsers),
+                can_manage_programmes: a.actor.may(Action::ListUsers)
+                    || a.actor.may(Action::ManageProgrammes),
+                can_view_audit: a.actor.may(Action::ViewAuditLog),
+            }),
+            path: path.to_owned(),
+            section,
+            flash: None,
+        }
+    }
+
+    pub fn anonymous(tr: Tr, csrf: String, path: &str) -> Ctx {
+        Ctx {
+            tr,
+            csrf,
+            nav: None,
+            path: path.to_owned(),
+            section: "",
+            flash: None,
+        }
+    }
+
+    /// Show the translated flash message `flash-<key>` given in the `ok` query parameter.
+    pub fn with_flash(mut self, key: Option<&str>) -> Ctx {
+        const KNOWN: &[&str] = &[
+            "saved",
+            "created",
+            "password-changed",
+            "sessions-ended",
+            "deactivated",
+            "activated",
+            "password-reset",
+            "cohort-added",
+            "language-changed",
+        ];
+        self.flash = key
+            .filter(|k| KNOWN.contains(k))
+            .map(|k| self.tr.t(&format!("flash-{k}")));
+        self
+    }
+}
+
+/// Render a template as a response (200), or a 500 if rendering fails.
+pub fn render<T: Template>(t: &T) -> Response {
+    render_status(StatusCode::OK, t)
+}
+
+pub fn render_status<T: Template>(status: StatusCode, t: &T) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => WebError::Internal(format!("template: {e}")).into_response(),
+    }
+}
+
+/// Whether the request comes from htmx (then a partial is enough).
+pub fn is_htmx(headers: &HeaderMap) -> bool {
+    headers.contains_key("hx-request") && !headers.contains_key("hx-boosted")
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    ctx: Ctx,
+    title: String,
+    message: String,
+    details: Vec<String>,
+}
+
+/// The HTML page for an error.
+pub fn error_page(tr: &Tr, err: &WebError, status: StatusCode) -> Html<String> {
+    let details = match err {
+        WebError::Invalid(fields) => fields
+            .iter()
+            .map(|f| tr.t(&format!("error-{}", f.code)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let page = ErrorPage {
+        ctx: Ctx::anonymous(*tr, String::new(), "/"),
+        title: tr.t(&format!("error-title-{}", status.as_u16())),
+        message: err.message(tr),
+        details,
+    };
+    Html(page.render().unwrap_or_else(|_| "Koers: error".to_owned()))
+}
+
+/// A field error for forms: which field and the translated message.
+pub struct FieldMsg {
+    pub field: &'static str,
+    pub message: String,
+}
+
+pub fn field_msgs(tr: &Tr, errors: &[koers_domain::FieldError]) -> Vec<FieldMsg> {
+    errors
+        .iter()
+        .map(|e| FieldMsg {
+            field: e.field,
+            message: tr.t(&format!("error-{}", e.code)),
+        })
+        .collect()
+}
+
+/// The message for one field, for templates: `{% if let Some(m) = err(errors, "email") %}`.
+pub fn field_error<'a>(errors: &'a [FieldMsg], field: &str) -> Option<&'a str> {
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.as_str())
+}
+
+/// A safe local redirect target from a `next` parameter (never another site).
+pub fn local_path(next: &str, default: &str) -> String {
+    if next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.contains("://")
+    {
+        next.to_owned()
+    } else {
+        default.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn local_paths_only() {
+        assert_eq!(super::local_path("/home?x=1", "/"), "/home?x=1");
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert_eq!(super::local_path(bad, "/home"), "/home");
+        }
+    }
+}

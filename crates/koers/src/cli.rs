@@ -1,0 +1,407 @@
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use koers_domain::{DisplayName, Email, NewPassword, Role, RoleAssignment, normalise_roles};
+use koers_store::platform::{institutions, passwords, programmes, users};
+use koers_store::{Db, Tenant, demo};
+use koers_web::{AppState, WebConfig, make_app};
+use std::io::{IsTerminal, Read};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Koers: the open platform for career guidance (LOB) in Dutch teacher education.
+#[derive(Parser)]
+#[command(name = "koers", version, about, propagate_version = true)]
+struct Cli {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Log format.
+    #[arg(
+        long,
+        global = true,
+        env = "KOERS_LOG_FORMAT",
+        value_enum,
+        default_value = "pretty"
+    )]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Database URL: `sqlite://PATH` or `postgres://USER:PASS@HOST/DB`. Default: an SQLite
+    /// file `koers.db` in the data directory.
+    #[arg(long, global = true, env = "KOERS_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Directory for the SQLite database and Koers's keys.
+    #[arg(
+        long,
+        global = true,
+        env = "KOERS_DATA_DIR",
+        default_value = "./koers-data"
+    )]
+    data_dir: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrations run first).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Fill an empty database with the demo institutions and generated people.
+    Demo(DemoArgs),
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "KOERS_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Seed demo data when the database is empty.
+    #[arg(long, env = "KOERS_DEMO")]
+    demo: bool,
+    /// Number of generated demo students (with --demo).
+    #[arg(long, env = "KOERS_DEMO_STUDENTS", default_value_t = demo::DEFAULT_STUDENTS)]
+    demo_students: u64,
+    /// Mark cookies Secure (set this when Koers is reached over HTTPS).
+    #[arg(long, env = "KOERS_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Require this bearer token for /metrics.
+    #[arg(long, env = "KOERS_METRICS_TOKEN")]
+    metrics_token: Option<String>,
+    /// Trust X-Forwarded-For (only behind a reverse proxy you control).
+    #[arg(long, env = "KOERS_TRUST_PROXY")]
+    trust_proxy: bool,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Number of generated students (up to 1,000,000).
+    #[arg(long, env = "KOERS_DEMO_STUDENTS", default_value_t = demo::DEFAULT_STUDENTS,
+          value_parser = clap::value_parser!(u64).range(0..=demo::MAX_STUDENTS))]
+    students: u64,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from standard input.
+    Add(UserAddArgs),
+}
+
+#[derive(Args)]
+struct UserAddArgs {
+    #[arg(long)]
+    email: String,
+    #[arg(long)]
+    name: String,
+    /// Role key: administrator, programme_manager, counsellor, lecturer, student, hr_adviser,
+    /// employee, placement_mentor. Repeat for several roles.
+    #[arg(long = "role", required = true)]
+    roles: Vec<String>,
+    /// Limit the role(s) to this programme code.
+    #[arg(long)]
+    programme: Option<String>,
+    /// The institution's short name (slug); required when there are several.
+    #[arg(long, env = "KOERS_INSTITUTION")]
+    institution: Option<String>,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.log_format);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("koers: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_env("KOERS_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Pretty => builder.init(),
+    }
+}
+
+async fn open_db(args: &DbArgs) -> anyhow::Result<Db> {
+    std::fs::create_dir_all(&args.data_dir)
+        .with_context(|| format!("cannot create data directory {}", args.data_dir.display()))?;
+    let url = match &args.database_url {
+        Some(u) => u.clone(),
+        None => format!("sqlite://{}", args.data_dir.join("koers.db").display()),
+    };
+    let db = Db::connect(&url)
+        .await
+        .with_context(|| format!("cannot open database {}", redact(&url)))?;
+    db.migrate().await.context("migrations failed")?;
+    Ok(db)
+}
+
+/// Hide a password in a database URL for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Migrate => {
+            open_db(&cli.db).await?;
+            println!("Migrations are up to date.");
+            Ok(())
+        }
+        Command::Demo(args) => {
+            let db = open_db(&cli.db).await?;
+            if !demo::is_empty(&db).await? {
+                bail!("the database is not empty: demo data is only added to an empty database");
+            }
+            seed_demo(&db, args.students).await
+        }
+        Command::User {
+            command: UserCommand::Add(args),
+        } => {
+            let db = open_db(&cli.db).await?;
+            add_user(&db, args).await
+        }
+        Command::Serve(args) => serve(&cli.db, args).await,
+    }
+}
+
+fn demo_password() -> String {
+    std::env::var("KOERS_DEMO_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| demo::DEFAULT_PASSWORD.into())
+}
+
+async fn seed_demo(db: &Db, students: u64) -> anyhow::Result<()> {
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::new(students)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message("Demo students");
+    let password = demo_password();
+    let report = demo::seed(db, &password, students, &|done, _| bar.set_position(done)).await?;
+    bar.finish_and_clear();
+    db.set_state("demo_seeded", "true").await?;
+    if let Some(r) = report {
+        println!(
+            "Demo data is ready: Hogeschool Demo ({} generated students) and Hogeschool Tweede.",
+            r.students
+        );
+        println!("Demo accounts (password: {password}):");
+        for (email, role) in &r.accounts {
+            println!("  {email:<30} {}", role.key());
+        }
+        println!("  {:<30} administrator (Hogeschool Tweede)", r.second_admin);
+    }
+    Ok(())
+}
+
+async fn add_user(db: &Db, args: UserAddArgs) -> anyhow::Result<()> {
+    let email = Email::parse(&args.email).map_err(|e| anyhow::anyhow!("--email: {}", e.code))?;
+    let name = DisplayName::parse(&args.name).map_err(|e| anyhow::anyhow!("--name: {}", e.code))?;
+    let all = institutions::all(db).await?;
+    let institution = match (&args.institution, all.len()) {
+        (Some(slug), _) => institutions::by_slug(db, slug)
+            .await?
+            .with_context(|| format!("no institution {slug:?}"))?,
+        (None, 1) => all[0].clone(),
+        (None, 0) => institutions::create(db, "Mijn Instelling", "instelling").await?,
+        (None, _) => bail!(
+            "several institutions exist; choose one with --institution ({})",
+            all.iter()
+                .map(|i| i.slug.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let t = Tenant::new(db, &institution.id);
+    let programme_id = match &args.programme {
+        Some(code) => Some(
+            programmes::by_code(t, code)
+                .await?
+                .with_context(|| format!("no programme {code:?}"))?
+                .id,
+        ),
+        None => None,
+    };
+    let mut roles = Vec::new();
+    for key in &args.roles {
+        let role = Role::parse(key).map_err(|e| anyhow::anyhow!("--role: {e}"))?;
+        let scope = if role.programme_scopable() {
+            programme_id.clone()
+        } else {
+            None
+        };
+        roles.push(RoleAssignment {
+            role,
+            programme_id: scope,
+        });
+    }
+    let mut password = String::new();
+    if std::io::stdin().is_terminal() {
+        eprintln!("Password for {email} (then Enter):");
+    }
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .context("cannot read the password from standard input")?;
+    let password = password.trim_end_matches(['\n', '\r']);
+    let password = NewPassword::parse(password, Some(email.as_str()))
+        .map_err(|e| anyhow::anyhow!("password: {}", e.code))?;
+    let hash = passwords::hash(password.expose());
+    let u = users::create(
+        t,
+        users::NewUser {
+            email: email.as_str(),
+            name: name.as_str(),
+            password_hash: Some(hash),
+            locale: None,
+            roles: &normalise_roles(roles),
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        koers_store::StoreError::Conflict(_) => {
+            anyhow::anyhow!("an account with email {email} already exists")
+        }
+        e => e.into(),
+    })?;
+    println!(
+        "Created user {} ({}) in {}.",
+        u.email, u.id, institution.name
+    );
+    Ok(())
+}
+
+async fn serve(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
+    let db = open_db(db_args).await?;
+    let state = AppState::new(
+        db.clone(),
+        WebConfig {
+            secure_cookies: args.secure_cookies,
+            metrics_token: args.metrics_token,
+            trust_proxy: args.trust_proxy,
+        },
+    );
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.addr))?;
+    let app = make_app(state.clone());
+    if args.demo {
+        if demo::is_empty(&db).await? {
+            seed_demo(&db, args.demo_students).await?;
+        } else {
+            println!("The database already holds data: demo data was not added again.");
+            println!(
+                "Demo accounts: {} … (password: {})",
+                demo::DEMO_ACCOUNTS[0].0,
+                demo_password()
+            );
+        }
+    }
+    state.set_ready();
+    tokio::spawn(housekeeping(db.clone()));
+    println!("Koers is running at http://{}", listener.local_addr()?);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Remove expired sessions and old login failures every ten minutes. The deletes are
+/// idempotent, so several instances doing it is harmless.
+async fn housekeeping(db: Db) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = koers_store::platform::sessions::prune(&db).await {
+            tracing::warn!(error = %e, "pruning sessions failed");
+        }
+        if let Err(e) = koers_store::platform::login_failures::prune(&db).await {
+            tracing::warn!(error = %e, "pruning login failures failed");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            super::redact("postgres://koers:geheim@db/koers"),
+            "postgres://koers:***@db/koers"
+        );
+        assert_eq!(
+            super::redact("sqlite://./koers-data/koers.db"),
+            "sqlite://./koers-data/koers.db"
+        );
+    }
+
+    #[test]
+    fn cli_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,7 @@
+//! The `koers` command: serve, migrate, demo, user.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

@@ -116,50 +116,28 @@ async fn render_errors(State(_state): State<AppState>, req: Request, next: Next)
     let mut res = next.run(req).await;
     let err = match res.extensions_mut().remove::<WebError>() {
         Some(e) => e,
-        None if res.status().is_client_error() || res.status().is_server_error() => {
-            if res
-                .headers()
-                .get(header::CONTENT_TYPE)
-                .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
-                || res
-                    .headers()
-                    .get(header::CONTENT_TYPE)
-                    .is_some_and(|v| v.as_bytes().starts_with(b"application/json"))
-            {
-                return res;
-            }
-            match res.status() {
-                StatusCode::NOT_FOUND => WebError::NotFound,
-                StatusCode::METHOD_NOT_ALLOWED => {
-                    let e = WebError::BadRequest("method not allowed".into());
-                    return finish(
-                        e,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        is_api,
-                        &tr,
-                        res.headers().clone(),
-                    );
-                }
-                StatusCode::PAYLOAD_TOO_LARGE => {
-                    return finish(
-                        WebError::BadRequest("body too large".into()),
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        is_api,
-                        &tr,
-                        res.headers().clone(),
-                    );
-                }
-                StatusCode::REQUEST_TIMEOUT => WebError::Internal("request timed out".into()),
-                s if s.is_server_error() => WebError::Internal(format!("status {s}")),
-                _ => WebError::BadRequest(
-                    res.status()
-                        .canonical_reason()
-                        .unwrap_or("bad request")
-                        .into(),
-                ),
-            }
+        // A page or JSON body of our own (e.g. a form with field errors) stays as it is.
+        None if res.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
+            v.as_bytes().starts_with(b"text/html") || v.as_bytes().starts_with(b"application/json")
+        }) =>
+        {
+            return res;
         }
-        None => return res,
+        None => match res.status() {
+            // axum's own rejections (unknown route, wrong method, bad path or query, body
+            // too large, timeout) get the same error shapes as ours.
+            StatusCode::NOT_FOUND => WebError::NotFound,
+            s @ (StatusCode::METHOD_NOT_ALLOWED
+            | StatusCode::PAYLOAD_TOO_LARGE
+            | StatusCode::BAD_REQUEST
+            | StatusCode::UNPROCESSABLE_ENTITY
+            | StatusCode::UNSUPPORTED_MEDIA_TYPE) => {
+                let e = WebError::BadRequest(s.canonical_reason().unwrap_or("bad request").into());
+                return finish(e, s, is_api, &tr, res.headers().clone());
+            }
+            StatusCode::REQUEST_TIMEOUT => WebError::Internal("request timed out".into()),
+            _ => return res,
+        },
     };
     if matches!(err, WebError::Unauthenticated) && !is_api {
         let next = urlencode(&path_and_query);

@@ -1,0 +1,364 @@
+//! Every route × every role (plus anonymous and the other institution's administrator), with
+//! the expected outcome. A route of the router that is missing from the table fails the test.
+
+use crate::support::*;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+
+/// Who asks.
+const WHO: [&str; 10] = [
+    "anonymous",
+    "beheerder@demo.koers.test",
+    "manager@demo.koers.test",
+    "slb@demo.koers.test",
+    "docent@demo.koers.test",
+    "student@demo.koers.test",
+    "hr@demo.koers.test",
+    "medewerker@demo.koers.test",
+    "mentor@demo.koers.test",
+    "beheerder@tweede.koers.test",
+];
+
+/// Expected outcome.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum E {
+    /// Allowed: 2xx, 3xx (not to /login) or 422 (the matrix sends empty forms).
+    Ok,
+    /// 403.
+    No,
+    /// 404 (existence is private: another institution's record).
+    Nf,
+    /// Anonymous page request: redirect to the login page.
+    Login,
+    /// Anonymous API request: 401.
+    Auth,
+}
+use E::*;
+
+const A: E = Ok;
+
+/// (method, path, expectations in the order of WHO). `{user}` is a generated student of
+/// Hogeschool Demo, `{programme}` its LO-ECO programme. Logout comes last.
+const MATRIX: &[(&str, &str, [E; 10])] = &[
+    ("GET", "/", [A, A, A, A, A, A, A, A, A, A]),
+    ("GET", "/login", [A, A, A, A, A, A, A, A, A, A]),
+    ("POST", "/login", [A, A, A, A, A, A, A, A, A, A]),
+    ("POST", "/language", [A, A, A, A, A, A, A, A, A, A]),
+    ("GET", "/home", [Login, A, A, A, A, A, A, A, A, A]),
+    ("GET", "/account", [Login, A, A, A, A, A, A, A, A, A]),
+    (
+        "POST",
+        "/account/password",
+        [Login, A, A, A, A, A, A, A, A, A],
+    ),
+    (
+        "POST",
+        "/account/language",
+        [Login, A, A, A, A, A, A, A, A, A],
+    ),
+    (
+        "GET",
+        "/admin/users",
+        [Login, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "POST",
+        "/admin/users",
+        [Login, A, No, No, No, No, No, No, No, A],
+    ),
+    (
+        "GET",
+        "/admin/users/new",
+        [Login, A, No, No, No, No, No, No, No, A],
+    ),
+    (
+        "GET",
+        "/admin/users/{user}",
+        [Login, A, No, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/admin/users/{user}",
+        [Login, A, No, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/admin/users/{user}/active",
+        [Login, A, No, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/admin/users/{user}/password",
+        [Login, A, No, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "GET",
+        "/admin/programmes",
+        [Login, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "POST",
+        "/admin/programmes",
+        [Login, A, No, No, No, No, No, No, No, A],
+    ),
+    (
+        "GET",
+        "/admin/programmes/{programme}",
+        [Login, A, A, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/admin/programmes/{programme}",
+        [Login, A, No, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/admin/programmes/{programme}/cohorts",
+        [Login, A, A, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "GET",
+        "/admin/audit",
+        [Login, A, No, No, No, No, No, No, No, A],
+    ),
+    ("GET", "/baseline", [A, A, A, A, A, A, A, A, A, A]),
+    ("GET", "/healthz", [A, A, A, A, A, A, A, A, A, A]),
+    ("GET", "/readyz", [A, A, A, A, A, A, A, A, A, A]),
+    ("GET", "/metrics", [A, A, A, A, A, A, A, A, A, A]),
+    ("GET", "/assets/style.css", [A, A, A, A, A, A, A, A, A, A]),
+    ("GET", "/assets/htmx.min.js", [A, A, A, A, A, A, A, A, A, A]),
+    ("GET", "/assets/app.js", [A, A, A, A, A, A, A, A, A, A]),
+    (
+        "GET",
+        "/api/v1/openapi.json",
+        [A, A, A, A, A, A, A, A, A, A],
+    ),
+    ("POST", "/api/v1/sessions", [A, A, A, A, A, A, A, A, A, A]),
+    ("GET", "/api/v1/me", [Auth, A, A, A, A, A, A, A, A, A]),
+    (
+        "GET",
+        "/api/v1/users",
+        [Auth, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "POST",
+        "/api/v1/users",
+        [Auth, A, No, No, No, No, No, No, No, A],
+    ),
+    (
+        "GET",
+        "/api/v1/users/{user}",
+        [Auth, A, A, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "PATCH",
+        "/api/v1/users/{user}",
+        [Auth, A, No, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "GET",
+        "/api/v1/programmes",
+        [Auth, A, A, A, A, A, A, A, A, A],
+    ),
+    (
+        "POST",
+        "/api/v1/programmes",
+        [Auth, A, No, No, No, No, No, No, No, A],
+    ),
+    (
+        "DELETE",
+        "/api/v1/sessions/current",
+        [Auth, A, A, A, A, A, A, A, A, A],
+    ),
+    (
+        "POST",
+        "/account/sessions",
+        [Login, A, A, A, A, A, A, A, A, A],
+    ),
+    ("POST", "/logout", [Login, A, A, A, A, A, A, A, A, A]),
+];
+
+/// The routes the router declares, read from its source: (method, path).
+fn declared_routes() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for file in ["src/app.rs", "src/api/mod.rs"] {
+        let src =
+            std::fs::read_to_string(format!("{}/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        // One `.route(...)` call per chunk, whatever the line breaks.
+        for chunk in src.split(".route(").skip(1) {
+            let chunk = chunk.split(".route(").next().unwrap();
+            let call: String = chunk
+                .split(";")
+                .next()
+                .unwrap()
+                .split(".fallback")
+                .next()
+                .unwrap()
+                .split(".layer")
+                .next()
+                .unwrap()
+                .to_owned();
+            let path = call.split('"').nth(1).unwrap().to_owned();
+            for m in ["get", "post", "patch", "delete"] {
+                let hit = call.match_indices(&format!("{m}(")).any(|(i, _)| {
+                    i == 0
+                        || !call.as_bytes()[i - 1].is_ascii_alphanumeric()
+                            && call.as_bytes()[i - 1] != b'_'
+                });
+                if hit {
+                    out.push((m.to_uppercase(), path.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_route_is_in_the_matrix() {
+    let declared = declared_routes();
+    assert!(declared.len() >= 30, "route parsing broke: {declared:?}");
+    let mut missing = Vec::new();
+    for (m, p) in &declared {
+        let p = p.replace(
+            "{id}",
+            if p.contains("programmes") {
+                "{programme}"
+            } else {
+                "{user}"
+            },
+        );
+        if !MATRIX.iter().any(|(mm, pp, _)| *mm == m && *pp == p) {
+            missing.push(format!("{m} {p}"));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "routes missing from the access matrix: {missing:?}"
+    );
+    for (m, p, _) in MATRIX {
+        let declared_form = p.replace("{programme}", "{id}").replace("{user}", "{id}");
+        assert!(
+            declared
+                .iter()
+                .any(|(dm, dp)| dm == m && *dp == declared_form),
+            "matrix row {m} {p} is not a route"
+        );
+    }
+}
+
+fn body_for(path: &str) -> String {
+    match path {
+        // Harmless bodies for routes that would otherwise change what later rows need.
+        "/admin/users/{user}/active" => "active=1".into(),
+        "/language" => "locale=nl".into(),
+        _ => String::new(),
+    }
+}
+
+#[tokio::test]
+async fn access_matrix() {
+    let app = spawn().await;
+    let user = user_id(&app.db, "anouk.jansen.0@student.demo.koers.test").await;
+    let inst = demo_institution(&app.db).await;
+    let t = koers_store::Tenant::new(&app.db, &inst);
+    let programme = koers_store::platform::programmes::by_code(t, "LO-ECO")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+
+    // Each caller: a browser session (cookie + CSRF token) and an API token.
+    let mut browsers = Vec::new();
+    let mut tokens = Vec::new();
+    for who in WHO {
+        let mut b = app.browser().await;
+        if who != "anonymous" {
+            let r = b.login(who, PASSWORD).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "login {who}");
+            tokens.push(Some(app.api_login(who).await));
+        } else {
+            tokens.push(None);
+        }
+        browsers.push(b);
+    }
+
+    let mut failures = Vec::new();
+    for (method, path, expected) in MATRIX {
+        let real = path
+            .replace("{user}", &user)
+            .replace("{programme}", &programme);
+        for (i, who) in WHO.iter().enumerate() {
+            let is_api = path.starts_with("/api/");
+            let b = &mut browsers[i];
+            let mut req = Request::builder()
+                .method(Method::from_bytes(method.as_bytes()).unwrap())
+                .uri(&real);
+            if is_api {
+                if let Some(t) = &tokens[i] {
+                    req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+                }
+            } else {
+                req = req.header(header::COOKIE, b_cookie(b));
+            }
+            let body = if *method == "GET" {
+                Body::empty()
+            } else if is_api {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from("{}")
+            } else {
+                req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                let extra = body_for(path);
+                // The login form carries the pre-session token (from its cookie).
+                let csrf = if *path == "/login" {
+                    b.cookie("koers_csrf")
+                } else {
+                    b.csrf.clone()
+                };
+                Body::from(format!(
+                    "_csrf={csrf}{}{extra}",
+                    if extra.is_empty() { "" } else { "&" }
+                ))
+            };
+            let res = app.send(req.body(body).unwrap()).await;
+            let s = res.status;
+            let to_login = s == StatusCode::SEE_OTHER && res.location().starts_with("/login?");
+            let got_ok = (s.is_success()
+                || (s.is_redirection() && !to_login)
+                || s == StatusCode::UNPROCESSABLE_ENTITY
+                || s == StatusCode::BAD_REQUEST
+                || s == StatusCode::UNAUTHORIZED && *path == "/login"
+                || (s == StatusCode::UNAUTHORIZED && *path == "/api/v1/sessions"))
+                && s != StatusCode::FORBIDDEN;
+            let ok = match expected[i] {
+                Ok => got_ok,
+                No => s == StatusCode::FORBIDDEN,
+                Nf => s == StatusCode::NOT_FOUND,
+                Login => to_login,
+                Auth => s == StatusCode::UNAUTHORIZED,
+            };
+            if !ok {
+                failures.push(format!(
+                    "{method} {path} as {who}: expected {:?}, got {s} {}",
+                    expected[i],
+                    res.body.chars().take(120).collect::<String>()
+                ));
+            }
+            assert!(
+                s != StatusCode::INTERNAL_SERVER_ERROR,
+                "500 on {method} {path} as {who}: {}",
+                res.body
+            );
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "access matrix failures:\n{}",
+        failures.join("\n")
+    );
+}
+
+fn b_cookie(b: &Browser<'_>) -> String {
+    // (all cookies of the browser)
+    b.cookie_string()
+}

@@ -1,0 +1,9 @@
+//! HTTP integration tests: the whole app in-process (tower `oneshot`), each test on its own
+//! database. `KOERS_TEST_BACKEND=postgres` with `KOERS_TEST_POSTGRES_URL` runs them on
+//! PostgreSQL (a fresh database per test); otherwise on a fresh SQLite file.
+
+mod support;
+
+mod access_matrix;
+mod api;
+mod web;

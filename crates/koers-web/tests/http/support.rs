@@ -1,0 +1,251 @@
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use koers_store::{Db, demo};
+use koers_web::{AppState, WebConfig, make_app};
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "koers-demo";
+
+/// A fresh, migrated, demo-seeded database for one test.
+pub async fn fresh_db() -> Db {
+    let id = uuid::Uuid::now_v7().simple().to_string();
+    let url = if std::env::var("KOERS_TEST_BACKEND").as_deref() == Ok("postgres") {
+        let admin = std::env::var("KOERS_TEST_POSTGRES_URL")
+            .expect("KOERS_TEST_POSTGRES_URL for the postgres backend");
+        let admin_db = Db::connect(&admin)
+            .await
+            .expect("connect to the PostgreSQL test server");
+        let name = format!("koers_test_{id}");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(admin_db.pool())
+            .await
+            .expect("create test database");
+        admin_db.pool().close().await;
+        let base = admin.split('?').next().unwrap();
+        format!("{}/{name}", &base[..base.rfind('/').unwrap()])
+    } else {
+        let dir = std::env::temp_dir().join("koers-tests");
+        std::fs::create_dir_all(&dir).unwrap();
+        format!("sqlite://{}", dir.join(format!("{id}.db")).display())
+    };
+    let db = Db::connect(&url).await.expect("connect test database");
+    db.migrate().await.expect("migrate");
+    demo::seed(&db, PASSWORD, 30, &|_, _| {})
+        .await
+        .expect("seed")
+        .expect("empty database");
+    db
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: Db,
+}
+
+pub async fn spawn() -> TestApp {
+    let db = fresh_db().await;
+    app_on(db)
+}
+
+pub fn app_on(db: Db) -> TestApp {
+    let state = AppState::new(db.clone(), WebConfig::default());
+    state.set_ready();
+    TestApp {
+        router: make_app(state),
+        db,
+    }
+}
+
+pub struct Res {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Res {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+impl TestApp {
+    pub async fn send(&self, req: Request<Body>) -> Res {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Res {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// A JSON API request, optionally with a bearer token.
+    pub async fn api(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> Res {
+        let mut b = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(j) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(j.to_string()))
+                .unwrap(),
+            None => b.body(Body::empty()).unwrap(),
+        };
+        self.send(req).await
+    }
+
+    pub async fn api_login(&self, email: &str) -> String {
+        let r = self
+            .api(
+                Method::POST,
+                "/api/v1/sessions",
+                None,
+                Some(serde_json::json!({"email": email, "password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.json()["token"].as_str().unwrap().to_owned()
+    }
+
+    /// A browser: logs in through the form and keeps its cookies.
+    pub async fn browser(&self) -> Browser<'_> {
+        let mut b = Browser {
+            app: self,
+            cookies: Vec::new(),
+            csrf: String::new(),
+        };
+        b.get("/login").await;
+        b
+    }
+}
+
+pub struct Browser<'a> {
+    app: &'a TestApp,
+    cookies: Vec<(String, String)>,
+    pub csrf: String,
+}
+
+impl Browser<'_> {
+    pub fn cookie(&self, name: &str) -> String {
+        self.cookies
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn cookie_string(&self) -> String {
+        self.cookie_header()
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn absorb(&mut self, res: &Res) {
+        for v in res.headers.get_all(header::SET_COOKIE) {
+            let c = cookie::Cookie::parse(v.to_str().unwrap().to_owned()).unwrap();
+            self.cookies.retain(|(k, _)| k != c.name());
+            if !c.value().is_empty() {
+                self.cookies
+                    .push((c.name().to_owned(), c.value().to_owned()));
+            }
+        }
+        if let Some(i) = res.body.find("name=\"_csrf\" value=\"") {
+            let rest = &res.body[i + 20..];
+            self.csrf = rest[..rest.find('"').unwrap()].to_owned();
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Res {
+        let req = Request::get(path)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .unwrap();
+        let res = self.app.send(req).await;
+        self.absorb(&res);
+        res
+    }
+
+    pub async fn get_with(&mut self, path: &str, headers: &[(&str, &str)]) -> Res {
+        let mut b = Request::get(path).header(header::COOKIE, self.cookie_header());
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let res = self.app.send(b.body(Body::empty()).unwrap()).await;
+        self.absorb(&res);
+        res
+    }
+
+    /// POST a form; `_csrf` is added unless the fields already hold one.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Res {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        let csrf = self.csrf.clone();
+        if !fields.iter().any(|(k, _)| *k == "_csrf") {
+            all.push(("_csrf", &csrf));
+        }
+        let body = serde_urlencoded::to_string(&all).unwrap();
+        let req = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "http://localhost")
+            .body(Body::from(body))
+            .unwrap();
+        let res = self.app.send(req).await;
+        self.absorb(&res);
+        res
+    }
+
+    pub async fn login(&mut self, email: &str, password: &str) -> Res {
+        let res = self
+            .post(
+                "/login",
+                &[("email", email), ("password", password), ("next", "")],
+            )
+            .await;
+        if res.status == StatusCode::SEE_OTHER {
+            self.get("/home").await;
+        }
+        res
+    }
+}
+
+/// The id of a user by email (for tests only).
+pub async fn user_id(db: &Db, email: &str) -> String {
+    koers_store::platform::users::find_for_login(db, email)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+/// The id of Hogeschool Demo.
+pub async fn demo_institution(db: &Db) -> String {
+    koers_store::platform::institutions::by_slug(db, "demo")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}

@@ -38,7 +38,7 @@ impl NewPassword {
             return Err(FieldError::new("password", "password-too-long"));
         }
         let lower = input.to_lowercase();
-        let all_same = input.chars().all(|c| Some(c) == input.chars().next());
+        let all_same = input.chars().all(|c| input.starts_with(c));
         if all_same
             || COMMON.contains(&lower.as_str())
             || email.is_some_and(|e| e.eq_ignore_ascii_case(input))

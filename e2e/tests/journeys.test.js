@@ -1,0 +1,141 @@
+// Browser journeys: every demo role logs in, visits every page in Dutch and English, and each
+// page passes axe-core (WCAG 2.1 A/AA). One login happens with the keyboard only.
+// Koers must be running at KOERS_E2E_URL (scripts/e2e starts it with demo data).
+"use strict";
+const { test, before, after } = require("node:test");
+const assert = require("node:assert/strict");
+const { chromium } = require("playwright-core");
+const axe = require("axe-core");
+
+const BASE = process.env.KOERS_E2E_URL || "http://127.0.0.1:8089";
+const PASSWORD = process.env.KOERS_DEMO_PASSWORD || "koers-demo";
+const CHROMIUM = process.env.KOERS_CHROMIUM || "/usr/bin/chromium";
+
+const ROLES = {
+  "beheerder@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit"],
+  "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME"],
+  "slb@demo.koers.test": ["/home", "/account"],
+  "docent@demo.koers.test": ["/home", "/account"],
+  "student@demo.koers.test": ["/home", "/account", "/admin/users"],
+  "hr@demo.koers.test": ["/home", "/account"],
+  "medewerker@demo.koers.test": ["/home", "/account"],
+  "mentor@demo.koers.test": ["/home", "/account"],
+  "beheerder@tweede.koers.test": ["/home", "/admin/users", "/admin/programmes", "/admin/audit"],
+};
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+after(async () => { if (browser) await browser.close(); });
+
+async function checkA11y(page, label) {
+  // Evaluated through the DevTools protocol, so the page's CSP (no inline script) stays on.
+  await page.evaluate(axe.source);
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
+  const problems = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  assert.deepEqual(problems, [], `axe violations on ${label}`);
+}
+
+async function login(page, email) {
+  await page.goto(`${BASE}/login`);
+  await page.fill("#email", email);
+  await page.fill("#password", PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+  assert.match(page.url(), /\/home$/, `login of ${email}`);
+}
+
+async function resolve(page, path) {
+  if (path === "USER" || path === "PROGRAMME") {
+    await page.goto(`${BASE}${path === "USER" ? "/admin/users" : "/admin/programmes"}`);
+    const href = await page.locator(path === "USER" ? "#users-table tbody a" : "main tbody a").first().getAttribute("href");
+    return href;
+  }
+  return path;
+}
+
+async function setLanguage(page, lang) {
+  const current = await page.getAttribute("html", "lang");
+  if (current !== lang) {
+    await Promise.all([page.waitForNavigation(), page.click(`.header-tools button[value=${lang}]`)]);
+  }
+  assert.equal(await page.getAttribute("html", "lang"), lang);
+}
+
+for (const [email, pages] of Object.entries(ROLES)) {
+  test(`${email}: every page in nl and en passes axe`, async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await checkA11yAnonymous(page);
+    await login(page, email);
+    for (const lang of ["nl", "en"]) {
+      await page.goto(`${BASE}/home`);
+      await setLanguage(page, lang);
+      for (const p of pages) {
+        const path = await resolve(page, p);
+        const res = await page.goto(`${BASE}${path}`);
+        assert.ok(res.status() < 500, `${path} answered ${res.status()}`);
+        assert.equal(await page.getAttribute("html", "lang"), lang, `${path} in ${lang}`);
+        await checkA11y(page, `${path} (${email}, ${lang})`);
+      }
+    }
+    await page.goto(`${BASE}/home`);
+    await setLanguage(page, "nl");
+    await Promise.all([page.waitForNavigation(), page.click(".header-tools button.secondary")]);
+    assert.match(page.url(), /\/login$/);
+    await context.close();
+  });
+}
+
+async function checkA11yAnonymous(page) {
+  await page.goto(`${BASE}/login`);
+  await checkA11y(page, "/login");
+}
+
+test("log in and out with the keyboard only", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${BASE}/login`);
+  // The email field has focus on arrival.
+  assert.equal(await page.evaluate(() => document.activeElement.id), "email");
+  await page.keyboard.type("slb@demo.koers.test");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "password");
+  await page.keyboard.type(PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+  assert.match(page.url(), /\/home$/);
+  assert.ok(await page.locator("h2#h-caseload").isVisible());
+  // The skip link is the first stop and moves focus to the content.
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.className), "skip-link");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "main");
+  // Log out with the keyboard: focus the button and press Enter.
+  await page.locator(".header-tools button.secondary").focus();
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+  assert.match(page.url(), /\/login$/);
+  await context.close();
+});
+
+test("admin creates a user without JavaScript, errors keep the input", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await login(page, "beheerder@demo.koers.test");
+  await page.goto(`${BASE}/admin/users/new`);
+  await page.fill("#name", "Fatima Bouzid");
+  await page.fill("#email", "geen-adres");
+  await page.check("#role-counsellor");
+  await Promise.all([page.waitForNavigation(), page.click("main form.card button[type=submit]")]);
+  assert.equal(await page.inputValue("#name"), "Fatima Bouzid");
+  assert.ok(await page.locator("#email-error").isVisible());
+  await page.fill("#email", `fatima.${Date.now()}@demo.koers.test`);
+  await Promise.all([page.waitForNavigation(), page.click("main form.card button[type=submit]")]);
+  assert.ok(await page.locator("code.secret").isVisible(), "temporary password shown");
+  await context.close();
+});

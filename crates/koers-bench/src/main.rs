@@ -1,1 +1,393 @@
-fn main() {}
+//! The Koers benchmark: seed N students, start Koers, drive load on loopback against the
+//! baseline route and chosen pages, and print requests/s, p50, p99 and the ratio to the
+//! baseline (Markdown, and JSON with `--json FILE`). Not a test: numbers are read, compared
+//! between runs on the same machine, never asserted.
+
+use anyhow::{Context, bail};
+use clap::Parser;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper::{Request, StatusCode, header};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(about = "Koers benchmark: seeds data, starts Koers, drives load on loopback")]
+struct Args {
+    /// Generated students in the demo institution.
+    #[arg(long, default_value_t = 10_000)]
+    students: u64,
+    /// Seconds of load per route and concurrency.
+    #[arg(long, default_value_t = 5)]
+    seconds: u64,
+    /// Concurrency levels (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "1,16,64")]
+    concurrency: Vec<usize>,
+    /// The koers binary (default: next to this one; build it with `cargo build --release`).
+    #[arg(long)]
+    koers: Option<PathBuf>,
+    /// Database URL (default: a fresh SQLite file). A PostgreSQL database must be empty.
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Port for Koers on 127.0.0.1.
+    #[arg(long, default_value_t = 18181)]
+    port: u16,
+    /// Also write the results as JSON to this file.
+    #[arg(long)]
+    json: Option<PathBuf>,
+}
+
+type HttpClient = Client<HttpConnector, Full<Bytes>>;
+
+#[derive(Clone)]
+struct Target {
+    name: &'static str,
+    path: &'static str,
+    auth: Auth,
+}
+
+#[derive(Clone)]
+enum Auth {
+    None,
+    Cookie(String),
+    Bearer(String),
+}
+
+#[derive(serde::Serialize)]
+struct Row {
+    route: String,
+    concurrency: usize,
+    requests: u64,
+    errors: u64,
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    ratio_to_baseline: f64,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let koers = match &args.koers {
+        Some(p) => p.clone(),
+        None => std::env::current_exe()?.with_file_name("koers"),
+    };
+    if !koers.exists() {
+        bail!(
+            "{} not found: build it first (cargo build --release) or pass --koers",
+            koers.display()
+        );
+    }
+    let data = std::env::temp_dir().join(format!("koers-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&data)?;
+    let mut common: Vec<String> = vec!["--data-dir".into(), data.display().to_string()];
+    if let Some(url) = &args.database_url {
+        common.extend(["--database-url".into(), url.clone()]);
+    }
+
+    eprintln!("seeding {} students …", args.students);
+    let t0 = Instant::now();
+    let status = std::process::Command::new(&koers)
+        .arg("demo")
+        .args(["--students", &args.students.to_string()])
+        .args(&common)
+        .stdout(Stdio::null())
+        .status()
+        .context("run koers demo")?;
+    if !status.success() {
+        bail!("koers demo failed");
+    }
+    let seed_secs = t0.elapsed().as_secs_f64();
+    eprintln!("seeded in {seed_secs:.1} s");
+
+    let addr = format!("127.0.0.1:{}", args.port);
+    let started = Instant::now();
+    let mut server = tokio::process::Command::new(&koers)
+        .arg("serve")
+        .args(["--addr", &addr])
+        .args(&common)
+        .env("KOERS_LOG", "warn")
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .context("start koers serve")?;
+    let client: HttpClient = Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(256)
+        .build_http();
+    let base = format!("http://{addr}");
+    let mut ready = false;
+    for _ in 0..200 {
+        if get(&client, &format!("{base}/readyz"), &Auth::None)
+            .await
+            .map(|(s, _, _)| s == StatusCode::OK)
+            .unwrap_or(false)
+        {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    if !ready {
+        bail!("koers did not become ready");
+    }
+    let startup_ms = started.elapsed().as_secs_f64() * 1000.0;
+
+    let student = web_login(&client, &base, "student@demo.koers.test").await?;
+    let counsellor = web_login(&client, &base, "slb@demo.koers.test").await?;
+    let admin = web_login(&client, &base, "beheerder@demo.koers.test").await?;
+    let admin_token = api_login(&client, &base, "beheerder@demo.koers.test").await?;
+    let targets = vec![
+        Target {
+            name: "baseline",
+            path: "/baseline",
+            auth: Auth::None,
+        },
+        Target {
+            name: "login page",
+            path: "/login",
+            auth: Auth::None,
+        },
+        Target {
+            name: "student home",
+            path: "/home",
+            auth: Auth::Cookie(student),
+        },
+        Target {
+            name: "counsellor home (caseload)",
+            path: "/home",
+            auth: Auth::Cookie(counsellor),
+        },
+        Target {
+            name: "administrator home",
+            path: "/home",
+            auth: Auth::Cookie(admin.clone()),
+        },
+        Target {
+            name: "users list",
+            path: "/admin/users",
+            auth: Auth::Cookie(admin),
+        },
+        Target {
+            name: "API me",
+            path: "/api/v1/me",
+            auth: Auth::Bearer(admin_token.clone()),
+        },
+        Target {
+            name: "API users",
+            path: "/api/v1/users?limit=50",
+            auth: Auth::Bearer(admin_token),
+        },
+    ];
+
+    let mut rows = Vec::new();
+    for &c in &args.concurrency {
+        let mut baseline_rps = 0.0;
+        for t in &targets {
+            let (requests, errors, mut lat) = load(
+                &client,
+                &format!("{base}{}", t.path),
+                &t.auth,
+                c,
+                Duration::from_secs(args.seconds),
+            )
+            .await;
+            lat.sort_unstable();
+            let pct = |p: f64| {
+                lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1)))
+                    .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+            };
+            let rps = requests as f64 / args.seconds as f64;
+            if t.name == "baseline" {
+                baseline_rps = rps;
+            }
+            let row = Row {
+                route: t.name.to_owned(),
+                concurrency: c,
+                requests,
+                errors,
+                rps,
+                p50_ms: pct(0.50),
+                p99_ms: pct(0.99),
+                ratio_to_baseline: if baseline_rps > 0.0 {
+                    rps / baseline_rps
+                } else {
+                    0.0
+                },
+            };
+            eprintln!(
+                "{:<28} c={:<3} {:>9.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  errors {}",
+                row.route, c, row.rps, row.p50_ms, row.p99_ms, row.errors
+            );
+            rows.push(row);
+        }
+    }
+    let rss_kb = peak_rss_kb(server.id());
+    let _ = server.kill().await;
+    let _ = std::fs::remove_dir_all(&data);
+
+    println!(
+        "\nKoers bench: {} students, {} s per cell, {}; start to ready {:.0} ms; seeding {:.1} s; peak RSS {} MB\n",
+        args.students,
+        args.seconds,
+        if args.database_url.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
+        startup_ms,
+        seed_secs,
+        rss_kb.map_or("?".to_owned(), |k| format!("{:.0}", k as f64 / 1024.0))
+    );
+    println!("| route | concurrency | requests/s | p50 ms | p99 ms | ratio to baseline | errors |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for r in &rows {
+        println!(
+            "| {} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {} |",
+            r.route, r.concurrency, r.rps, r.p50_ms, r.p99_ms, r.ratio_to_baseline, r.errors
+        );
+    }
+    if let Some(path) = &args.json {
+        let doc = serde_json::json!({"students": args.students, "seconds": args.seconds, "startup_ms": startup_ms,
+            "seed_seconds": seed_secs, "peak_rss_kb": rss_kb, "rows": rows});
+        std::fs::write(path, serde_json::to_string_pretty(&doc)?)?;
+    }
+    Ok(())
+}
+
+/// The peak resident set size of a process (VmHWM), Linux only.
+fn peak_rss_kb(pid: Option<u32>) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", pid?)).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn request(
+    method: &str,
+    url: &str,
+    auth: &Auth,
+    body: Option<(&str, String)>,
+) -> Request<Full<Bytes>> {
+    let mut b = Request::builder().method(method).uri(url);
+    match auth {
+        Auth::None => {}
+        Auth::Cookie(c) => b = b.header(header::COOKIE, c),
+        Auth::Bearer(t) => b = b.header(header::AUTHORIZATION, format!("Bearer {t}")),
+    }
+    match body {
+        Some((ct, text)) => b
+            .header(header::CONTENT_TYPE, ct)
+            .body(Full::new(Bytes::from(text)))
+            .expect("valid request"),
+        None => b.body(Full::new(Bytes::new())).expect("valid request"),
+    }
+}
+
+async fn get(
+    client: &HttpClient,
+    url: &str,
+    auth: &Auth,
+) -> anyhow::Result<(StatusCode, hyper::HeaderMap, Bytes)> {
+    let res = client.request(request("GET", url, auth, None)).await?;
+    let (parts, body) = res.into_parts();
+    Ok((
+        parts.status,
+        parts.headers,
+        body.collect().await?.to_bytes(),
+    ))
+}
+
+fn cookie_pairs(headers: &hyper::HeaderMap) -> Vec<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next().map(str::to_owned))
+        .collect()
+}
+
+/// Log in through the form; returns the Cookie header of the session.
+async fn web_login(client: &HttpClient, base: &str, email: &str) -> anyhow::Result<String> {
+    let (_, headers, body) = get(client, &format!("{base}/login"), &Auth::None).await?;
+    let cookies = cookie_pairs(&headers).join("; ");
+    let html = String::from_utf8_lossy(&body);
+    let i = html
+        .find("name=\"_csrf\" value=\"")
+        .context("no CSRF token on the login page")?
+        + 20;
+    let csrf = &html[i..i + html[i..].find('"').context("bad token")?];
+    let form = format!("_csrf={csrf}&email={email}&password=koers-demo&next=");
+    let res = client
+        .request(request(
+            "POST",
+            &format!("{base}/login"),
+            &Auth::Cookie(cookies.clone()),
+            Some(("application/x-www-form-urlencoded", form)),
+        ))
+        .await?;
+    if res.status() != StatusCode::SEE_OTHER {
+        bail!("login of {email} failed: {}", res.status());
+    }
+    let mut all = cookie_pairs(res.headers());
+    all.push(cookies);
+    Ok(all.join("; "))
+}
+
+async fn api_login(client: &HttpClient, base: &str, email: &str) -> anyhow::Result<String> {
+    let body = serde_json::json!({"email": email, "password": "koers-demo"}).to_string();
+    let res = client
+        .request(request(
+            "POST",
+            &format!("{base}/api/v1/sessions"),
+            &Auth::None,
+            Some(("application/json", body)),
+        ))
+        .await?;
+    let bytes = res.into_body().collect().await?.to_bytes();
+    let v: serde_json::Value = serde_json::from_slice(&bytes)?;
+    Ok(v["token"].as_str().context("no token")?.to_owned())
+}
+
+/// `concurrency` workers send GET requests back to back for `duration`.
+async fn load(
+    client: &HttpClient,
+    url: &str,
+    auth: &Auth,
+    concurrency: usize,
+    duration: Duration,
+) -> (u64, u64, Vec<Duration>) {
+    let deadline = Instant::now() + duration;
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let (client, url, auth) = (client.clone(), url.to_owned(), auth.clone());
+        tasks.push(tokio::spawn(async move {
+            let (mut n, mut errors, mut lat) = (0u64, 0u64, Vec::new());
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                match get(&client, &url, &auth).await {
+                    Ok((s, _, _)) if s.is_success() => n += 1,
+                    _ => errors += 1,
+                }
+                lat.push(t.elapsed());
+            }
+            (n, errors, lat)
+        }));
+    }
+    let (mut n, mut e, mut lat) = (0, 0, Vec::new());
+    for t in tasks {
+        if let Ok((a, b, l)) = t.await {
+            n += a;
+            e += b;
+            lat.extend(l);
+        }
+    }
+    (n, e, lat)
+}

@@ -107,6 +107,15 @@ pub struct Authenticated {
 }
 
 impl Authenticated {
+    /// Ask the access policy; 403 when the actor may not.
+    pub fn require(&self, action: koers_domain::policy::Action<'_>) -> Result<(), WebError> {
+        if self.actor.may(action) {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden)
+        }
+    }
+
     pub fn tenant<'a>(&'a self, state: &'a AppState) -> Tenant<'a> {
         Tenant::new(state.db(), &self.user.institution_id)
     }

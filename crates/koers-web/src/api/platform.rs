@@ -2,7 +2,7 @@
 
 use super::dto::*;
 use super::{Paging, parse_json};
-use crate::auth::{ApiUser, Authenticated, ClientIp};
+use crate::auth::{ApiUser, ClientIp};
 use crate::error::{WebError, WebResult};
 use crate::state::AppState;
 use crate::views::login::{LoginFailure, attempt};
@@ -21,14 +21,6 @@ use koers_store::platform::sessions::{self, Kind};
 use koers_store::platform::users::{self, User, UserFilter};
 use koers_store::platform::{institutions, passwords, programmes};
 use koers_store::{StoreError, Tenant};
-
-fn require(a: &Authenticated, action: Action<'_>) -> WebResult<()> {
-    if a.actor.may(action) {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden)
-    }
-}
 
 pub(crate) fn user_dto(u: &User) -> UserDto {
     UserDto {
@@ -121,7 +113,7 @@ pub async fn list_users(
     ApiUser(a): ApiUser,
     RawQuery(query): RawQuery,
 ) -> WebResult<Json<UserList>> {
-    require(&a, Action::ListUsers)?;
+    a.require(Action::ListUsers)?;
     let paging = Paging::parse(query.as_deref())?;
     let role_q: Vec<(String, String)> =
         serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
@@ -191,7 +183,7 @@ pub async fn create_user(
     ApiUser(a): ApiUser,
     body: Bytes,
 ) -> WebResult<Response> {
-    require(&a, Action::ManageUsers)?;
+    a.require(Action::ManageUsers)?;
     let body: NewUserBody = parse_json(&body)?;
     let t = a.tenant(&state);
     let mut errors: Vec<FieldError> = Vec::new();
@@ -254,7 +246,7 @@ pub async fn get_user(
     ApiUser(a): ApiUser,
     Path(id): Path<String>,
 ) -> WebResult<Json<UserDto>> {
-    require(&a, Action::ViewUser { user_id: &id })?;
+    a.require(Action::ViewUser { user_id: &id })?;
     if !koers_domain::is_id(&id) {
         return Err(WebError::NotFound);
     }
@@ -275,7 +267,7 @@ pub async fn patch_user(
     Path(id): Path<String>,
     body: Bytes,
 ) -> WebResult<Json<UserDto>> {
-    require(&a, Action::ManageUsers)?;
+    a.require(Action::ManageUsers)?;
     let t = a.tenant(&state);
     if !koers_domain::is_id(&id) {
         return Err(WebError::NotFound);
@@ -375,7 +367,7 @@ pub async fn list_programmes(
     ApiUser(a): ApiUser,
     RawQuery(query): RawQuery,
 ) -> WebResult<Json<ProgrammeList>> {
-    require(&a, Action::ListProgrammes)?;
+    a.require(Action::ListProgrammes)?;
     let paging = Paging::parse(query.as_deref())?;
     let page = programmes::list(a.tenant(&state), paging.limit, paging.cursor.as_deref()).await?;
     Ok(Json(ProgrammeList {
@@ -401,7 +393,7 @@ pub async fn create_programme(
     ApiUser(a): ApiUser,
     body: Bytes,
 ) -> WebResult<Response> {
-    require(&a, Action::ManageProgrammes)?;
+    a.require(Action::ManageProgrammes)?;
     let body: NewProgrammeBody = parse_json(&body)?;
     let mut errors = Vec::new();
     let code = ProgrammeCode::parse(&body.code)

@@ -31,17 +31,9 @@ pub struct OkQuery {
     ok: Option<String>,
 }
 
-fn require(a: &Authenticated, action: Action<'_>) -> WebResult<()> {
-    if a.actor.may(action) {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden)
-    }
-}
-
 /// Programme pages are for administrators and programme managers.
 fn require_view(a: &Authenticated) -> WebResult<()> {
-    require(a, Action::ListUsers)
+    a.require(Action::ListUsers)
 }
 
 pub async fn list(
@@ -65,7 +57,7 @@ pub async fn create(
     WebUser(a): WebUser,
     form: FormData,
 ) -> WebResult<Response> {
-    require(&a, Action::ManageProgrammes)?;
+    a.require(Action::ManageProgrammes)?;
     verify(&a.session.csrf_token, form.get("_csrf"))?;
     let t = a.tenant(&state);
     let mut errors = Vec::new();
@@ -159,7 +151,7 @@ pub async fn rename(
     Path(id): Path<String>,
     form: FormData,
 ) -> WebResult<Response> {
-    require(&a, Action::ManageProgrammes)?;
+    a.require(Action::ManageProgrammes)?;
     verify(&a.session.csrf_token, form.get("_csrf"))?;
     let mut page = programme_page(&state, &a, &id).await?;
     match ProgrammeName::parse(form.get("name")) {

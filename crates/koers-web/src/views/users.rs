@@ -20,14 +20,6 @@ use koers_store::platform::{passwords, sessions};
 
 const PAGE: u32 = 50;
 
-fn require(a: &Authenticated, action: Action<'_>) -> WebResult<()> {
-    if a.actor.may(action) {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden)
-    }
-}
-
 pub(crate) async fn audit_admin(
     state: &AppState,
     a: &Authenticated,
@@ -88,7 +80,7 @@ pub async fn list(
     headers: HeaderMap,
     Query(q): Query<ListQuery>,
 ) -> WebResult<Response> {
-    require(&a, Action::ListUsers)?;
+    a.require(Action::ListUsers)?;
     let filter = UserFilter {
         q: Some(q.q.as_str()),
         role: Role::parse(&q.role).ok(),
@@ -188,7 +180,7 @@ fn parse_roles(
 }
 
 pub async fn new_form(State(state): State<AppState>, WebUser(a): WebUser) -> WebResult<Response> {
-    require(&a, Action::ManageUsers)?;
+    a.require(Action::ManageUsers)?;
     let programmes = programmes::all(a.tenant(&state)).await?;
     Ok(render(&UserForm {
         ctx: Ctx::user(&a, "/admin/users/new", "users"),
@@ -209,7 +201,7 @@ pub async fn create(
     WebUser(a): WebUser,
     form: FormData,
 ) -> WebResult<Response> {
-    require(&a, Action::ManageUsers)?;
+    a.require(Action::ManageUsers)?;
     verify(&a.session.csrf_token, form.get("_csrf"))?;
     let t = a.tenant(&state);
     let programmes = programmes::all(t).await?;
@@ -354,7 +346,7 @@ pub async fn show(
     Path(id): Path<String>,
     Query(q): Query<OkQuery>,
 ) -> WebResult<Response> {
-    require(&a, Action::ManageUsers)?;
+    a.require(Action::ManageUsers)?;
     load(a.tenant(&state), &id).await?;
     user_page(
         &state,
@@ -374,7 +366,7 @@ pub async fn update(
     Path(id): Path<String>,
     form: FormData,
 ) -> WebResult<Response> {
-    require(&a, Action::ManageUsers)?;
+    a.require(Action::ManageUsers)?;
     verify(&a.session.csrf_token, form.get("_csrf"))?;
     let t = a.tenant(&state);
     let existing = load(t, &id).await?;
@@ -452,7 +444,7 @@ pub async fn set_active(
     Path(id): Path<String>,
     form: FormData,
 ) -> WebResult<Response> {
-    require(&a, Action::ManageUsers)?;
+    a.require(Action::ManageUsers)?;
     verify(&a.session.csrf_token, form.get("_csrf"))?;
     let t = a.tenant(&state);
     let u = load(t, &id).await?;
@@ -498,7 +490,7 @@ pub async fn reset_password(
     Path(id): Path<String>,
     form: FormData,
 ) -> WebResult<Response> {
-    require(&a, Action::ManageUsers)?;
+    a.require(Action::ManageUsers)?;
     verify(&a.session.csrf_token, form.get("_csrf"))?;
     let t = a.tenant(&state);
     let u = load(t, &id).await?;

@@ -14,6 +14,13 @@ pub struct Actor {
     pub roles: Vec<RoleAssignment>,
 }
 
+/// The reach of a role assignment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Institution,
+    Programmes(Vec<String>),
+}
+
 /// What an actor wants to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action<'a> {
@@ -45,6 +52,25 @@ impl Actor {
         self.roles
             .iter()
             .any(|a| a.role == role && a.programme_id.as_deref().is_none_or(|p| p == programme_id))
+    }
+
+    /// Where the actor holds any of `roles`: `None` when nowhere, else the whole institution or
+    /// the listed programmes.
+    pub fn scope_of(&self, roles: &[Role]) -> Option<Scope> {
+        let held: Vec<&RoleAssignment> = self
+            .roles
+            .iter()
+            .filter(|a| roles.contains(&a.role))
+            .collect();
+        if held.is_empty() {
+            None
+        } else if held.iter().any(|a| a.programme_id.is_none()) {
+            Some(Scope::Institution)
+        } else {
+            Some(Scope::Programmes(
+                held.iter().filter_map(|a| a.programme_id.clone()).collect(),
+            ))
+        }
     }
 
     pub fn is_staff(&self) -> bool {
@@ -112,6 +138,21 @@ mod tests {
         assert!(a.may(Action::ListUsers));
         let whole = actor(&[(Role::ProgrammeManager, None)]);
         assert!(whole.may(Action::ManageCohorts { programme_id: "p2" }));
+    }
+
+    #[test]
+    fn scope_counts_only_the_asked_roles() {
+        let a = actor(&[
+            (Role::Lecturer, Some("p1")),
+            (Role::Student, Some("p2")),
+            (Role::Employee, None),
+        ]);
+        assert_eq!(
+            a.scope_of(&[Role::Lecturer, Role::ProgrammeManager]),
+            Some(Scope::Programmes(vec!["p1".into()]))
+        );
+        assert_eq!(a.scope_of(&[Role::Employee]), Some(Scope::Institution));
+        assert_eq!(a.scope_of(&[Role::Counsellor]), None);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! and generated people with realistic Dutch names, inserted in bulk.
 
 use crate::platform::{institutions, passwords, programmes, users};
-use crate::{Db, Result, Tenant, now_ms};
+use crate::{Db, Result, Tenant, now_ms, values_list};
 use koers_domain::{Role, RoleAssignment};
 
 pub const DEFAULT_PASSWORD: &str = "koers-demo";
@@ -332,22 +332,10 @@ async fn bulk_students(
                 )
             })
             .collect();
-        let mut sql = String::from(
-            "INSERT INTO users (id, institution_id, email, name, password_hash, locale, active, created_at, updated_at) VALUES ",
+        let sql = format!(
+            "INSERT INTO users (id, institution_id, email, name, password_hash, locale, active, created_at, updated_at) VALUES {}",
+            values_list(rows.len(), "(?, ?, ?, ?, NULL, NULL, 1, ?, ?)")
         );
-        for j in 0..rows.len() {
-            let b = j * 5;
-            sql += &format!(
-                "{}(${}, ${}, ${}, ${}, NULL, NULL, 1, ${}, ${})",
-                if j > 0 { "," } else { "" },
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 5
-            );
-        }
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for r in &rows {
             q = q
@@ -355,25 +343,15 @@ async fn bulk_students(
                 .bind(t.institution_id)
                 .bind(&r.2)
                 .bind(&r.1)
+                .bind(now)
                 .bind(now);
         }
         q.execute(&mut *tx).await?;
 
-        let mut sql = String::from(
-            "INSERT INTO role_assignments (id, institution_id, user_id, role, programme_id, created_at) VALUES ",
+        let sql = format!(
+            "INSERT INTO role_assignments (id, institution_id, user_id, role, programme_id, created_at) VALUES {}",
+            values_list(rows.len(), "(?, ?, ?, 'student', ?, ?)")
         );
-        for j in 0..rows.len() {
-            let b = j * 5;
-            sql += &format!(
-                "{}(${}, ${}, ${}, 'student', ${}, ${})",
-                if j > 0 { "," } else { "" },
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5
-            );
-        }
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for r in &rows {
             q = q
@@ -385,24 +363,10 @@ async fn bulk_students(
         }
         q.execute(&mut *tx).await?;
 
-        let mut sql = String::from(
-            "INSERT INTO students (id, institution_id, user_id, student_number, programme_id, cohort_id, counsellor_id, created_at) VALUES ",
+        let sql = format!(
+            "INSERT INTO students (id, institution_id, user_id, student_number, programme_id, cohort_id, counsellor_id, created_at) VALUES {}",
+            values_list(rows.len(), "(?, ?, ?, ?, ?, ?, ?, ?)")
         );
-        for j in 0..rows.len() {
-            let b = j * 8;
-            sql += &format!(
-                "{}(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                if j > 0 { "," } else { "" },
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8
-            );
-        }
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for r in &rows {
             q = q

@@ -159,6 +159,27 @@ pub(crate) fn conflict_as(what: &'static str) -> impl FnOnce(sqlx::Error) -> Sto
     }
 }
 
+/// The VALUES list of a multi-row INSERT: `rows` copies of `row`, each `?` in it replaced by
+/// the next `$n` placeholder (constants in `row` stay as written).
+pub(crate) fn values_list(rows: usize, row: &str) -> String {
+    let mut out = String::with_capacity(rows * (row.len() + 16));
+    let mut n = 0;
+    for i in 0..rows {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        for c in row.chars() {
+            if c == '?' {
+                n += 1;
+                out.push_str(&format!("${n}"));
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
 /// Escape `%`, `_` and `\` for a LIKE pattern used with `ESCAPE '\'`.
 pub(crate) fn like_pattern(q: &str) -> String {
     let mut s = String::with_capacity(q.len() + 2);
@@ -171,4 +192,21 @@ pub(crate) fn like_pattern(q: &str) -> String {
     }
     s.push('%');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn values_list_numbers_placeholders_across_rows() {
+        assert_eq!(
+            super::values_list(2, "(?, 'x', ?)"),
+            "($1, 'x', $2), ($3, 'x', $4)"
+        );
+        assert_eq!(super::values_list(0, "(?)"), "");
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(super::like_pattern(" Van_der%Berg "), "%van\\_der\\%berg%");
+    }
 }

@@ -6,7 +6,7 @@ use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::{api, assets, csrf, health, metrics, views};
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -78,7 +78,7 @@ pub fn make_app(state: AppState) -> Router {
         .route("/assets/app.js", get(assets::app_js))
         .fallback(|| async { WebError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), csrf::csrf_layer))
-        .layer(middleware::from_fn_with_state(state.clone(), render_errors))
+        .layer(middleware::from_fn(render_errors))
         .layer(middleware::from_fn(metrics::track))
         .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
@@ -104,7 +104,7 @@ fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLa
 /// Write the body of error responses: JSON under `/api/`, an HTML page elsewhere; an
 /// unauthenticated page request is sent to the login page. Also turns axum's own rejections
 /// (e.g. a malformed path) into the same shapes.
-async fn render_errors(State(_state): State<AppState>, req: Request, next: Next) -> Response {
+async fn render_errors(req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
     let path_and_query = req
         .uri()
@@ -135,7 +135,17 @@ async fn render_errors(State(_state): State<AppState>, req: Request, next: Next)
                 let e = WebError::BadRequest(s.canonical_reason().unwrap_or("bad request").into());
                 return finish(e, s, is_api, &tr, res.headers().clone());
             }
-            StatusCode::REQUEST_TIMEOUT => WebError::Internal("request timed out".into()),
+            StatusCode::REQUEST_TIMEOUT => {
+                let e = WebError::Internal("request timed out".into());
+                tracing::error!("request timed out");
+                return finish(
+                    e,
+                    StatusCode::REQUEST_TIMEOUT,
+                    is_api,
+                    &tr,
+                    res.headers().clone(),
+                );
+            }
             _ => return res,
         },
     };

@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::Role;
-use koers_domain::policy::Action;
+use koers_domain::policy::{Action, Scope};
 use koers_store::platform::audit::{self, Event};
 use koers_store::platform::institutions;
 use koers_store::platform::programmes::{self, ProgrammeOverview};
@@ -86,23 +86,10 @@ pub async fn page(
     } else {
         None
     };
-    let programmes = if actor.has_role(Role::ProgrammeManager) || actor.has_role(Role::Lecturer) {
-        let scoped: Option<Vec<String>> = if actor.roles.iter().any(|r| {
-            matches!(r.role, Role::ProgrammeManager | Role::Lecturer) && r.programme_id.is_none()
-        }) {
-            None
-        } else {
-            Some(
-                actor
-                    .roles
-                    .iter()
-                    .filter_map(|r| r.programme_id.clone())
-                    .collect(),
-            )
-        };
-        Some(programmes::overview(t, scoped.as_deref()).await?)
-    } else {
-        None
+    let programmes = match actor.scope_of(&[Role::ProgrammeManager, Role::Lecturer]) {
+        None => None,
+        Some(Scope::Institution) => Some(programmes::overview(t, None).await?),
+        Some(Scope::Programmes(ids)) => Some(programmes::overview(t, Some(&ids)).await?),
     };
     let caseload = if actor.has_role(Role::Counsellor) {
         let (entries, total) = students::caseload(t, &a.user.id, 25).await?;

@@ -37,6 +37,7 @@ pub async fn attempt(
     kind: Kind,
 ) -> WebResult<Result<(String, User), LoginFailure>> {
     let db = state.db();
+    let via = if kind == Kind::Web { "web" } else { "api" };
     let email = Email::parse(email)
         .map(|e| e.as_str().to_owned())
         .unwrap_or_else(|_| email.trim().to_lowercase());
@@ -52,24 +53,25 @@ pub async fn attempt(
     let ok = tokio::task::spawn_blocking(move || passwords::verify(&pw, &hash))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
-    let account = account.filter(|a| ok && a.active && a.password_hash.is_some());
-    let Some(account) = account else {
-        login_failures::record(db, &email, ip).await?;
-        let known = users::find_for_login(db, &email).await?;
-        audit::record(
-            db,
-            NewEvent {
-                institution_id: known.as_ref().map(|a| a.institution_id.as_str()),
-                actor_id: known.as_ref().map(|a| a.id.as_str()),
-                actor_email: Some(&email),
-                action: "login.failure",
-                ip: Some(ip),
-                details: serde_json::json!({"via": if kind == Kind::Web { "web" } else { "api" }}),
-                ..Default::default()
-            },
-        )
-        .await?;
-        return Ok(Err(LoginFailure::Wrong));
+    let account = match account {
+        Some(a) if ok && a.active && a.password_hash.is_some() => a,
+        known => {
+            login_failures::record(db, &email, ip).await?;
+            audit::record(
+                db,
+                NewEvent {
+                    institution_id: known.as_ref().map(|a| a.institution_id.as_str()),
+                    actor_id: known.as_ref().map(|a| a.id.as_str()),
+                    actor_email: Some(&email),
+                    action: "login.failure",
+                    ip: Some(ip),
+                    details: serde_json::json!({ "via": via }),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            return Ok(Err(LoginFailure::Wrong));
+        }
     };
     login_failures::clear(db, &email).await?;
     let t = Tenant::new(db, &account.institution_id);
@@ -82,7 +84,7 @@ pub async fn attempt(
             actor_email: Some(&account.email),
             action: "login.success",
             ip: Some(ip),
-            details: serde_json::json!({"via": if kind == Kind::Web { "web" } else { "api" }}),
+            details: serde_json::json!({ "via": via }),
             ..Default::default()
         },
     )

@@ -167,6 +167,32 @@ pub fn local_path(next: &str, default: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::i18n::{Locale, Tr};
+
+    /// Every status an error page can have, and every error and field code, has its text.
+    #[test]
+    fn error_texts_exist() {
+        let nl = crate::i18n::message_ids(include_str!("../../locales/nl/main.ftl"));
+        for status in [400, 401, 403, 404, 405, 408, 409, 413, 415, 422, 429, 500] {
+            assert!(
+                nl.contains(&format!("error-title-{status}")),
+                "error-title-{status}"
+            );
+        }
+        let en = Tr(Locale::En);
+        for code in [
+            "bad-request",
+            "unauthenticated",
+            "forbidden",
+            "not-found",
+            "invalid",
+            "too-many-requests",
+            "internal",
+        ] {
+            assert_ne!(en.t(&format!("error-{code}")), format!("error-{code}"));
+        }
+    }
+
     #[test]
     fn local_paths_only() {
         assert_eq!(super::local_path("/home?x=1", "/"), "/home?x=1");

@@ -152,31 +152,41 @@ fn role_rows(a: &Authenticated, held: &[RoleAssignment]) -> Vec<RoleRow> {
         .collect()
 }
 
-/// Read the role checkboxes and scopes of the user form.
-fn parse_roles(
+/// The checked roles of the user form and their scopes, as typed (unknown role keys dropped).
+fn typed_roles(form: &FormData) -> Vec<RoleAssignment> {
+    form.0
+        .iter()
+        .filter(|(k, _)| k == "role")
+        .filter_map(|(_, v)| Role::parse(v).ok())
+        .map(|role| RoleAssignment {
+            role,
+            programme_id: Some(form.get(&format!("scope_{}", role.key())).to_owned())
+                .filter(|s| !s.is_empty()),
+        })
+        .collect()
+}
+
+/// Validate the typed roles: known keys, at least one, scopes only on scopable roles and
+/// only to the institution's own programmes.
+fn valid_roles(
     form: &FormData,
+    typed: &[RoleAssignment],
     programmes: &[Programme],
 ) -> Result<Vec<RoleAssignment>, FieldError> {
-    let mut roles = Vec::new();
-    for (k, v) in &form.0 {
-        if k != "role" {
-            continue;
-        }
-        let role = Role::parse(v).map_err(|_| FieldError::new("roles", "role-unknown"))?;
-        let scope = form.get(&format!("scope_{}", role.key()));
-        let programme_id = if scope.is_empty() {
-            None
-        } else if role.programme_scopable() && programmes.iter().any(|p| p.id == scope) {
-            Some(scope.to_owned())
-        } else {
-            return Err(FieldError::new("roles", "scope-invalid"));
-        };
-        roles.push(RoleAssignment { role, programme_id });
+    if form.0.iter().filter(|(k, _)| k == "role").count() != typed.len() {
+        return Err(FieldError::new("roles", "role-unknown"));
     }
-    if roles.is_empty() {
+    if typed.is_empty() {
         return Err(FieldError::new("roles", "roles-required"));
     }
-    Ok(normalise_roles(roles))
+    for r in typed {
+        if let Some(p) = &r.programme_id
+            && !(r.role.programme_scopable() && programmes.iter().any(|x| &x.id == p))
+        {
+            return Err(FieldError::new("roles", "scope-invalid"));
+        }
+    }
+    Ok(normalise_roles(typed.to_vec()))
 }
 
 pub async fn new_form(State(state): State<AppState>, WebUser(a): WebUser) -> WebResult<Response> {
@@ -212,7 +222,8 @@ pub async fn create(
     let email = Email::parse(form.get("email"))
         .map_err(|e| errors.push(e))
         .ok();
-    let roles = parse_roles(&form, &programmes)
+    let typed = typed_roles(&form);
+    let roles = valid_roles(&form, &typed, &programmes)
         .map_err(|e| errors.push(e))
         .ok();
     if let (Some(name), Some(email), Some(roles)) = (&name, &email, &roles) {
@@ -255,7 +266,7 @@ pub async fn create(
             Err(e) => return Err(e.into()),
         }
     }
-    let held = roles.unwrap_or_else(|| parse_roles_lenient(&form));
+    let held = roles.unwrap_or(typed);
     Ok(render_status(
         StatusCode::UNPROCESSABLE_ENTITY,
         &UserForm {
@@ -271,20 +282,6 @@ pub async fn create(
             is_self: false,
         },
     ))
-}
-
-/// The checked roles as typed, for re-showing a form with errors.
-fn parse_roles_lenient(form: &FormData) -> Vec<RoleAssignment> {
-    form.0
-        .iter()
-        .filter(|(k, _)| k == "role")
-        .filter_map(|(_, v)| Role::parse(v).ok())
-        .map(|role| RoleAssignment {
-            role,
-            programme_id: Some(form.get(&format!("scope_{}", role.key())).to_owned())
-                .filter(|s| !s.is_empty()),
-        })
-        .collect()
 }
 
 pub(crate) fn roles_json(roles: &[RoleAssignment]) -> serde_json::Value {
@@ -378,7 +375,8 @@ pub async fn update(
     let email = Email::parse(form.get("email"))
         .map_err(|e| errors.push(e))
         .ok();
-    let roles = parse_roles(&form, &programmes)
+    let typed = typed_roles(&form);
+    let roles = valid_roles(&form, &typed, &programmes)
         .map_err(|e| errors.push(e))
         .ok();
     if let Some(roles) = &roles
@@ -413,7 +411,7 @@ pub async fn update(
             return Ok(Redirect::to(&format!("/admin/users/{id}?ok=saved")).into_response());
         }
     }
-    let held = roles.unwrap_or_else(|| parse_roles_lenient(&form));
+    let held = roles.unwrap_or(typed);
     Ok(render_status(
         StatusCode::UNPROCESSABLE_ENTITY,
         &UserForm {

@@ -249,3 +249,38 @@ pub async fn demo_institution(db: &Db) -> String {
         .unwrap()
         .id
 }
+
+/// The routes the router declares, read from its source: (method, path).
+pub fn declared_routes() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for file in ["src/app.rs", "src/api/mod.rs"] {
+        let src =
+            std::fs::read_to_string(format!("{}/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        // One `.route(...)` call per chunk, whatever the line breaks.
+        for chunk in src.split(".route(").skip(1) {
+            let call: String = chunk
+                .split(";")
+                .next()
+                .unwrap()
+                .split(".fallback")
+                .next()
+                .unwrap()
+                .split(".layer")
+                .next()
+                .unwrap()
+                .to_owned();
+            let path = call.split('"').nth(1).unwrap().to_owned();
+            for m in ["get", "post", "patch", "delete"] {
+                let hit = call.match_indices(&format!("{m}(")).any(|(i, _)| {
+                    i == 0
+                        || !call.as_bytes()[i - 1].is_ascii_alphanumeric()
+                            && call.as_bytes()[i - 1] != b'_'
+                });
+                if hit {
+                    out.push((m.to_uppercase(), path.clone()));
+                }
+            }
+        }
+    }
+    out
+}

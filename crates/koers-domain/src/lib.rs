@@ -3,7 +3,9 @@
 //! One module per bounded context (see `docs/architecture.md`). Later contexts
 //! (`guidance`, `curriculum`, `field`, `staff`, `vision`) are added beside `platform`.
 
+pub mod guidance;
 pub mod platform;
 pub mod policy;
+pub mod time;
 
 pub use platform::*;

@@ -40,6 +40,55 @@ pub enum Action<'a> {
     ViewAuditLog,
     /// Change one's own password, language and sessions.
     ManageOwnAccount,
+    /// List student records (what is listed is scoped by [`Actor::student_scope`]).
+    ListStudents,
+    /// Read a student's record (study data: name, number, programme, cohort, counsellor).
+    ViewStudent(StudentRef<'a>),
+    /// Change a student's study data in a programme.
+    EditStudent { programme_id: &'a str },
+    /// Import student records (each line is checked against [`Action::EditStudent`]).
+    ImportStudents,
+    /// Assign or reassign a student's counsellor.
+    AssignCounsellor { programme_id: &'a str },
+    /// Give a stand-in temporary access to a counsellor's caseload.
+    ManageStandIns,
+    /// Read that conversations took place (date, phase, status) and phase statuses.
+    ViewGuidanceMeta(StudentRef<'a>),
+    /// Read guidance content: reports, agreements, the parts of the career file shared with
+    /// the counsellor.
+    ViewGuidance(StudentRef<'a>),
+    /// Plan, record and report conversations with the student; record phases and signals.
+    Guide(StudentRef<'a>),
+    /// Write one's own career file (self-assessments, reflections, goals, choices).
+    WriteCareerFile(StudentRef<'a>),
+    /// Read and set "extra support" flags.
+    ViewSupport(StudentRef<'a>),
+    /// Coverage of guidance in a programme (aggregates and the list of missed students).
+    ViewCoverage { programme_id: &'a str },
+    /// Configure the expected guidance moments of a programme.
+    ConfigureGuidance { programme_id: &'a str },
+}
+
+/// What the policy needs to know of a student to decide about their data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StudentRef<'a> {
+    /// The student's user id.
+    pub user_id: &'a str,
+    pub programme_id: &'a str,
+    pub counsellor_id: Option<&'a str>,
+    /// The actor stands in for the student's counsellor today.
+    pub stand_in: bool,
+}
+
+/// Which students an actor may list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StudentScope {
+    /// Every student of the institution.
+    Institution,
+    /// Students of these programmes.
+    Programmes(Vec<String>),
+    /// The actor's own caseload (and caseloads they stand in for).
+    Caseload,
 }
 
 impl Actor {
@@ -94,6 +143,61 @@ impl Actor {
                 self.has_role(Administrator) || self.has_role_for(ProgrammeManager, programme_id)
             }
             Action::ManageOwnAccount => true,
+            Action::ListStudents => {
+                self.has_role(Administrator)
+                    || self.has_role(ProgrammeManager)
+                    || self.has_role(Counsellor)
+            }
+            Action::ViewStudent(s) => {
+                self.is_the_student(&s)
+                    || self.guides(&s)
+                    || self.has_role(Administrator)
+                    || self.has_role_for(ProgrammeManager, s.programme_id)
+            }
+            Action::EditStudent { programme_id } | Action::AssignCounsellor { programme_id } => {
+                self.has_role(Administrator) || self.has_role_for(ProgrammeManager, programme_id)
+            }
+            Action::ImportStudents | Action::ManageStandIns => {
+                self.has_role(Administrator) || self.has_role(ProgrammeManager)
+            }
+            Action::ViewGuidanceMeta(s) => {
+                self.is_the_student(&s)
+                    || self.guides(&s)
+                    || self.has_role_for(ProgrammeManager, s.programme_id)
+            }
+            Action::ViewGuidance(s) => self.is_the_student(&s) || self.guides(&s),
+            Action::Guide(s) => self.guides(&s),
+            Action::WriteCareerFile(s) => self.is_the_student(&s),
+            Action::ViewSupport(s) => {
+                self.guides(&s) || self.has_role_for(ProgrammeManager, s.programme_id)
+            }
+            Action::ViewCoverage { programme_id } | Action::ConfigureGuidance { programme_id } => {
+                self.has_role_for(ProgrammeManager, programme_id)
+            }
+        }
+    }
+
+    fn is_the_student(&self, s: &StudentRef<'_>) -> bool {
+        s.user_id == self.user_id
+    }
+
+    /// The actor is the student's counsellor, or stands in for them.
+    fn guides(&self, s: &StudentRef<'_>) -> bool {
+        self.has_role(Role::Counsellor)
+            && (s.counsellor_id == Some(self.user_id.as_str()) || s.stand_in)
+    }
+
+    /// Which students [`Action::ListStudents`] shows: administrators all, programme managers
+    /// their programmes, counsellors their caseload.
+    pub fn student_scope(&self) -> Option<StudentScope> {
+        if self.has_role(Role::Administrator) {
+            return Some(StudentScope::Institution);
+        }
+        match self.scope_of(&[Role::ProgrammeManager]) {
+            Some(Scope::Institution) => Some(StudentScope::Institution),
+            Some(Scope::Programmes(p)) => Some(StudentScope::Programmes(p)),
+            None if self.has_role(Role::Counsellor) => Some(StudentScope::Caseload),
+            None => None,
         }
     }
 
@@ -163,6 +267,87 @@ mod tests {
         assert!(!a.may(Action::ListUsers));
         assert!(!a.may(Action::ViewAuditLog));
         assert!(a.may(Action::ListProgrammes));
+    }
+
+    fn student<'a>(counsellor: Option<&'a str>, stand_in: bool) -> StudentRef<'a> {
+        StudentRef {
+            user_id: "s1",
+            programme_id: "p1",
+            counsellor_id: counsellor,
+            stand_in,
+        }
+    }
+
+    #[test]
+    fn guidance_content_only_for_student_and_counsellor() {
+        let counsellor = actor(&[(Role::Counsellor, None)]);
+        let mine = student(Some("u1"), false);
+        let other = student(Some("u9"), false);
+        assert!(counsellor.may(Action::ViewGuidance(mine)));
+        assert!(counsellor.may(Action::Guide(mine)));
+        assert!(!counsellor.may(Action::ViewGuidance(other)));
+        assert!(!counsellor.may(Action::ViewStudent(other)));
+        // A stand-in reaches another counsellor's student while the stand-in lasts.
+        assert!(counsellor.may(Action::Guide(student(Some("u9"), true))));
+        // The student reads and writes their own file, but does not guide themselves.
+        let mut me = actor(&[(Role::Student, Some("p1"))]);
+        me.user_id = "s1".into();
+        assert!(me.may(Action::ViewGuidance(other)));
+        assert!(me.may(Action::WriteCareerFile(other)));
+        assert!(!me.may(Action::Guide(other)));
+        assert!(!me.may(Action::ViewSupport(other)));
+        assert!(!me.may(Action::ListStudents));
+    }
+
+    #[test]
+    fn managers_see_meta_and_coverage_never_content() {
+        let m = actor(&[(Role::ProgrammeManager, Some("p1")), (Role::Employee, None)]);
+        let s = student(Some("u9"), false);
+        assert!(m.may(Action::ViewStudent(s)));
+        assert!(m.may(Action::ViewGuidanceMeta(s)));
+        assert!(m.may(Action::ViewSupport(s)));
+        assert!(m.may(Action::ViewCoverage { programme_id: "p1" }));
+        assert!(!m.may(Action::ViewCoverage { programme_id: "p2" }));
+        assert!(!m.may(Action::ViewGuidance(s)));
+        assert!(!m.may(Action::Guide(s)));
+        let other_programme = StudentRef {
+            programme_id: "p2",
+            ..s
+        };
+        assert!(!m.may(Action::ViewStudent(other_programme)));
+        assert_eq!(
+            m.student_scope(),
+            Some(StudentScope::Programmes(vec!["p1".into()]))
+        );
+    }
+
+    #[test]
+    fn administrators_study_data_only() {
+        let a = actor(&[(Role::Administrator, None)]);
+        let s = student(Some("u9"), false);
+        assert!(a.may(Action::ViewStudent(s)));
+        assert!(a.may(Action::ImportStudents));
+        assert!(a.may(Action::EditStudent { programme_id: "p1" }));
+        assert!(!a.may(Action::ViewGuidanceMeta(s)));
+        assert!(!a.may(Action::ViewGuidance(s)));
+        assert!(!a.may(Action::ViewCoverage { programme_id: "p1" }));
+    }
+
+    #[test]
+    fn other_roles_nothing_of_guidance() {
+        for r in [
+            Role::Lecturer,
+            Role::HrAdviser,
+            Role::Employee,
+            Role::PlacementMentor,
+        ] {
+            let a = actor(&[(r, None)]);
+            let s = student(Some("u9"), false);
+            assert!(!a.may(Action::ListStudents));
+            assert!(!a.may(Action::ViewStudent(s)));
+            assert!(!a.may(Action::ViewGuidanceMeta(s)));
+            assert_eq!(a.student_scope(), None);
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! by email, session lookup, health) take the [`Db`] and say why in their docs.
 
 pub mod demo;
+pub mod guidance;
 pub mod platform;
 mod tenant;
 

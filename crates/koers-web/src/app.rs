@@ -80,7 +80,7 @@ pub fn make_app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), csrf::csrf_layer))
         .layer(middleware::from_fn(render_errors))
         .layer(middleware::from_fn(metrics::track))
-        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(RequestBodyLimitLayer::new(api::IMPORT_LIMIT + 64 * 1024))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(CompressionLayer::new())
         .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))

@@ -25,6 +25,10 @@ pub enum WebError {
     Invalid(Vec<FieldError>),
     #[error("too many requests")]
     TooManyRequests { retry_after: u64 },
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("the import has errors")]
+    Import(Vec<koers_domain::guidance::import::ImportError>),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -37,7 +41,8 @@ impl WebError {
             WebError::Forbidden => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Conflict(_) => StatusCode::CONFLICT,
-            WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Invalid(_) | WebError::Import(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -52,6 +57,8 @@ impl WebError {
             WebError::NotFound => "not-found",
             WebError::Conflict(_) => "conflict",
             WebError::Invalid(_) => "invalid",
+            WebError::Import(_) => "import-invalid",
+            WebError::UnsupportedMediaType => "unsupported-media-type",
             WebError::TooManyRequests { .. } => "too-many-requests",
             WebError::Internal(_) => "internal",
         }
@@ -79,6 +86,22 @@ impl WebError {
                     .collect(),
             )),
             WebError::BadRequest(m) => Some(serde_json::json!({ "reason": m })),
+            WebError::Import(errors) => Some(serde_json::Value::Array(
+                errors
+                    .iter()
+                    .map(|e| {
+                        let mut v = serde_json::json!({
+                            "line": e.line,
+                            "code": e.code,
+                            "message": import_message(tr, e),
+                        });
+                        if let Some(c) = &e.column {
+                            v["column"] = serde_json::Value::String(c.clone());
+                        }
+                        v
+                    })
+                    .collect(),
+            )),
             _ => None,
         }
     }
@@ -90,6 +113,15 @@ impl WebError {
         }
         serde_json::json!({ "error": e })
     }
+}
+
+/// The translated message of one import problem (without line and column).
+pub fn import_message(tr: &Tr, e: &koers_domain::guidance::import::ImportError) -> String {
+    tr.t1(
+        &format!("import-error-{}", e.code),
+        "value",
+        e.value.as_deref().unwrap_or(""),
+    )
 }
 
 impl From<StoreError> for WebError {

@@ -10,6 +10,7 @@ mod auth;
 mod csrf;
 mod error;
 mod forms;
+mod guidance;
 mod health;
 pub mod i18n;
 mod metrics;

@@ -215,8 +215,25 @@ fn valid_name(s: &str, max: usize) -> bool {
     s.chars().count() <= max && !s.chars().any(char::is_control)
 }
 
+/// A file that parsed: its rows, and the headers as written in it.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub rows: Vec<ImportRow>,
+    headers: HashMap<&'static str, String>,
+}
+
+impl Parsed {
+    /// The header of a column as written in the file, by its Dutch name (`"e-mail"`).
+    pub fn header(&self, canonical: &str) -> String {
+        self.headers
+            .get(canonical)
+            .cloned()
+            .unwrap_or_else(|| canonical.to_owned())
+    }
+}
+
 /// Parse the whole file. Either every line is valid, or every problem is returned.
-pub fn parse(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<ImportError>> {
+pub fn parse_file(bytes: &[u8]) -> Result<Parsed, Vec<ImportError>> {
     let text = decode(bytes);
     if text.trim().is_empty() {
         return Err(vec![ImportError::new(1, None, "empty", None)]);
@@ -449,7 +466,16 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<ImportError>> {
     if rows.is_empty() {
         return Err(vec![ImportError::new(2, None, "no-rows", None)]);
     }
-    Ok(rows)
+    let headers = at
+        .iter()
+        .map(|(c, (_, name))| (c.canonical(), name.clone()))
+        .collect();
+    Ok(Parsed { rows, headers })
+}
+
+/// The rows of a file (see [`parse_file`]).
+pub fn parse(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<ImportError>> {
+    parse_file(bytes).map(|p| p.rows)
 }
 
 #[cfg(test)]

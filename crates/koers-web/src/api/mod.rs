@@ -4,11 +4,13 @@
 //! validation; errors `{"error": {"code", "message", "details"}}`.
 
 mod dto;
+pub(crate) mod guidance;
 mod platform;
 
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -28,11 +30,22 @@ pub use dto::*;
         platform::patch_user,
         platform::list_programmes,
         platform::create_programme,
+        guidance::list_students,
+        guidance::get_student,
+        guidance::import_students,
+        guidance::create_conversation,
+        guidance::get_conversation,
+        guidance::put_report,
+        guidance::conversation_ics,
+        guidance::instrument,
+        guidance::create_self_assessment,
+        guidance::programme_coverage,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "platform", description = "Accounts, sessions, programmes"))
+    tags((name = "platform", description = "Accounts, sessions, programmes"),
+        (name = "guidance", description = "Students, conversations, the career file, coverage"))
 )]
 pub struct ApiDoc;
 
@@ -72,8 +85,42 @@ pub fn router() -> Router<AppState> {
             "/api/v1/programmes",
             get(platform::list_programmes).post(platform::create_programme),
         )
+        .route("/api/v1/students", get(guidance::list_students))
+        .route(
+            "/api/v1/students/import",
+            axum::routing::post(guidance::import_students).layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+        .route("/api/v1/students/{id}", get(guidance::get_student))
+        .route(
+            "/api/v1/students/{id}/self-assessments",
+            axum::routing::post(guidance::create_self_assessment),
+        )
+        .route(
+            "/api/v1/conversations",
+            axum::routing::post(guidance::create_conversation),
+        )
+        .route("/api/v1/conversations/{id}", get(guidance::get_conversation))
+        .route(
+            "/api/v1/conversations/{id}/report",
+            axum::routing::put(guidance::put_report),
+        )
+        .route(
+            "/api/v1/conversations/{id}/calendar.ics",
+            get(guidance::conversation_ics),
+        )
+        .route(
+            "/api/v1/instruments/career-competencies",
+            get(guidance::instrument),
+        )
+        .route(
+            "/api/v1/programmes/{code}/coverage",
+            get(guidance::programme_coverage),
+        )
         .fallback(|| async { WebError::NotFound })
 }
+
+/// The largest student import (a CSV of some 200,000 lines).
+pub const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
 
 async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
     axum::Json(ApiDoc::openapi())

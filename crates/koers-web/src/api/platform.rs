@@ -48,6 +48,7 @@ async fn me_dto(t: Tenant<'_>, u: &User) -> WebResult<MeDto> {
             id: i.id,
             name: i.name,
         },
+        student_id: koers_store::guidance::students::id_of_user(t, &u.id).await?,
     })
 }
 

@@ -1,0 +1,465 @@
+//! Importing student records: checked against the database (programmes, counsellors, email
+//! addresses of other people), then written all at once in one transaction. Re-importing
+//! updates records by student number.
+
+use crate::{Result, Tenant, now_ms, values_list};
+use koers_domain::guidance::import::{ImportError, ImportRow};
+use sqlx::Row;
+use std::collections::{HashMap, HashSet};
+
+/// What an import will do, line by line.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub rows: Vec<PlannedRow>,
+    /// Cohorts to create: (programme code, year).
+    pub new_cohorts: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlannedRow {
+    pub row: ImportRow,
+    pub programme_id: String,
+    pub counsellor_id: Option<String>,
+    /// The existing record (student id, user id) when the student number is known.
+    pub existing: Option<(String, String)>,
+    /// Whether anything changes for an existing record.
+    pub changes: bool,
+}
+
+impl Plan {
+    pub fn created(&self) -> usize {
+        self.rows.iter().filter(|r| r.existing.is_none()).count()
+    }
+    pub fn updated(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| r.existing.is_some() && r.changes)
+            .count()
+    }
+    pub fn unchanged(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| r.existing.is_some() && !r.changes)
+            .count()
+    }
+}
+
+const CHUNK: usize = 500;
+
+/// Check the rows against the database. `allowed_programmes`: the programme ids the importer
+/// may write to (`None`: all).
+pub async fn plan(
+    t: Tenant<'_>,
+    rows: Vec<ImportRow>,
+    allowed_programmes: Option<&[String]>,
+    header_of: &(dyn Fn(&str) -> String + Sync),
+) -> Result<std::result::Result<Plan, Vec<ImportError>>> {
+    let programmes: HashMap<String, String> =
+        sqlx::query("SELECT code, id FROM programmes WHERE institution_id = $1")
+            .bind(t.institution_id)
+            .fetch_all(t.pool())
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect::<Result<_>>()?;
+    let cohorts: HashSet<(String, i64)> = sqlx::query(
+        "SELECT p.code, c.year FROM cohorts c JOIN programmes p ON p.id = c.programme_id WHERE c.institution_id = $1",
+    )
+    .bind(t.institution_id)
+    .fetch_all(t.pool())
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .collect::<Result<_>>()?;
+    let counsellors: HashMap<String, String> = sqlx::query(
+        "SELECT DISTINCT u.email, u.id FROM users u JOIN role_assignments r ON r.user_id = u.id \
+         WHERE u.institution_id = $1 AND r.institution_id = $1 AND r.role = 'counsellor' AND u.active = 1",
+    )
+    .bind(t.institution_id)
+    .fetch_all(t.pool())
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .collect::<Result<_>>()?;
+
+    // Existing students by number, and users by email (emails are unique deployment-wide).
+    let mut by_number: HashMap<String, ExistingStudent> = HashMap::new();
+    for chunk in rows.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT s.student_number, s.id, s.user_id, s.given_name, s.name_prefix, s.family_name, u.email, \
+             s.programme_id, c.year, s.counsellor_id, s.start_date FROM students s JOIN users u ON u.id = s.user_id \
+             JOIN cohorts c ON c.id = s.cohort_id WHERE s.institution_id = $1 AND s.student_number IN ({})",
+            crate::platform::users::placeholders(2, chunk.len())
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(t.institution_id);
+        for r in chunk {
+            q = q.bind(&r.student_number);
+        }
+        for r in q.fetch_all(t.pool()).await? {
+            by_number.insert(
+                r.try_get(0)?,
+                ExistingStudent {
+                    id: r.try_get(1)?,
+                    user_id: r.try_get(2)?,
+                    given: r.try_get(3)?,
+                    prefix: r.try_get(4)?,
+                    family: r.try_get(5)?,
+                    email: r.try_get(6)?,
+                    programme_id: r.try_get(7)?,
+                    year: r.try_get(8)?,
+                    counsellor_id: r.try_get(9)?,
+                    start_date: r.try_get(10)?,
+                },
+            );
+        }
+    }
+    let mut email_owner: HashMap<String, String> = HashMap::new();
+    for chunk in rows.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT email, id FROM users WHERE email IN ({})",
+            crate::platform::users::placeholders(1, chunk.len())
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for r in chunk {
+            q = q.bind(r.email.as_str());
+        }
+        for r in q.fetch_all(t.pool()).await? {
+            email_owner.insert(r.try_get(0)?, r.try_get(1)?);
+        }
+    }
+
+    let mut errors = Vec::new();
+    let mut planned = Vec::with_capacity(rows.len());
+    let mut new_cohorts: Vec<(String, i64)> = Vec::new();
+    for row in rows {
+        let line = row.line;
+        let before = errors.len();
+        let code = row.programme.as_str().to_owned();
+        let programme_id = programmes.get(&code).cloned();
+        match &programme_id {
+            None => errors.push(ImportError {
+                line,
+                column: Some(header_of("opleiding")),
+                code: "programme-unknown",
+                value: Some(code.clone()),
+            }),
+            Some(p) if allowed_programmes.is_some_and(|a| !a.contains(p)) => {
+                errors.push(ImportError {
+                    line,
+                    column: Some(header_of("opleiding")),
+                    code: "programme-not-allowed",
+                    value: Some(code.clone()),
+                })
+            }
+            Some(_) => {}
+        }
+        let counsellor_id = match &row.counsellor {
+            None => None,
+            Some(e) => match counsellors.get(e.as_str()) {
+                Some(id) => Some(id.clone()),
+                None => {
+                    errors.push(ImportError {
+                        line,
+                        column: Some(header_of("loopbaanbegeleider")),
+                        code: "counsellor-unknown",
+                        value: Some(e.as_str().to_owned()),
+                    });
+                    None
+                }
+            },
+        };
+        let existing = by_number.get(&row.student_number);
+        // Someone else's address may not be taken over.
+        if let Some(owner) = email_owner.get(row.email.as_str())
+            && existing.is_none_or(|s| &s.user_id != owner)
+        {
+            errors.push(ImportError {
+                line,
+                column: Some(header_of("e-mail")),
+                code: "email-taken",
+                value: Some(row.email.as_str().to_owned()),
+            });
+        }
+        // A programme manager may not move a student out of someone else's programme.
+        if let (Some(s), Some(allowed)) = (existing, allowed_programmes)
+            && !allowed.contains(&s.programme_id)
+        {
+            errors.push(ImportError {
+                line,
+                column: Some(header_of("studentnummer")),
+                code: "student-not-allowed",
+                value: Some(row.student_number.clone()),
+            });
+        }
+        if errors.len() > before {
+            continue;
+        }
+        let programme_id = programme_id.expect("checked above");
+        let year = i64::from(row.cohort.get());
+        if !cohorts.contains(&(code.clone(), year)) && !new_cohorts.contains(&(code.clone(), year))
+        {
+            new_cohorts.push((code, year));
+        }
+        let changes = existing.is_none_or(|s| {
+            s.given != row.given_name
+                || s.prefix != row.name_prefix
+                || s.family != row.family_name
+                || s.email != row.email.as_str()
+                || s.programme_id != programme_id
+                || s.year != year
+                || (counsellor_id.is_some() && s.counsellor_id != counsellor_id)
+                || row
+                    .start_date
+                    .is_some_and(|d| d.to_string() != s.start_date)
+        });
+        planned.push(PlannedRow {
+            existing: existing.map(|s| (s.id.clone(), s.user_id.clone())),
+            changes,
+            programme_id,
+            counsellor_id,
+            row,
+        });
+    }
+    if errors.is_empty() {
+        Ok(Ok(Plan {
+            rows: planned,
+            new_cohorts,
+        }))
+    } else {
+        Ok(Err(errors))
+    }
+}
+
+struct ExistingStudent {
+    id: String,
+    user_id: String,
+    given: String,
+    prefix: String,
+    family: String,
+    email: String,
+    programme_id: String,
+    year: i64,
+    counsellor_id: Option<String>,
+    start_date: String,
+}
+
+/// Write the plan in one transaction: all or nothing. Returns (created, updated).
+pub async fn apply(
+    t: Tenant<'_>,
+    plan: &Plan,
+    actor_id: &str,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(usize, usize)> {
+    let now = now_ms();
+    let total = plan.rows.len();
+    let mut tx = t.pool().begin().await?;
+
+    // Cohorts, then their ids by (programme id, year).
+    for (code, year) in &plan.new_cohorts {
+        sqlx::query(
+            "INSERT INTO cohorts (id, institution_id, programme_id, year, created_at) \
+             SELECT $1, $2, id, $4, $5 FROM programmes WHERE institution_id = $2 AND code = $3",
+        )
+        .bind(koers_domain::new_id())
+        .bind(t.institution_id)
+        .bind(code)
+        .bind(year)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let cohort_ids: HashMap<(String, i64), String> =
+        sqlx::query("SELECT programme_id, year, id FROM cohorts WHERE institution_id = $1")
+            .bind(t.institution_id)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| Ok(((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?)))
+            .collect::<Result<_>>()?;
+    let cohort_of = |r: &PlannedRow| -> String {
+        cohort_ids
+            .get(&(r.programme_id.clone(), i64::from(r.row.cohort.get())))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let start_of = |r: &PlannedRow| -> String {
+        r.row.start_date.map_or_else(
+            || format!("{}-09-01", r.row.cohort.get()),
+            |d| d.to_string(),
+        )
+    };
+
+    let new: Vec<&PlannedRow> = plan.rows.iter().filter(|r| r.existing.is_none()).collect();
+    let mut done = 0;
+    for chunk in new.chunks(CHUNK) {
+        let ids: Vec<(String, String)> = chunk
+            .iter()
+            .map(|_| (koers_domain::new_id(), koers_domain::new_id()))
+            .collect();
+        let sql = format!(
+            "INSERT INTO users (id, institution_id, email, name, password_hash, locale, active, created_at, updated_at) VALUES {}",
+            values_list(chunk.len(), "(?, ?, ?, ?, NULL, NULL, 1, ?, ?)")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (r, (uid, _)) in chunk.iter().zip(&ids) {
+            q = q
+                .bind(uid)
+                .bind(t.institution_id)
+                .bind(r.row.email.as_str())
+                .bind(r.row.display_name())
+                .bind(now)
+                .bind(now);
+        }
+        q.execute(&mut *tx).await?;
+
+        let sql = format!(
+            "INSERT INTO role_assignments (id, institution_id, user_id, role, programme_id, created_at) VALUES {}",
+            values_list(chunk.len(), "(?, ?, ?, 'student', ?, ?)")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (r, (uid, _)) in chunk.iter().zip(&ids) {
+            q = q
+                .bind(koers_domain::new_id())
+                .bind(t.institution_id)
+                .bind(uid)
+                .bind(&r.programme_id)
+                .bind(now);
+        }
+        q.execute(&mut *tx).await?;
+
+        let sql = format!(
+            "INSERT INTO students (id, institution_id, user_id, student_number, programme_id, cohort_id, counsellor_id, \
+             created_at, given_name, name_prefix, family_name, start_date, phase, phase_since, updated_at) VALUES {}",
+            values_list(
+                chunk.len(),
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'intake', ?, ?)"
+            )
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (r, (uid, sid)) in chunk.iter().zip(&ids) {
+            let start = start_of(r);
+            q = q
+                .bind(sid)
+                .bind(t.institution_id)
+                .bind(uid)
+                .bind(&r.row.student_number)
+                .bind(&r.programme_id)
+                .bind(cohort_of(r))
+                .bind(r.counsellor_id.as_deref())
+                .bind(now)
+                .bind(&r.row.given_name)
+                .bind(&r.row.name_prefix)
+                .bind(&r.row.family_name)
+                .bind(start.clone())
+                .bind(start)
+                .bind(now);
+        }
+        q.execute(&mut *tx).await?;
+
+        let sql = format!(
+            "INSERT INTO guidance_summary (student_id, institution_id, progress_year) VALUES {}",
+            values_list(chunk.len(), "(?, ?, ?)")
+        );
+        let year = i64::from(koers_domain::guidance::phase::academic_year(
+            koers_domain::time::today(),
+        ));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (_, sid) in &ids {
+            q = q.bind(sid).bind(t.institution_id).bind(year);
+        }
+        q.execute(&mut *tx).await?;
+
+        let with_counsellor: Vec<(&&PlannedRow, &(String, String))> = chunk
+            .iter()
+            .zip(&ids)
+            .filter(|(r, _)| r.counsellor_id.is_some())
+            .collect();
+        if !with_counsellor.is_empty() {
+            let sql = format!(
+                "INSERT INTO counsellor_history (id, institution_id, student_id, counsellor_id, from_at, changed_by, reason) VALUES {}",
+                values_list(with_counsellor.len(), "(?, ?, ?, ?, ?, ?, 'import')")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (r, (_, sid)) in &with_counsellor {
+                q = q
+                    .bind(koers_domain::new_id())
+                    .bind(t.institution_id)
+                    .bind(sid)
+                    .bind(r.counsellor_id.as_deref())
+                    .bind(now)
+                    .bind(actor_id);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        done += chunk.len();
+        progress(done, total);
+    }
+
+    let mut updated = 0;
+    for r in plan.rows.iter().filter(|r| r.changes) {
+        let Some((sid, uid)) = &r.existing else {
+            continue;
+        };
+        sqlx::query(
+            "UPDATE users SET email = $3, name = $4, updated_at = $5 WHERE institution_id = $1 AND id = $2",
+        )
+        .bind(t.institution_id)
+        .bind(uid)
+        .bind(r.row.email.as_str())
+        .bind(r.row.display_name())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let current: Option<String> = sqlx::query_scalar(
+            "SELECT counsellor_id FROM students WHERE institution_id = $1 AND id = $2",
+        )
+        .bind(t.institution_id)
+        .bind(sid)
+        .fetch_one(&mut *tx)
+        .await?;
+        let start = r.row.start_date.map(|d| d.to_string());
+        sqlx::query(
+            "UPDATE students SET given_name = $3, name_prefix = $4, family_name = $5, programme_id = $6, \
+             cohort_id = $7, start_date = COALESCE($8, start_date), updated_at = $9 WHERE institution_id = $1 AND id = $2",
+        )
+        .bind(t.institution_id)
+        .bind(sid)
+        .bind(&r.row.given_name)
+        .bind(&r.row.name_prefix)
+        .bind(&r.row.family_name)
+        .bind(&r.programme_id)
+        .bind(cohort_of(r))
+        .bind(start)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE role_assignments SET programme_id = $3 WHERE institution_id = $1 AND user_id = $2 AND role = 'student'",
+        )
+        .bind(t.institution_id)
+        .bind(uid)
+        .bind(&r.programme_id)
+        .execute(&mut *tx)
+        .await?;
+        if r.counsellor_id.is_some() && r.counsellor_id != current {
+            super::students::assign_in(
+                &mut tx,
+                t.institution_id,
+                sid,
+                r.counsellor_id.as_deref(),
+                actor_id,
+                "import",
+                now,
+            )
+            .await?;
+        }
+        updated += 1;
+        done += 1;
+        if done % CHUNK == 0 {
+            progress(done, total);
+        }
+    }
+    tx.commit().await?;
+    progress(total, total);
+    Ok((new.len(), updated))
+}

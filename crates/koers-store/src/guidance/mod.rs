@@ -1,0 +1,11 @@
+//! Storage of the guidance context: student records, counsellors and stand-ins, phase rules,
+//! conversations and agreements, the career file, coverage and the student import.
+
+pub mod conversations;
+pub mod coverage;
+pub mod import;
+pub mod rules;
+pub mod self_assessments;
+pub mod stand_ins;
+pub mod students;
+pub mod summary;

@@ -65,6 +65,21 @@ pub fn make_app(state: AppState) -> Router {
             post(views::programmes::add_cohort),
         )
         .route("/admin/audit", get(views::audit::list))
+        .route("/students", get(views::students::list))
+        .route("/students/{id}", get(views::students::show))
+        .route(
+            "/students/{id}/conversations",
+            post(views::students::plan_conversation),
+        )
+        .route("/conversations/{id}", get(views::conversations::show))
+        .route(
+            "/conversations/{id}/report",
+            post(views::conversations::save_report),
+        )
+        .route(
+            "/conversations/{id}/calendar.ics",
+            get(views::conversations::calendar),
+        )
         .route("/baseline", get(views::baseline::page));
 
     Router::new()

@@ -7,8 +7,8 @@ use crate::error::{WebError, WebResult};
 use crate::state::AppState;
 use koers_domain::Role;
 use koers_domain::policy::{Action, StudentRef};
-use koers_store::guidance::students::{self, Reach, StudentRecord};
 use koers_store::guidance::stand_ins;
+use koers_store::guidance::students::{self, Reach, StudentRecord};
 use koers_store::platform::audit::{self, NewEvent};
 
 /// What the actor wants with a student's data (the student-related [`Action`]s).
@@ -19,7 +19,6 @@ pub enum Need {
     Content,
     Guide,
     OwnFile,
-    Support,
 }
 
 /// A student record and how the actor relates to it.
@@ -41,7 +40,6 @@ impl StudentAccess {
             Need::Content => Action::ViewGuidance(s),
             Need::Guide => Action::Guide(s),
             Need::OwnFile => Action::WriteCareerFile(s),
-            Need::Support => Action::ViewSupport(s),
         })
     }
 
@@ -78,13 +76,8 @@ pub async fn with_relation(
 ) -> WebResult<StudentAccess> {
     let stand_in = match &record.counsellor_id {
         Some(c) if c != &a.user.id && a.actor.has_role(Role::Counsellor) => {
-            stand_ins::is_standing_in(
-                a.tenant(state),
-                &a.user.id,
-                c,
-                koers_domain::time::today(),
-            )
-            .await?
+            stand_ins::is_standing_in(a.tenant(state), &a.user.id, c, koers_domain::time::today())
+                .await?
         }
         _ => false,
     };
@@ -112,9 +105,7 @@ pub async fn reach(state: &AppState, a: &Authenticated) -> WebResult<Option<Reac
         None => None,
         Some(StudentScope::Institution) => Some(Reach::Institution),
         Some(StudentScope::Programmes(p)) => Some(Reach::Programmes(p)),
-        Some(StudentScope::Caseload) => Some(Reach::Counsellors(
-            caseload_owners(state, a).await?,
-        )),
+        Some(StudentScope::Caseload) => Some(Reach::Counsellors(caseload_owners(state, a).await?)),
     })
 }
 

@@ -120,45 +120,38 @@ impl Tr {
         self.t(&format!("role-{}", role.key().replace('_', "-")))
     }
 
-    /// A date and time from epoch milliseconds, in Dutch time (Europe/Amsterdam: CET/CEST).
+    /// The text for `<prefix>-<key>`, e.g. `tk("phase", "intake")`.
+    pub fn tk(&self, prefix: &str, key: &str) -> String {
+        self.t(&format!("{prefix}-{key}"))
+    }
+
+    /// A date and time from epoch milliseconds, in Dutch time (Europe/Amsterdam).
     pub fn datetime(&self, ms: &i64) -> String {
-        let utc = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(*ms) * 1_000_000)
-            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-        let local = utc.to_offset(amsterdam_offset(utc));
+        let z = koers_domain::time::local(*ms);
         match self.0 {
-            Locale::Nl => format!(
-                "{:02}-{:02}-{} {:02}:{:02}",
-                local.day(),
-                u8::from(local.month()),
-                local.year(),
-                local.hour(),
-                local.minute()
-            ),
-            Locale::En => format!(
-                "{}-{:02}-{:02} {:02}:{:02}",
-                local.year(),
-                u8::from(local.month()),
-                local.day(),
-                local.hour(),
-                local.minute()
-            ),
+            Locale::Nl => z.strftime("%d-%m-%Y %H:%M").to_string(),
+            Locale::En => z.strftime("%Y-%m-%d %H:%M").to_string(),
         }
     }
-}
 
-/// The UTC offset of Europe/Amsterdam at an instant: CEST (+2) from the last Sunday of March
-/// 01:00 UTC to the last Sunday of October 01:00 UTC, CET (+1) otherwise (EU rule since 1996).
-fn amsterdam_offset(utc: time::OffsetDateTime) -> time::UtcOffset {
-    use time::{Date, Month, Weekday};
-    let last_sunday = |m: Month| {
-        let mut d = Date::from_calendar_date(utc.year(), m, 31).expect("31 March/October exists");
-        while d.weekday() != Weekday::Sunday {
-            d = d.previous_day().expect("in range");
+    /// The Dutch calendar date of an instant.
+    pub fn date(&self, ms: &i64) -> String {
+        self.day(&koers_domain::time::local_date(*ms))
+    }
+
+    /// A calendar date, as people write it in this locale.
+    pub fn day(&self, d: &jiff::civil::Date) -> String {
+        match self.0 {
+            Locale::Nl => d.strftime("%d-%m-%Y").to_string(),
+            Locale::En => d.strftime("%Y-%m-%d").to_string(),
         }
-        d.with_hms(1, 0, 0).expect("valid").assume_utc()
-    };
-    let summer = utc >= last_sunday(Month::March) && utc < last_sunday(Month::October);
-    time::UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).expect("valid offset")
+    }
+
+    /// A `YYYY-MM-DD` text as a date in this locale (as given when it does not parse).
+    pub fn day_str(&self, s: &str) -> String {
+        s.parse::<jiff::civil::Date>()
+            .map_or_else(|_| s.to_owned(), |d| self.day(&d))
+    }
 }
 
 /// Every message id in a `.ftl` file (for the completeness test).

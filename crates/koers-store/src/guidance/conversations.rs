@@ -289,7 +289,8 @@ pub async fn save_report(t: Tenant<'_>, id: &str, report: &ReportInput) -> Resul
                 kept.push(aid);
             }
             None => {
-                let aid = insert_agreement(&mut tx, t.institution_id, Some(id), &person, a, now).await?;
+                let aid =
+                    insert_agreement(&mut tx, t.institution_id, Some(id), &person, a, now).await?;
                 kept.push(aid);
             }
         }

@@ -24,6 +24,8 @@ pub struct NewSelfAssessment<'a> {
     pub scores: &'a BTreeMap<String, f64>,
     pub shared_counsellor: bool,
     pub shared_mentor: bool,
+    /// When it was filled in (default: now).
+    pub created_at: Option<i64>,
 }
 
 pub async fn create(t: Tenant<'_>, n: NewSelfAssessment<'_>) -> Result<String> {
@@ -41,7 +43,7 @@ pub async fn create(t: Tenant<'_>, n: NewSelfAssessment<'_>) -> Result<String> {
     .bind(serde_json::to_string(n.scores).unwrap_or_default())
     .bind(i64::from(n.shared_counsellor))
     .bind(i64::from(n.shared_mentor))
-    .bind(now_ms())
+    .bind(n.created_at.unwrap_or_else(now_ms))
     .execute(t.pool())
     .await?;
     Ok(id)

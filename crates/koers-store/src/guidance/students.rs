@@ -47,7 +47,10 @@ pub struct StudentRecord {
 impl StudentRecord {
     /// The facts the phase rules need.
     pub fn facts(&self) -> GuidanceFacts {
-        let start = self.start_date.parse().unwrap_or(Date::constant(2000, 9, 1));
+        let start = self
+            .start_date
+            .parse()
+            .unwrap_or(Date::constant(2000, 9, 1));
         GuidanceFacts {
             start_date: start,
             current_phase: self.phase,
@@ -287,11 +290,8 @@ pub async fn update_study_data(t: Tenant<'_>, id: &str, d: &StudyData<'_>) -> Re
             .fetch_optional(&mut *tx)
             .await?;
     let user_id = user_id.ok_or(StoreError::NotFound)?;
-    let name = koers_domain::guidance::import::display_name(
-        d.given_name,
-        d.name_prefix,
-        d.family_name,
-    );
+    let name =
+        koers_domain::guidance::import::display_name(d.given_name, d.name_prefix, d.family_name);
     sqlx::query(
         "UPDATE users SET name = $3, email = $4, updated_at = $5 WHERE institution_id = $1 AND id = $2",
     )

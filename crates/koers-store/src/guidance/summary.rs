@@ -168,8 +168,12 @@ pub async fn verify(t: crate::Tenant<'_>) -> Result<Vec<String>> {
     for r in records {
         let fresh = compute(&mut conn, t.institution_id, &r.user_id, &r.programme_id).await?;
         let m = &r.summary;
-        if (fresh.held, fresh.progress_year, fresh.last_held_at, fresh.next_planned_at)
-            != (m.held, m.progress_year, m.last_held_at, m.next_planned_at)
+        if (
+            fresh.held,
+            fresh.progress_year,
+            fresh.last_held_at,
+            fresh.next_planned_at,
+        ) != (m.held, m.progress_year, m.last_held_at, m.next_planned_at)
             || (fresh.open_agreements, &fresh.first_due_agreement)
                 != (m.open_agreements, &m.first_due_agreement)
         {

@@ -77,7 +77,9 @@ pub async fn list_students(
     RawQuery(query): RawQuery,
 ) -> WebResult<Json<StudentList>> {
     a.require(Action::ListStudents)?;
-    let reach = access::reach(&state, &a).await?.ok_or(WebError::Forbidden)?;
+    let reach = access::reach(&state, &a)
+        .await?
+        .ok_or(WebError::Forbidden)?;
     let paging = Paging::parse(query.as_deref())?;
     let pairs = query_pairs(query.as_deref())?;
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
@@ -93,31 +95,40 @@ pub async fn list_students(
         }
     }
     if let Some(y) = get("cohort").filter(|c| !c.is_empty()) {
-        let y = koers_domain::CohortYear::parse(y).map_err(|_| WebError::invalid("cohort", "year-invalid"))?;
+        let y = koers_domain::CohortYear::parse(y)
+            .map_err(|_| WebError::invalid("cohort", "year-invalid"))?;
         filter.cohort_year = Some(i64::from(y.get()));
     }
     if let Some(p) = get("phase").filter(|c| !c.is_empty()) {
         filter.phase = Some(Phase::parse(p).ok_or(WebError::invalid("phase", "phase-invalid"))?);
     }
-    if paging.cursor.as_deref().is_some_and(|c| !koers_domain::is_id(c)) {
+    if paging
+        .cursor
+        .as_deref()
+        .is_some_and(|c| !koers_domain::is_id(c))
+    {
         return Err(WebError::invalid("cursor", "cursor-invalid"));
     }
-    let page = match students::list(t, &reach, &filter, paging.limit, paging.cursor.as_deref()).await
-    {
-        Ok(p) => p,
-        Err(koers_store::StoreError::NotFound) => {
-            return Err(WebError::invalid("cursor", "cursor-invalid"));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let page =
+        match students::list(t, &reach, &filter, paging.limit, paging.cursor.as_deref()).await {
+            Ok(p) => p,
+            Err(koers_store::StoreError::NotFound) => {
+                return Err(WebError::invalid("cursor", "cursor-invalid"));
+            }
+            Err(e) => return Err(e.into()),
+        };
     let rules = students::rules_for(t, &page.items).await?;
     let today = koers_domain::time::today();
     let mut items = Vec::with_capacity(page.items.len());
     for r in &page.items {
         // Phase statuses are guidance metadata: for the counsellor (a caseload lists only
         // their own students) and the programme manager, not for administrators.
-        let meta = matches!(&reach, koers_store::guidance::students::Reach::Counsellors(_))
-            || a.actor.has_role_for(koers_domain::Role::ProgrammeManager, &r.programme_id);
+        let meta = matches!(
+            &reach,
+            koers_store::guidance::students::Reach::Counsellors(_)
+        ) || a
+            .actor
+            .has_role_for(koers_domain::Role::ProgrammeManager, &r.programme_id);
         let phases = meta.then(|| phase_dtos(&r.statuses(&rules[&r.programme_id], today)));
         items.push(student_dto(r, phases));
     }
@@ -199,9 +210,14 @@ pub(crate) async fn plan_import(
     let parsed = koers_domain::guidance::import::parse_file(bytes).map_err(WebError::Import)?;
     let scope = import_scope(a);
     let header_of = |c: &str| parsed.header(c);
-    import::plan(a.tenant(state), parsed.rows.clone(), scope.as_deref(), &header_of)
-        .await?
-        .map_err(WebError::Import)
+    import::plan(
+        a.tenant(state),
+        parsed.rows.clone(),
+        scope.as_deref(),
+        &header_of,
+    )
+    .await?
+    .map_err(WebError::Import)
 }
 
 pub(crate) async fn run_import(
@@ -275,6 +291,10 @@ pub async fn create_conversation(
     ApiUser(a): ApiUser,
     body: Bytes,
 ) -> WebResult<Response> {
+    // Only counsellors guide; everyone else is refused before the body is read.
+    if !a.actor.has_role(koers_domain::Role::Counsellor) {
+        return Err(WebError::Forbidden);
+    }
     let value: serde_json::Value = parse_json(&body)?;
     let student_id = value
         .get("student_id")
@@ -294,7 +314,13 @@ pub async fn create_conversation(
     let c = schedule(&state, &a, &s, &input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(conversation_dto(&c, &s.record.id, true, true, Some(Vec::new()))),
+        Json(conversation_dto(
+            &c,
+            &s.record.id,
+            true,
+            true,
+            Some(Vec::new()),
+        )),
     )
         .into_response())
 }
@@ -370,14 +396,31 @@ pub async fn get_conversation(
     let content = s.may(&a, Need::Content);
     let notes = content && c.guide_id.as_deref() == Some(a.user.id.as_str());
     let agreements = if content {
-        access::audit_read(&state, &a, &s, if notes { "conversation.read_notes" } else { "conversation.read_report" }, &c.id).await?;
+        access::audit_read(
+            &state,
+            &a,
+            &s,
+            if notes {
+                "conversation.read_notes"
+            } else {
+                "conversation.read_report"
+            },
+            &c.id,
+        )
+        .await?;
         Some(agreement_dtos(
             &conversations::agreements_of_conversation(a.tenant(&state), &c.id).await?,
         ))
     } else {
         None
     };
-    Ok(Json(conversation_dto(&c, &s.record.id, content, notes, agreements)))
+    Ok(Json(conversation_dto(
+        &c,
+        &s.record.id,
+        content,
+        notes,
+        agreements,
+    )))
 }
 
 /// Write (or rewrite) the report of a conversation; the conversation counts as held.
@@ -407,14 +450,37 @@ pub async fn put_report(
             due_on: g.due_on.as_deref().unwrap_or(""),
         })
         .collect();
-    let report = ReportInput::parse(&body.summary, &body.private_notes, &comps, &raw)
-        .map_err(WebError::Invalid)?;
+    // Private notes belong to the conversation's own counsellor; a stand-in keeps them.
+    let own = c.guide_id.as_deref() == Some(a.user.id.as_str());
+    let notes = if own {
+        body.private_notes.as_str()
+    } else {
+        c.private_notes.as_str()
+    };
+    let report =
+        ReportInput::parse(&body.summary, notes, &comps, &raw).map_err(WebError::Invalid)?;
     conversations::save_report(a.tenant(&state), &c.id, &report).await?;
-    access::audit_change(&state, &a, "conversation.report", &c.id, serde_json::json!({"student_id": s.record.id})).await?;
-    let c = conversations::get(a.tenant(&state), &c.id).await?.ok_or(WebError::NotFound)?;
-    let agreements = agreement_dtos(&conversations::agreements_of_conversation(a.tenant(&state), &c.id).await?);
+    access::audit_change(
+        &state,
+        &a,
+        "conversation.report",
+        &c.id,
+        serde_json::json!({"student_id": s.record.id}),
+    )
+    .await?;
+    let c = conversations::get(a.tenant(&state), &c.id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let agreements =
+        agreement_dtos(&conversations::agreements_of_conversation(a.tenant(&state), &c.id).await?);
     let notes = c.guide_id.as_deref() == Some(a.user.id.as_str());
-    Ok(Json(conversation_dto(&c, &s.record.id, true, notes, Some(agreements))))
+    Ok(Json(conversation_dto(
+        &c,
+        &s.record.id,
+        true,
+        notes,
+        Some(agreements),
+    )))
 }
 
 /// The calendar file of a conversation.
@@ -423,7 +489,10 @@ pub(crate) fn calendar_response(c: &Conversation, tr: &crate::i18n::Tr) -> WebRe
         return Err(WebError::NotFound);
     };
     let uid = format!("{}@koers", c.id);
-    let phase = c.phase.map(|p| tr.t(&format!("phase-{}", p.key()))).unwrap_or_default();
+    let phase = c
+        .phase
+        .map(|p| tr.t(&format!("phase-{}", p.key())))
+        .unwrap_or_default();
     let summary = tr.t1("ics-summary", "phase", &phase);
     let summary = format!("{summary} ({})", c.person_name);
     let description = tr.t("ics-description");
@@ -444,10 +513,16 @@ pub(crate) fn calendar_response(c: &Conversation, tr: &crate::i18n::Tr) -> WebRe
     });
     Ok((
         [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"loopbaangesprek-{}.ics\"", &c.id[..8]),
+                format!(
+                    "attachment; filename=\"loopbaangesprek-{}.ics\"",
+                    &c.id[..8]
+                ),
             ),
         ],
         ics,
@@ -564,6 +639,7 @@ pub(crate) async fn save_self_assessment(
             scores: &scores,
             shared_counsellor,
             shared_mentor,
+            created_at: None,
         },
     )
     .await?;
@@ -587,9 +663,15 @@ pub async fn programme_coverage(
     let p = programmes::by_code(t, &code.trim().to_uppercase())
         .await?
         .ok_or(WebError::NotFound)?;
-    a.require(Action::ViewCoverage { programme_id: &p.id })?;
+    a.require(Action::ViewCoverage {
+        programme_id: &p.id,
+    })?;
     let pairs = query_pairs(query.as_deref())?;
-    let cohort = match pairs.iter().find(|(k, _)| k == "cohort").map(|(_, v)| v.as_str()) {
+    let cohort = match pairs
+        .iter()
+        .find(|(k, _)| k == "cohort")
+        .map(|(_, v)| v.as_str())
+    {
         None | Some("") => None,
         Some(y) => Some(i64::from(
             koers_domain::CohortYear::parse(y)

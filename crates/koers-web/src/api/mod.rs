@@ -88,7 +88,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/students", get(guidance::list_students))
         .route(
             "/api/v1/students/import",
-            axum::routing::post(guidance::import_students).layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
+            axum::routing::post(guidance::import_students)
+                .layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
         )
         .route("/api/v1/students/{id}", get(guidance::get_student))
         .route(
@@ -99,7 +100,10 @@ pub fn router() -> Router<AppState> {
             "/api/v1/conversations",
             axum::routing::post(guidance::create_conversation),
         )
-        .route("/api/v1/conversations/{id}", get(guidance::get_conversation))
+        .route(
+            "/api/v1/conversations/{id}",
+            get(guidance::get_conversation),
+        )
         .route(
             "/api/v1/conversations/{id}/report",
             axum::routing::put(guidance::put_report),

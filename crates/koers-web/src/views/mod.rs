@@ -3,9 +3,12 @@
 pub mod account;
 pub mod audit;
 pub mod baseline;
+pub mod conversations;
+pub mod growth;
 pub mod home;
 pub mod login;
 pub mod programmes;
+pub mod students;
 pub mod users;
 
 use crate::auth::Authenticated;
@@ -33,6 +36,7 @@ pub struct Nav {
     pub can_list_users: bool,
     pub can_manage_programmes: bool,
     pub can_view_audit: bool,
+    pub can_list_students: bool,
 }
 
 impl Ctx {
@@ -46,6 +50,7 @@ impl Ctx {
                 can_manage_programmes: a.actor.may(Action::ListUsers)
                     || a.actor.may(Action::ManageProgrammes),
                 can_view_audit: a.actor.may(Action::ViewAuditLog),
+                can_list_students: a.actor.may(Action::ListStudents),
             }),
             path: path.to_owned(),
             section,

@@ -165,6 +165,84 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/api/v1/programmes",
         [Auth, A, No, No, No, No, No, No, No, A],
     ),
+    // Guidance. {student} is the demo student Zoë (counsellor slb), {conversation} one of her
+    // held conversations, {code} the LO-ECO programme code.
+    ("GET", "/students", [Login, A, A, A, No, No, No, No, No, A]),
+    (
+        "GET",
+        "/students/{student}",
+        [Login, A, A, A, No, A, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/students/{student}/conversations",
+        [Login, No, No, A, No, No, No, No, No, Nf],
+    ),
+    (
+        "GET",
+        "/conversations/{conversation}",
+        [Login, No, A, A, No, A, No, No, No, Nf],
+    ),
+    (
+        "GET",
+        "/conversations/{conversation}/calendar.ics",
+        [Login, No, No, A, No, A, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/conversations/{conversation}/report",
+        [Login, No, No, A, No, No, No, No, No, Nf],
+    ),
+    (
+        "GET",
+        "/api/v1/students",
+        [Auth, A, A, A, No, No, No, No, No, A],
+    ),
+    (
+        "GET",
+        "/api/v1/students/{student}",
+        [Auth, A, A, A, No, A, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/api/v1/students/import",
+        [Auth, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "POST",
+        "/api/v1/students/{student}/self-assessments",
+        [Auth, No, No, No, No, A, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/api/v1/conversations",
+        [Auth, No, No, A, No, No, No, No, No, No],
+    ),
+    (
+        "GET",
+        "/api/v1/conversations/{conversation}",
+        [Auth, No, A, A, No, A, No, No, No, Nf],
+    ),
+    (
+        "GET",
+        "/api/v1/conversations/{conversation}/calendar.ics",
+        [Auth, No, No, A, No, A, No, No, No, Nf],
+    ),
+    (
+        "PUT",
+        "/api/v1/conversations/{conversation}/report",
+        [Auth, No, No, A, No, No, No, No, No, Nf],
+    ),
+    (
+        "GET",
+        "/api/v1/instruments/career-competencies",
+        [Auth, A, A, A, A, A, A, A, A, A],
+    ),
+    (
+        "GET",
+        "/api/v1/programmes/{code}/coverage",
+        [Auth, No, A, No, No, No, No, No, No, Nf],
+    ),
     (
         "DELETE",
         "/api/v1/sessions/current",
@@ -184,14 +262,16 @@ fn every_route_is_in_the_matrix() {
     assert!(declared.len() >= 30, "route parsing broke: {declared:?}");
     let mut missing = Vec::new();
     for (m, p) in &declared {
-        let p = p.replace(
-            "{id}",
-            if p.contains("programmes") {
-                "{programme}"
-            } else {
-                "{user}"
-            },
-        );
+        let placeholder = if p.contains("programmes") {
+            "{programme}"
+        } else if p.contains("students") {
+            "{student}"
+        } else if p.contains("conversations") {
+            "{conversation}"
+        } else {
+            "{user}"
+        };
+        let p = p.replace("{id}", placeholder);
         if !MATRIX.iter().any(|(mm, pp, _)| *mm == m && *pp == p) {
             missing.push(format!("{m} {p}"));
         }
@@ -201,7 +281,11 @@ fn every_route_is_in_the_matrix() {
         "routes missing from the access matrix: {missing:?}"
     );
     for (m, p, _) in MATRIX {
-        let declared_form = p.replace("{programme}", "{id}").replace("{user}", "{id}");
+        let declared_form = p
+            .replace("{programme}", "{id}")
+            .replace("{user}", "{id}")
+            .replace("{student}", "{id}")
+            .replace("{conversation}", "{id}");
         assert!(
             declared
                 .iter()
@@ -232,6 +316,21 @@ async fn access_matrix() {
         .unwrap()
         .id;
 
+    let student = koers_store::guidance::students::id_of_user(
+        t,
+        &user_id(&app.db, "student@demo.koers.test").await,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let conversation: String = sqlx::query_scalar(
+        "SELECT c.id FROM conversations c JOIN users u ON u.id = c.person_id \
+         WHERE u.email = 'student@demo.koers.test' AND c.status = 'held' ORDER BY c.starts_at LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+
     // Each caller: a browser session (cookie + CSRF token) and an API token.
     let mut browsers = Vec::new();
     let mut tokens = Vec::new();
@@ -251,7 +350,10 @@ async fn access_matrix() {
     for (method, path, expected) in MATRIX {
         let real = path
             .replace("{user}", &user)
-            .replace("{programme}", &programme);
+            .replace("{programme}", &programme)
+            .replace("{student}", &student)
+            .replace("{conversation}", &conversation)
+            .replace("{code}", "LO-ECO");
         for (i, who) in WHO.iter().enumerate() {
             let is_api = path.starts_with("/api/");
             let b = &mut browsers[i];
@@ -294,6 +396,7 @@ async fn access_matrix() {
                 || (s.is_redirection() && !to_login)
                 || s == StatusCode::UNPROCESSABLE_ENTITY
                 || s == StatusCode::BAD_REQUEST
+                || s == StatusCode::UNSUPPORTED_MEDIA_TYPE
                 || (s == StatusCode::UNAUTHORIZED && login_route);
             let ok = match expected[i] {
                 Ok => got_ok,

@@ -6,4 +6,5 @@ mod support;
 
 mod access_matrix;
 mod api;
+mod guidance;
 mod web;

@@ -111,6 +111,25 @@ impl TestApp {
         self.send(req).await
     }
 
+    /// A raw-body API request (e.g. `text/csv`).
+    pub async fn api_raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Res {
+        let req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
     pub async fn api_login(&self, email: &str) -> String {
         let r = self
             .api(
@@ -270,7 +289,7 @@ pub fn declared_routes() -> Vec<(String, String)> {
                 .unwrap()
                 .to_owned();
             let path = call.split('"').nth(1).unwrap().to_owned();
-            for m in ["get", "post", "patch", "delete"] {
+            for m in ["get", "post", "put", "patch", "delete"] {
                 let hit = call.match_indices(&format!("{m}(")).any(|(i, _)| {
                     i == 0
                         || !call.as_bytes()[i - 1].is_ascii_alphanumeric()

@@ -1,0 +1,208 @@
+//! One guidance conversation: details, the calendar file, and the report (written by the
+//! counsellor; the student reads the summary and agreements, never the private notes).
+
+use super::{Ctx, render_status};
+use crate::api::guidance::{calendar_response, load_conversation};
+use crate::auth::{Authenticated, WebUser};
+use crate::error::WebResult;
+use crate::forms::FormData;
+use crate::guidance::{self as access, Need};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use koers_domain::guidance::conversation::RawAgreement;
+use koers_domain::guidance::{CareerCompetency, ConversationStatus, ReportInput};
+use koers_store::guidance::conversations::{self, Agreement, Conversation};
+use koers_store::guidance::students::StudentRecord;
+
+#[derive(Template)]
+#[template(path = "conversation.html")]
+struct ConversationPage {
+    ctx: Ctx,
+    c: Conversation,
+    s: StudentRecord,
+    content: bool,
+    notes: bool,
+    can_report: bool,
+    agreements: Vec<Agreement>,
+    competencies: [CareerCompetency; 5],
+    errors: Vec<super::FieldMsg>,
+    /// Rows of the agreement form: the existing agreements plus two empty ones.
+    rows: Vec<(String, String, String)>,
+}
+
+impl ConversationPage {
+    fn has_competency(&self, key: &str) -> bool {
+        self.c.competencies.iter().any(|k| k == key)
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct OkQuery {
+    ok: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    a: &Authenticated,
+    id: &str,
+    flash: Option<&str>,
+    errors: Vec<super::FieldMsg>,
+    kept: Option<(Conversation, Vec<(String, String, String)>)>,
+) -> WebResult<Response> {
+    let (c, s) = load_conversation(state, a, id).await?;
+    let content = s.may(a, Need::Content);
+    let notes = content && c.guide_id.as_deref() == Some(a.user.id.as_str());
+    let agreements = if content {
+        access::audit_read(
+            state,
+            a,
+            &s,
+            if notes {
+                "conversation.read_notes"
+            } else {
+                "conversation.read_report"
+            },
+            &c.id,
+        )
+        .await?;
+        conversations::agreements_of_conversation(a.tenant(state), &c.id).await?
+    } else {
+        Vec::new()
+    };
+    let can_report = s.may(a, Need::Guide) && c.status != ConversationStatus::Cancelled;
+    let (c, mut rows) = match kept {
+        Some((k, rows)) => (k, rows),
+        None => {
+            let rows = agreements
+                .iter()
+                .map(|g| {
+                    (
+                        g.description.clone(),
+                        g.owner.key().to_owned(),
+                        g.due_on.clone().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            (c, rows)
+        }
+    };
+    rows.push((String::new(), "student".into(), String::new()));
+    rows.push((String::new(), "student".into(), String::new()));
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_status(
+        status,
+        &ConversationPage {
+            ctx: Ctx::user(a, &format!("/conversations/{}", c.id), "students").with_flash(flash),
+            content,
+            notes,
+            can_report,
+            agreements,
+            competencies: CareerCompetency::ALL,
+            errors,
+            rows,
+            c,
+            s: s.record,
+        },
+    ))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    Query(q): Query<OkQuery>,
+) -> WebResult<Response> {
+    page(&state, &a, &id, q.ok.as_deref(), Vec::new(), None).await
+}
+
+pub async fn calendar(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    let (c, s) = load_conversation(&state, &a, &id).await?;
+    s.require(&a, Need::Content)?;
+    calendar_response(&c, &a.tr)
+}
+
+pub async fn save_report(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    let (c, s) = load_conversation(&state, &a, &id).await?;
+    s.require(&a, Need::Guide)?;
+    let comps: Vec<&str> = form
+        .0
+        .iter()
+        .filter(|(k, _)| k == "competency")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let all = |k: &str| -> Vec<&str> {
+        form.0
+            .iter()
+            .filter(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    };
+    let (descs, owners, dues) = (all("agreement"), all("owner"), all("due_on"));
+    let raw: Vec<RawAgreement<'_>> = descs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| RawAgreement {
+            description: d,
+            owner: owners.get(i).copied().unwrap_or("student"),
+            due_on: dues.get(i).copied().unwrap_or(""),
+        })
+        .collect();
+    // Private notes belong to the conversation's own counsellor; a stand-in keeps them as
+    // they are.
+    let own = c.guide_id.as_deref() == Some(a.user.id.as_str());
+    let notes = if own {
+        form.get("private_notes")
+    } else {
+        c.private_notes.as_str()
+    };
+    match ReportInput::parse(form.get("summary"), notes, &comps, &raw) {
+        Ok(report) => {
+            conversations::save_report(a.tenant(&state), &c.id, &report).await?;
+            access::audit_change(
+                &state,
+                &a,
+                "conversation.report",
+                &c.id,
+                serde_json::json!({"student_id": s.record.id}),
+            )
+            .await?;
+            Ok(Redirect::to(&format!("/conversations/{}?ok=saved", c.id)).into_response())
+        }
+        Err(errors) => {
+            let mut kept = c.clone();
+            kept.summary = form.get("summary").to_owned();
+            kept.private_notes = form.get("private_notes").to_owned();
+            kept.competencies = comps.iter().map(|s| (*s).to_owned()).collect();
+            let rows = raw
+                .iter()
+                .filter(|r| !r.description.trim().is_empty() || !r.due_on.trim().is_empty())
+                .map(|r| {
+                    (
+                        r.description.to_owned(),
+                        r.owner.to_owned(),
+                        r.due_on.to_owned(),
+                    )
+                })
+                .collect();
+            let msgs = super::field_msgs(&a.tr, &errors);
+            page(&state, &a, &id, None, msgs, Some((kept, rows))).await
+        }
+    }
+}

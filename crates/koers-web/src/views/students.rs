@@ -1,0 +1,272 @@
+//! Students: the counsellor's caseload (or a programme's students for managers and
+//! administrators) and one student's page with everything the viewer may see.
+
+use super::{Ctx, render};
+use crate::auth::WebUser;
+use crate::error::{WebError, WebResult};
+use crate::forms::FormData;
+use crate::guidance::{self as access, Need};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::civil::Date;
+use koers_domain::guidance::{ConversationInput, Phase, PhaseStatus};
+use koers_domain::policy::Action;
+use koers_store::guidance::conversations::{self, Agreement, Conversation};
+use koers_store::guidance::self_assessments::{self, SelfAssessment};
+use koers_store::guidance::students::{self, CounsellorPeriod, StudentFilter, StudentRecord};
+use koers_store::platform::programmes::{self, Programme};
+
+/// One row of the list: the record with its phase statuses (when the viewer may see them).
+pub struct Row {
+    pub r: StudentRecord,
+    pub statuses: Option<[PhaseStatus; 4]>,
+    pub overdue_agreement: bool,
+}
+
+#[derive(Template)]
+#[template(path = "students.html")]
+struct ListPage {
+    ctx: Ctx,
+    rows: Vec<Row>,
+    programmes: Vec<Programme>,
+    q: ListQuery,
+    next: Option<String>,
+    caseload: bool,
+    phases: [Phase; 4],
+}
+
+#[derive(serde::Deserialize, Default, Clone)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub programme: String,
+    #[serde(default)]
+    pub cohort: String,
+    #[serde(default)]
+    pub phase: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub cursor: String,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Query(q): Query<ListQuery>,
+) -> WebResult<Response> {
+    a.require(Action::ListStudents)?;
+    let reach = access::reach(&state, &a)
+        .await?
+        .ok_or(WebError::Forbidden)?;
+    let t = a.tenant(&state);
+    let all_programmes = programmes::all(t).await?;
+    let mut filter = StudentFilter {
+        q: Some(q.q.clone()).filter(|s| !s.trim().is_empty()),
+        ..Default::default()
+    };
+    filter.programme_id = all_programmes
+        .iter()
+        .find(|p| p.code == q.programme)
+        .map(|p| p.id.clone());
+    filter.cohort_year = q.cohort.trim().parse().ok();
+    filter.phase = Phase::parse(&q.phase);
+    let caseload = matches!(reach, students::Reach::Counsellors(_));
+    let cursor = Some(q.cursor.as_str()).filter(|c| koers_domain::is_id(c));
+    let page = students::list(t, &reach, &filter, 100, cursor)
+        .await
+        .or_else(|e| match e {
+            koers_store::StoreError::NotFound => Ok(koers_store::platform::Page {
+                items: Vec::new(),
+                next: None,
+            }),
+            e => Err(e),
+        })?;
+    let rules = students::rules_for(t, &page.items).await?;
+    let today = koers_domain::time::today();
+    let status_filter = PhaseStatus::ALL.into_iter().find(|s| s.key() == q.status);
+    let rows: Vec<Row> = page
+        .items
+        .into_iter()
+        .map(|r| {
+            let meta = caseload
+                || a.actor
+                    .has_role_for(koers_domain::Role::ProgrammeManager, &r.programme_id);
+            Row {
+                statuses: meta.then(|| r.statuses(&rules[&r.programme_id], today)),
+                overdue_agreement: meta && r.has_overdue_agreement(today),
+                r,
+            }
+        })
+        .filter(|row| status_filter.is_none_or(|s| row.statuses.is_some_and(|st| st.contains(&s))))
+        .collect();
+    Ok(render(&ListPage {
+        ctx: Ctx::user(&a, "/students", "students"),
+        rows,
+        programmes: all_programmes,
+        q,
+        next: page.next,
+        caseload,
+        phases: Phase::ALL,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "student.html")]
+struct StudentPage {
+    ctx: Ctx,
+    s: StudentRecord,
+    statuses: Option<[PhaseStatus; 4]>,
+    conversations: Option<Vec<Conversation>>,
+    content: bool,
+    agreements: Vec<Agreement>,
+    assessments: Vec<SelfAssessment>,
+    history: Vec<CounsellorPeriod>,
+    can_guide: bool,
+    stand_in: bool,
+    today: Date,
+    phases: [Phase; 4],
+    form: PlanForm,
+    errors: Vec<super::FieldMsg>,
+}
+
+#[derive(Default)]
+pub struct PlanForm {
+    pub phase: String,
+    pub date: String,
+    pub time: String,
+    pub duration: String,
+    pub location: String,
+}
+
+async fn student_page(
+    state: &AppState,
+    a: &crate::auth::Authenticated,
+    id: &str,
+    form: PlanForm,
+    errors: Vec<super::FieldMsg>,
+) -> WebResult<Response> {
+    let s = access::load(state, a, id).await?;
+    let t = a.tenant(state);
+    let today = koers_domain::time::today();
+    let meta = s.may(a, Need::Meta);
+    let content = s.may(a, Need::Content);
+    let statuses = if meta {
+        let rules = koers_store::guidance::rules::for_programme(t, &s.record.programme_id).await?;
+        Some(s.record.statuses(&rules, today))
+    } else {
+        None
+    };
+    let conversations = if meta {
+        Some(conversations::for_person(t, &s.record.user_id).await?)
+    } else {
+        None
+    };
+    let (agreements, assessments) = if content {
+        access::audit_read(state, a, &s, "student.read_file", &s.record.id).await?;
+        let mut sa = self_assessments::for_person(
+            t,
+            &s.record.user_id,
+            koers_domain::guidance::competency::INSTRUMENT_KEY,
+        )
+        .await?;
+        if !s.is_self(a) {
+            sa.retain(|x| x.shared_counsellor);
+        }
+        (
+            conversations::agreements_of_person(t, &s.record.user_id).await?,
+            sa,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let history = if a.actor.may(Action::AssignCounsellor {
+        programme_id: &s.record.programme_id,
+    }) || s.may(a, Need::Guide)
+    {
+        students::counsellor_history(t, &s.record.id).await?
+    } else {
+        Vec::new()
+    };
+    let form = if form.phase.is_empty() {
+        PlanForm {
+            phase: s.record.phase.key().to_owned(),
+            duration: "45".into(),
+            ..form
+        }
+    } else {
+        form
+    };
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(super::render_status(
+        status,
+        &StudentPage {
+            ctx: Ctx::user(a, &format!("/students/{}", s.record.id), "students"),
+            can_guide: s.may(a, Need::Guide),
+            stand_in: s.stand_in,
+            s: s.record,
+            statuses,
+            conversations,
+            content,
+            agreements,
+            assessments,
+            history,
+            today,
+            phases: Phase::ALL,
+            form,
+            errors,
+        },
+    ))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    student_page(&state, &a, &id, PlanForm::default(), Vec::new()).await
+}
+
+/// The counsellor plans a conversation (or records one that was held).
+pub async fn plan_conversation(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    let s = access::load(&state, &a, &id).await?;
+    s.require(&a, Need::Guide)?;
+    let starts_at = match (
+        Date::strptime("%Y-%m-%d", form.get("date").trim()),
+        jiff::civil::Time::strptime("%H:%M", form.get("time").trim()),
+    ) {
+        (Ok(d), Ok(t)) => Some(koers_domain::time::from_local(d.to_datetime(t))),
+        _ => None,
+    };
+    let duration = form.get("duration").trim().parse().unwrap_or(0);
+    match ConversationInput::parse(form.get("phase"), starts_at, duration, form.get("location")) {
+        Ok(input) => {
+            let c = crate::api::guidance::schedule(&state, &a, &s, &input).await?;
+            Ok(Redirect::to(&format!("/conversations/{}?ok=created", c.id)).into_response())
+        }
+        Err(errors) => {
+            let kept = PlanForm {
+                phase: form.get("phase").to_owned(),
+                date: form.get("date").to_owned(),
+                time: form.get("time").to_owned(),
+                duration: form.get("duration").to_owned(),
+                location: form.get("location").to_owned(),
+            };
+            let msgs = super::field_msgs(&a.tr, &errors);
+            student_page(&state, &a, &id, kept, msgs).await
+        }
+    }
+}

@@ -12,15 +12,15 @@ const PASSWORD = process.env.KOERS_DEMO_PASSWORD || "koers-demo";
 const CHROMIUM = process.env.KOERS_CHROMIUM || "/usr/bin/chromium";
 
 const ROLES = {
-  "beheerder@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit"],
-  "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME"],
-  "slb@demo.koers.test": ["/home", "/account"],
+  "beheerder@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/students", "STUDENT"],
+  "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT"],
+  "slb@demo.koers.test": ["/home", "/account", "/students", "/students?status=overdue", "ZOE", "CONVERSATION"],
   "docent@demo.koers.test": ["/home", "/account"],
   "student@demo.koers.test": ["/home", "/account", "/admin/users"],
   "hr@demo.koers.test": ["/home", "/account"],
   "medewerker@demo.koers.test": ["/home", "/account"],
   "mentor@demo.koers.test": ["/home", "/account"],
-  "beheerder@tweede.koers.test": ["/home", "/admin/users", "/admin/programmes", "/admin/audit"],
+  "beheerder@tweede.koers.test": ["/home", "/admin/users", "/admin/programmes", "/admin/audit", "/students"],
 };
 
 let browser;
@@ -56,6 +56,15 @@ async function resolve(page, path) {
     await page.goto(`${BASE}${path === "USER" ? "/admin/users" : "/admin/programmes"}`);
     const href = await page.locator(path === "USER" ? "#users-table tbody a" : "main tbody a").first().getAttribute("href");
     return href;
+  }
+  if (path === "STUDENT" || path === "ZOE") {
+    await page.goto(`${BASE}/students${path === "ZOE" ? "?q=500000" : ""}`);
+    return await page.locator("main tbody a").first().getAttribute("href");
+  }
+  if (path === "CONVERSATION") {
+    await page.goto(`${BASE}/students?q=500000`);
+    await page.goto(`${BASE}${await page.locator("main tbody a").first().getAttribute("href")}`);
+    return await page.locator('main a[href^="/conversations/"]').first().getAttribute("href");
   }
   return path;
 }

@@ -30,8 +30,11 @@ struct ConversationPage {
     competencies: [CareerCompetency; 5],
     errors: Vec<super::FieldMsg>,
     /// Rows of the agreement form: the existing agreements plus two empty ones.
-    rows: Vec<(String, String, String)>,
+    rows: Vec<AgreementRow>,
 }
+
+/// An agreement as typed in the form: (description, owner, due date).
+type AgreementRow = (String, String, String);
 
 impl ConversationPage {
     fn has_competency(&self, key: &str) -> bool {
@@ -50,7 +53,7 @@ async fn page(
     id: &str,
     flash: Option<&str>,
     errors: Vec<super::FieldMsg>,
-    kept: Option<(Conversation, Vec<(String, String, String)>)>,
+    kept: Option<(Conversation, Vec<AgreementRow>)>,
 ) -> WebResult<Response> {
     let (c, s) = load_conversation(state, a, id).await?;
     let content = s.may(a, Need::Content);

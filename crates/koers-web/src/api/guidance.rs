@@ -281,6 +281,29 @@ pub(crate) async fn load_conversation(
     Ok((c, s))
 }
 
+/// What of a conversation the actor may read: (content, private notes, agreements). Reading
+/// the content is audit-logged when the reader is not the student.
+pub(crate) async fn read_content(
+    state: &AppState,
+    a: &Authenticated,
+    s: &StudentAccess,
+    c: &Conversation,
+) -> WebResult<(bool, bool, Vec<conversations::Agreement>)> {
+    let content = s.may(a, Need::Content);
+    if !content {
+        return Ok((false, false, Vec::new()));
+    }
+    let notes = c.guide_id.as_deref() == Some(a.user.id.as_str());
+    let action = if notes {
+        "conversation.read_notes"
+    } else {
+        "conversation.read_report"
+    };
+    access::audit_read(state, a, s, action, &c.id).await?;
+    let agreements = conversations::agreements_of_conversation(a.tenant(state), &c.id).await?;
+    Ok((true, notes, agreements))
+}
+
 /// Plan a conversation, or record one that was held (a `starts_at` in the past).
 #[utoipa::path(post, path = "/api/v1/conversations", tag = "guidance",
     request_body = NewConversationBody,
@@ -393,24 +416,9 @@ pub async fn get_conversation(
     Path(id): Path<String>,
 ) -> WebResult<Json<ConversationDto>> {
     let (c, s) = load_conversation(&state, &a, &id).await?;
-    let content = s.may(&a, Need::Content);
-    let notes = content && c.guide_id.as_deref() == Some(a.user.id.as_str());
+    let (content, notes, agreements) = read_content(&state, &a, &s, &c).await?;
     let agreements = if content {
-        access::audit_read(
-            &state,
-            &a,
-            &s,
-            if notes {
-                "conversation.read_notes"
-            } else {
-                "conversation.read_report"
-            },
-            &c.id,
-        )
-        .await?;
-        Some(agreement_dtos(
-            &conversations::agreements_of_conversation(a.tenant(&state), &c.id).await?,
-        ))
+        Some(agreement_dtos(&agreements))
     } else {
         None
     };

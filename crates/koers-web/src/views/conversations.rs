@@ -2,7 +2,7 @@
 //! counsellor; the student reads the summary and agreements, never the private notes).
 
 use super::{Ctx, render_status};
-use crate::api::guidance::{calendar_response, load_conversation};
+use crate::api::guidance::{calendar_response, load_conversation, read_content};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::WebResult;
 use crate::forms::FormData;
@@ -56,25 +56,7 @@ async fn page(
     kept: Option<(Conversation, Vec<AgreementRow>)>,
 ) -> WebResult<Response> {
     let (c, s) = load_conversation(state, a, id).await?;
-    let content = s.may(a, Need::Content);
-    let notes = content && c.guide_id.as_deref() == Some(a.user.id.as_str());
-    let agreements = if content {
-        access::audit_read(
-            state,
-            a,
-            &s,
-            if notes {
-                "conversation.read_notes"
-            } else {
-                "conversation.read_report"
-            },
-            &c.id,
-        )
-        .await?;
-        conversations::agreements_of_conversation(a.tenant(state), &c.id).await?
-    } else {
-        Vec::new()
-    };
+    let (content, notes, agreements) = read_content(state, a, &s, &c).await?;
     let can_report = s.may(a, Need::Guide) && c.status != ConversationStatus::Cancelled;
     let (c, mut rows) = match kept {
         Some((k, rows)) => (k, rows),

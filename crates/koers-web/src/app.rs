@@ -77,6 +77,10 @@ pub fn make_app(state: AppState) -> Router {
             post(views::conversations::save_report),
         )
         .route(
+            "/agreements/{id}/status",
+            post(views::conversations::set_agreement_status),
+        )
+        .route(
             "/conversations/{id}/calendar.ics",
             get(views::conversations::calendar),
         )

@@ -69,14 +69,6 @@ home-all-events = See the whole audit log
 home-programmes-title = Programmes and cohorts
 home-caseload-title = My students
 home-caseload-empty = No students are assigned to you yet.
-home-caseload-count = { $count ->
-    [one] You guide 1 student.
-   *[other] You guide { $count } students.
-}
-home-caseload-more = { $count ->
-    [one] And 1 more student.
-   *[other] And { $count } more students.
-}
 home-study-title = My programme
 home-no-counsellor = No career counsellor yet
 home-no-enrolment = You are not enrolled in a programme yet. Please contact student administration.
@@ -349,3 +341,14 @@ agreement-status-open = open
 agreement-status-done = done
 agreement-status-cancelled = cancelled
 minutes = minutes
+home-caseload-students = Students
+home-caseload-overdue = With a missed conversation
+home-caseload-overdue-agreements = With an agreement overdue
+home-caseload-link = To my students
+home-upcoming = Upcoming conversations
+home-upcoming-empty = No conversations are planned.
+home-next-conversation = Your next career conversation
+home-next-empty = No conversation is planned yet.
+home-agreements = Your open agreements
+agreement-mark-done = Mark as done
+audit-action-agreement-status = Agreement updated

@@ -69,14 +69,6 @@ home-all-events = Naar het hele logboek
 home-programmes-title = Opleidingen en cohorten
 home-caseload-title = Mijn studenten
 home-caseload-empty = Er zijn nog geen studenten aan jou gekoppeld.
-home-caseload-count = { $count ->
-    [one] Je begeleidt 1 student.
-   *[other] Je begeleidt { $count } studenten.
-}
-home-caseload-more = { $count ->
-    [one] En nog 1 student.
-   *[other] En nog { $count } studenten.
-}
 home-study-title = Mijn opleiding
 home-no-counsellor = Nog geen loopbaanbegeleider
 home-no-enrolment = Je bent nog niet ingeschreven bij een opleiding. Neem contact op met de studentenadministratie.
@@ -349,3 +341,14 @@ agreement-status-open = open
 agreement-status-done = gedaan
 agreement-status-cancelled = vervallen
 minutes = minuten
+home-caseload-students = Studenten
+home-caseload-overdue = Met een gemist gesprek
+home-caseload-overdue-agreements = Met een afspraak te laat
+home-caseload-link = Naar mijn studenten
+home-upcoming = Komende gesprekken
+home-upcoming-empty = Er zijn geen gesprekken gepland.
+home-next-conversation = Je volgende loopbaangesprek
+home-next-empty = Er is nog geen gesprek gepland.
+home-agreements = Je open afspraken
+agreement-mark-done = Markeer als gedaan
+audit-action-agreement-status = Afspraak bijgewerkt

@@ -191,3 +191,37 @@ pub async fn save_report(
         }
     }
 }
+
+/// Mark an agreement done (or open again, or cancelled): the student or their counsellor.
+pub async fn set_agreement_status(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    if !koers_domain::is_id(&id) {
+        return Err(crate::error::WebError::NotFound);
+    }
+    let t = a.tenant(&state);
+    let g = conversations::get_agreement(t, &id)
+        .await?
+        .ok_or(crate::error::WebError::NotFound)?;
+    let s = access::load_by_user(&state, &a, &g.person_id).await?;
+    if !(s.is_self(&a) || s.may(&a, Need::Guide)) {
+        return Err(crate::error::WebError::Forbidden);
+    }
+    let status = koers_domain::guidance::AgreementStatus::parse(form.get("status"))
+        .ok_or_else(|| crate::error::WebError::invalid("status", "agreement-status-invalid"))?;
+    conversations::set_agreement_status(t, &id, status).await?;
+    access::audit_change(
+        &state,
+        &a,
+        "agreement.status",
+        &id,
+        serde_json::json!({"status": status.key(), "student_id": s.record.id}),
+    )
+    .await?;
+    let back = super::local_path(form.get("next"), "/home");
+    Ok(Redirect::to(&back).into_response())
+}

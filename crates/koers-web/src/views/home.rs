@@ -9,12 +9,17 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::Role;
+use koers_domain::guidance::competency::INSTRUMENT_KEY;
+use koers_domain::guidance::{AgreementStatus, ConversationStatus, Phase, PhaseStatus};
 use koers_domain::policy::{Action, Scope};
+use koers_store::guidance::conversations::{self, Agreement, Conversation};
+use koers_store::guidance::self_assessments::{self, SelfAssessment};
+use koers_store::guidance::students::{self as gstudents, Reach, StudentRecord};
 use koers_store::platform::audit::{self, Event};
 use koers_store::platform::institutions;
 use koers_store::platform::programmes::{self, ProgrammeOverview};
 use koers_store::platform::sessions::{self, Kind};
-use koers_store::platform::students::{self, CaseloadEntry, Enrolment};
+use koers_store::platform::students;
 use koers_store::platform::users::{self, User};
 
 /// `/`: home when logged in, else the login page.
@@ -41,9 +46,20 @@ pub struct AdminSection {
     pub events: Vec<Event>,
 }
 
+/// The counsellor's overview: their caseload in numbers and the conversations ahead.
 pub struct Caseload {
-    pub entries: Vec<CaseloadEntry>,
-    pub total: i64,
+    pub total: usize,
+    pub overdue_students: usize,
+    pub overdue_agreements: usize,
+    pub upcoming: Vec<Conversation>,
+}
+
+/// The student's own overview.
+pub struct StudentHome {
+    pub record: Option<StudentRecord>,
+    pub statuses: Option<[PhaseStatus; 4]>,
+    pub next: Option<Conversation>,
+    pub agreements: Vec<Agreement>,
 }
 
 #[derive(Template)]
@@ -55,7 +71,10 @@ struct HomePage {
     admin: Option<AdminSection>,
     programmes: Option<Vec<ProgrammeOverview>>,
     caseload: Option<Caseload>,
-    student: Option<Option<Enrolment>>,
+    student: Option<StudentHome>,
+    assessments: Vec<SelfAssessment>,
+    phases: [Phase; 4],
+    today: jiff::civil::Date,
     hr: Option<Vec<(Role, i64)>>,
     mentor: bool,
 }
@@ -91,14 +110,67 @@ pub async fn page(
         Some(Scope::Institution) => Some(programmes::overview(t, None).await?),
         Some(Scope::Programmes(ids)) => Some(programmes::overview(t, Some(&ids)).await?),
     };
+    let today = koers_domain::time::today();
     let caseload = if actor.has_role(Role::Counsellor) {
-        let (entries, total) = students::caseload(t, &a.user.id, 25).await?;
-        Some(Caseload { entries, total })
+        let owners = crate::guidance::caseload_owners(&state, &a).await?;
+        let list = gstudents::list(
+            t,
+            &Reach::Counsellors(owners),
+            &Default::default(),
+            5000,
+            None,
+        )
+        .await?
+        .items;
+        let rules = gstudents::rules_for(t, &list).await?;
+        Some(Caseload {
+            total: list.len(),
+            overdue_students: list
+                .iter()
+                .filter(|r| {
+                    r.statuses(&rules[&r.programme_id], today)
+                        .contains(&PhaseStatus::Overdue)
+                })
+                .count(),
+            overdue_agreements: list
+                .iter()
+                .filter(|r| r.has_overdue_agreement(today))
+                .count(),
+            upcoming: conversations::upcoming_for_guide(t, &a.user.id, koers_store::now_ms(), 5)
+                .await?,
+        })
     } else {
         None
     };
+    let mut assessments = Vec::new();
     let student = if actor.has_role(Role::Student) {
-        Some(students::enrolment_of(t, &a.user.id).await?)
+        let record = gstudents::by_user(t, &a.user.id).await?;
+        let mut home = StudentHome {
+            record: None,
+            statuses: None,
+            next: None,
+            agreements: Vec::new(),
+        };
+        if let Some(r) = record {
+            let rules = koers_store::guidance::rules::for_programme(t, &r.programme_id).await?;
+            home.statuses = Some(r.statuses(&rules, today));
+            let now = koers_store::now_ms();
+            home.next = conversations::for_person(t, &r.user_id)
+                .await?
+                .into_iter()
+                .filter(|c| {
+                    c.status == ConversationStatus::Planned && c.starts_at.is_some_and(|s| s >= now)
+                })
+                .min_by_key(|c| c.starts_at);
+            home.agreements = conversations::agreements_of_person(t, &r.user_id)
+                .await?
+                .into_iter()
+                .filter(|g| g.status == AgreementStatus::Open)
+                .collect();
+            assessments = self_assessments::for_person(t, &r.user_id, INSTRUMENT_KEY).await?;
+            home.record = Some(r);
+        }
+        Some(home)
     } else {
         None
     };
@@ -121,6 +193,9 @@ pub async fn page(
         programmes,
         caseload,
         student,
+        assessments,
+        phases: Phase::ALL,
+        today,
         hr,
         mentor: actor.has_role(Role::PlacementMentor),
     };

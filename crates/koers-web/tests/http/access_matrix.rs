@@ -169,6 +169,11 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
     // held conversations, {code} the LO-ECO programme code.
     ("GET", "/students", [Login, A, A, A, No, No, No, No, No, A]),
     (
+        "POST",
+        "/agreements/{agreement}/status",
+        [Login, No, No, A, No, A, No, No, No, Nf],
+    ),
+    (
         "GET",
         "/students/{student}",
         [Login, A, A, A, No, A, No, No, No, Nf],
@@ -268,6 +273,8 @@ fn every_route_is_in_the_matrix() {
             "{student}"
         } else if p.contains("conversations") {
             "{conversation}"
+        } else if p.contains("agreements") {
+            "{agreement}"
         } else {
             "{user}"
         };
@@ -285,7 +292,8 @@ fn every_route_is_in_the_matrix() {
             .replace("{programme}", "{id}")
             .replace("{user}", "{id}")
             .replace("{student}", "{id}")
-            .replace("{conversation}", "{id}");
+            .replace("{conversation}", "{id}")
+            .replace("{agreement}", "{id}");
         assert!(
             declared
                 .iter()
@@ -331,6 +339,14 @@ async fn access_matrix() {
     .await
     .unwrap();
 
+    let agreement: String = sqlx::query_scalar(
+        "SELECT g.id FROM agreements g JOIN users u ON u.id = g.person_id \
+         WHERE u.email = 'student@demo.koers.test' AND g.status = 'open' LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+
     // Each caller: a browser session (cookie + CSRF token) and an API token.
     let mut browsers = Vec::new();
     let mut tokens = Vec::new();
@@ -353,6 +369,7 @@ async fn access_matrix() {
             .replace("{programme}", &programme)
             .replace("{student}", &student)
             .replace("{conversation}", &conversation)
+            .replace("{agreement}", &agreement)
             .replace("{code}", "LO-ECO");
         for (i, who) in WHO.iter().enumerate() {
             let is_api = path.starts_with("/api/");

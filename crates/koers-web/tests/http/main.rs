@@ -7,4 +7,5 @@ mod support;
 mod access_matrix;
 mod api;
 mod guidance;
+mod guidance_pages;
 mod web;

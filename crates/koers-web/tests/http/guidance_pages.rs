@@ -1,0 +1,144 @@
+//! The guidance pages without JavaScript: the student's home, planning and reporting a
+//! conversation, marking an agreement done; forms keep what was typed.
+
+use crate::support::*;
+use axum::http::StatusCode;
+
+async fn zoe_student_id(app: &TestApp) -> String {
+    let inst = demo_institution(&app.db).await;
+    let t = koers_store::Tenant::new(&app.db, &inst);
+    let uid = user_id(&app.db, "student@demo.koers.test").await;
+    koers_store::guidance::students::id_of_user(t, &uid)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn student_home_shows_phases_agreements_and_growth() {
+    let app = spawn().await;
+    let mut b = app.browser().await;
+    b.login("student@demo.koers.test", PASSWORD).await;
+    let home = b.get("/home").await;
+    assert_eq!(home.status, StatusCode::OK);
+    for text in [
+        "Fasen van de loopbaanbegeleiding",
+        "Je open afspraken",
+        "Reflectie schrijven over de eerste stageweek",
+        "afspraak te laat",
+        "Groei in loopbaancompetenties",
+        "Kwaliteitenreflectie",
+    ] {
+        assert!(home.body.contains(text), "home lacks {text:?}");
+    }
+    // The student never sees the counsellor's private notes.
+    assert!(!home.body.contains("vragen hoe het thuis gaat"));
+}
+
+#[tokio::test]
+async fn counsellor_plans_and_reports_and_the_student_reads_the_summary() {
+    let app = spawn().await;
+    let sid = zoe_student_id(&app).await;
+    let mut slb = app.browser().await;
+    slb.login("slb@demo.koers.test", PASSWORD).await;
+    let page = slb.get(&format!("/students/{sid}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Zoë van der Meer"));
+
+    // A bad time keeps what was typed.
+    let r = slb
+        .post(
+            &format!("/students/{sid}/conversations"),
+            &[
+                ("phase", "specialisation"),
+                ("date", "2030-03-05"),
+                ("time", "25:99"),
+                ("duration", "45"),
+                ("location", "Lokaal C3"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("value=\"Lokaal C3\""));
+    assert!(r.body.contains("value=\"2030-03-05\""));
+
+    let r = slb
+        .post(
+            &format!("/students/{sid}/conversations"),
+            &[
+                ("phase", "specialisation"),
+                ("date", "2030-03-05"),
+                ("time", "10:00"),
+                ("duration", "45"),
+                ("location", "Lokaal C3"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let conv = r.location().split('?').next().unwrap().to_owned();
+    assert!(conv.starts_with("/conversations/"));
+    let page = slb.get(&conv).await;
+    assert!(page.body.contains("05-03-2030 10:00"));
+
+    let r = slb
+        .post(
+            &format!("{conv}/report"),
+            &[
+                ("summary", "Zoë kiest voor Loopbaanbegeleiding."),
+                ("private_notes", "Geheime notitie"),
+                ("competency", "career_action"),
+                ("agreement", "Keuzemotivatie schrijven"),
+                ("owner", "student"),
+                ("due_on", "2030-03-20"),
+                ("agreement", ""),
+                ("owner", "student"),
+                ("due_on", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    let mut zoe = app.browser().await;
+    zoe.login("student@demo.koers.test", PASSWORD).await;
+    let page = zoe.get(&conv).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Zoë kiest voor Loopbaanbegeleiding."));
+    assert!(page.body.contains("Keuzemotivatie schrijven"));
+    assert!(!page.body.contains("Geheime notitie"));
+    let ics = zoe.get(&format!("{conv}/calendar.ics")).await;
+    assert!(ics.body.contains("BEGIN:VCALENDAR"));
+
+    // The student marks the new agreement done.
+    let inst = demo_institution(&app.db).await;
+    let t = koers_store::Tenant::new(&app.db, &inst);
+    let uid = user_id(&app.db, "student@demo.koers.test").await;
+    let g = koers_store::guidance::conversations::agreements_of_person(t, &uid)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|g| g.description == "Keuzemotivatie schrijven")
+        .unwrap();
+    zoe.get("/home").await;
+    let r = zoe
+        .post(
+            &format!("/agreements/{}/status", g.id),
+            &[("status", "done"), ("next", "/home")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/home");
+    let g = koers_store::guidance::conversations::get_agreement(t, &g.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(g.status.key(), "done");
+
+    // Another counsellor reaches none of it.
+    let mut slb2 = app.browser().await;
+    slb2.login("slb2@demo.koers.test", PASSWORD).await;
+    assert_eq!(slb2.get(&conv).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        slb2.get(&format!("/students/{sid}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -12,8 +12,8 @@ const PASSWORD = process.env.KOERS_DEMO_PASSWORD || "koers-demo";
 const CHROMIUM = process.env.KOERS_CHROMIUM || "/usr/bin/chromium";
 
 const ROLES = {
-  "beheerder@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/students", "STUDENT"],
-  "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT"],
+  "beheerder@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/students", "STUDENT", "/students/import"],
+  "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT", "/students/import"],
   "slb@demo.koers.test": ["/home", "/account", "/students", "/students?status=overdue", "ZOE", "CONVERSATION"],
   "docent@demo.koers.test": ["/home", "/account"],
   "student@demo.koers.test": ["/home", "/account", "/admin/users"],

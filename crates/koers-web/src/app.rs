@@ -66,6 +66,20 @@ pub fn make_app(state: AppState) -> Router {
         )
         .route("/admin/audit", get(views::audit::list))
         .route("/students", get(views::students::list))
+        .route(
+            "/students/import",
+            get(views::import::form)
+                .post(views::import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(api::IMPORT_LIMIT)),
+        )
+        .route(
+            "/students/import/template.csv",
+            get(views::import::template),
+        )
+        .route(
+            "/students/import/{id}/confirm",
+            post(views::import::confirm),
+        )
         .route("/students/{id}", get(views::students::show))
         .route(
             "/students/{id}/conversations",

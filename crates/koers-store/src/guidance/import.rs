@@ -463,3 +463,67 @@ pub async fn apply(
     progress(total, total);
     Ok((new.len(), updated))
 }
+
+/// Keep an upload until the importer confirms it (kept for an hour at most).
+pub async fn save_upload(
+    t: Tenant<'_>,
+    user_id: &str,
+    kind: &str,
+    filename: &str,
+    content: &str,
+) -> Result<String> {
+    let id = koers_domain::new_id();
+    let now = now_ms();
+    sqlx::query("DELETE FROM uploads WHERE institution_id = $1 AND created_at < $2")
+        .bind(t.institution_id)
+        .bind(now - UPLOAD_TTL_MS)
+        .execute(t.pool())
+        .await?;
+    sqlx::query(
+        "INSERT INTO uploads (id, institution_id, user_id, kind, filename, content, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&id)
+    .bind(t.institution_id)
+    .bind(user_id)
+    .bind(kind)
+    .bind(filename)
+    .bind(content)
+    .bind(now)
+    .execute(t.pool())
+    .await?;
+    Ok(id)
+}
+
+/// How long an upload waits for confirmation.
+pub const UPLOAD_TTL_MS: i64 = 60 * 60 * 1000;
+
+/// An upload of `user_id` of this kind that has not expired: (file name, content).
+pub async fn get_upload(
+    t: Tenant<'_>,
+    id: &str,
+    user_id: &str,
+    kind: &str,
+) -> Result<Option<(String, String)>> {
+    let r = sqlx::query(
+        "SELECT filename, content FROM uploads WHERE institution_id = $1 AND id = $2 AND user_id = $3 \
+         AND kind = $4 AND created_at >= $5",
+    )
+    .bind(t.institution_id)
+    .bind(id)
+    .bind(user_id)
+    .bind(kind)
+    .bind(now_ms() - UPLOAD_TTL_MS)
+    .fetch_optional(t.pool())
+    .await?;
+    r.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+}
+
+pub async fn delete_upload(t: Tenant<'_>, id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM uploads WHERE institution_id = $1 AND id = $2")
+        .bind(t.institution_id)
+        .bind(id)
+        .execute(t.pool())
+        .await?;
+    Ok(())
+}

@@ -352,3 +352,48 @@ home-next-empty = No conversation is planned yet.
 home-agreements = Your open agreements
 agreement-mark-done = Mark as done
 audit-action-agreement-status = Agreement updated
+import-title = Import students
+import-upload-title = Choose a file
+import-intro = Import students from an export of the student information system (CSV). You first see what will happen; only when you confirm is everything saved at once. Existing students are updated by student number.
+import-columns-required = Required columns:
+import-columns-optional = Optional columns:
+import-format = Column names may also be in English. Separator ; or , and UTF-8 or Windows-1252 (as Excel saves) are recognised.
+import-scoped = You can only import students for the programmes you manage.
+import-template = Download an example file
+import-file = CSV file
+import-check = Check
+import-errors-title = The file has errors
+import-errors-count = { $count ->
+    [one] 1 error
+   *[other] { $count } errors
+}
+import-line = Line
+import-column = Column
+import-problem = What is wrong
+import-preview-title = Check the import
+import-preview-intro = The file is fine. This is what will happen:
+import-new = New students
+import-update = To update
+import-unchanged = Unchanged
+import-new-cohorts = New cohorts:
+import-preview-table = The first lines
+import-action = Action
+import-action-new = new
+import-action-update = update
+import-action-unchanged = unchanged
+import-more = { $count ->
+    [one] And 1 more line.
+   *[other] And { $count } more lines.
+}
+import-confirm = Import
+import-cancel = Cancel
+import-done = The import is done.
+import-created = { $count ->
+    [one] 1 student added,
+   *[other] { $count } students added,
+}
+import-updated = { $count ->
+    [one] 1 updated.
+   *[other] { $count } updated.
+}
+students-import-link = Import students

@@ -352,3 +352,48 @@ home-next-empty = Er is nog geen gesprek gepland.
 home-agreements = Je open afspraken
 agreement-mark-done = Markeer als gedaan
 audit-action-agreement-status = Afspraak bijgewerkt
+import-title = Studenten importeren
+import-upload-title = Bestand kiezen
+import-intro = Importeer studenten uit een export van het studentinformatiesysteem (CSV). Je ziet eerst wat er gaat gebeuren; pas als je bevestigt, wordt alles in één keer opgeslagen. Bestaande studenten worden bijgewerkt op studentnummer.
+import-columns-required = Verplichte kolommen:
+import-columns-optional = Mogelijke kolommen:
+import-format = Kolomnamen mogen ook in het Engels. Scheidingsteken ; of , en UTF-8 of Windows-1252 (zoals Excel opslaat) worden herkend.
+import-scoped = Je kunt alleen studenten importeren voor de opleidingen die je beheert.
+import-template = Voorbeeldbestand downloaden
+import-file = CSV-bestand
+import-check = Controleren
+import-errors-title = Er staan fouten in het bestand
+import-errors-count = { $count ->
+    [one] 1 fout
+   *[other] { $count } fouten
+}
+import-line = Regel
+import-column = Kolom
+import-problem = Wat klopt er niet
+import-preview-title = Controleer de import
+import-preview-intro = Het bestand is in orde. Dit gaat er gebeuren:
+import-new = Nieuwe studenten
+import-update = Bij te werken
+import-unchanged = Ongewijzigd
+import-new-cohorts = Nieuwe cohorten:
+import-preview-table = De eerste regels
+import-action = Actie
+import-action-new = nieuw
+import-action-update = bijwerken
+import-action-unchanged = ongewijzigd
+import-more = { $count ->
+    [one] En nog 1 regel.
+   *[other] En nog { $count } regels.
+}
+import-confirm = Importeren
+import-cancel = Annuleren
+import-done = De import is klaar.
+import-created = { $count ->
+    [one] 1 student toegevoegd,
+   *[other] { $count } studenten toegevoegd,
+}
+import-updated = { $count ->
+    [one] 1 bijgewerkt.
+   *[other] { $count } bijgewerkt.
+}
+students-import-link = Studenten importeren

@@ -6,6 +6,7 @@ pub mod baseline;
 pub mod conversations;
 pub mod growth;
 pub mod home;
+pub mod import;
 pub mod login;
 pub mod programmes;
 pub mod students;

@@ -34,6 +34,7 @@ struct ListPage {
     q: ListQuery,
     next: Option<String>,
     caseload: bool,
+    can_import: bool,
     phases: [Phase; 4],
 }
 
@@ -110,6 +111,7 @@ pub async fn list(
         q,
         next: page.next,
         caseload,
+        can_import: a.actor.may(Action::ImportStudents),
         phases: Phase::ALL,
     }))
 }

@@ -169,6 +169,27 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
     // held conversations, {code} the LO-ECO programme code.
     ("GET", "/students", [Login, A, A, A, No, No, No, No, No, A]),
     (
+        "GET",
+        "/students/import",
+        [Login, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "POST",
+        "/students/import",
+        [Login, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "GET",
+        "/students/import/template.csv",
+        [Login, A, A, No, No, No, No, No, No, A],
+    ),
+    // An upload is only ever found by the one who made it.
+    (
+        "POST",
+        "/students/import/{student}/confirm",
+        [Login, Nf, Nf, No, No, No, No, No, No, Nf],
+    ),
+    (
         "POST",
         "/agreements/{agreement}/status",
         [Login, No, No, A, No, A, No, No, No, Nf],

@@ -142,3 +142,60 @@ async fn counsellor_plans_and_reports_and_the_student_reads_the_summary() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn import_in_the_browser_previews_then_writes_all_at_once() {
+    let app = spawn().await;
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM students")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+    };
+    let before = count().await;
+    let mut b = app.browser().await;
+    b.login("manager@demo.koers.test", PASSWORD).await;
+    b.get("/students/import").await;
+    let bad = "student_number,given_name,family_name,email,programme,cohort\n1,A,B,a@x.nl,LO-ECO,2026\n2,C,D,broken,LO-ECO,2026\n";
+    let r = b
+        .upload("/students/import", "fout.csv", bad.as_bytes())
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("<td class=\"num\">3</td><td>email</td>"),
+        "{}",
+        r.body
+    );
+    assert_eq!(count().await, before);
+
+    let good = "\u{feff}studentnummer;voornaam;tussenvoegsel;achternaam;e-mail;opleiding;cohort\n\
+                800001;Lotte;;Visser;lotte@x.nl;LO-ECO;2026\n800002;Milan;de;Boer;milan@x.nl;LO-TECH;2026\n";
+    let r = b
+        .upload("/students/import", "goed.csv", good.as_bytes())
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Controleer de import"));
+    assert!(r.body.contains("Milan de Boer"));
+    assert_eq!(count().await, before, "a preview writes nothing");
+    let i = r.body.find("/students/import/").unwrap();
+    let confirm = r.body[i..].split('"').next().unwrap().to_owned();
+    assert!(confirm.ends_with("/confirm"));
+
+    // Someone else cannot confirm this upload.
+    let mut other = app.browser().await;
+    other.login("beheerder@demo.koers.test", PASSWORD).await;
+    other.get("/students/import").await;
+    assert_eq!(
+        other.post(&confirm, &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let r = b.post(&confirm, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/students/import?created=2&updated=0");
+    assert_eq!(count().await, before + 2);
+    let page = b.get(r.location()).await;
+    assert!(page.body.contains("De import is klaar."));
+    // The upload is gone once used.
+    assert_eq!(b.post(&confirm, &[]).await.status, StatusCode::NOT_FOUND);
+}

@@ -237,6 +237,40 @@ impl Browser<'_> {
         res
     }
 
+    /// Upload a file as `multipart/form-data` (field `file`), with the CSRF token.
+    pub async fn upload(&mut self, path: &str, filename: &str, content: &[u8]) -> Res {
+        let boundary = "----koers-test-boundary";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n",
+                self.csrf
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: text/csv\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "http://localhost")
+            .body(Body::from(body))
+            .unwrap();
+        let res = self.app.send(req).await;
+        self.absorb(&res);
+        res
+    }
+
     pub async fn login(&mut self, email: &str, password: &str) -> Res {
         let res = self
             .post(

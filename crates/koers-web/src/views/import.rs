@@ -1,0 +1,224 @@
+//! Importing students in the browser: upload a CSV, see a preview (or every error with its
+//! line and column), then confirm. Nothing is written before the confirmation, and then all
+//! lines or none.
+
+use super::{Ctx, render, render_status};
+use crate::api::guidance::{import_scope, plan_import};
+use crate::auth::{Authenticated, WebUser};
+use crate::error::{WebError, WebResult, import_message};
+use crate::forms::FormData;
+use crate::guidance as access;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use koers_domain::policy::Action;
+use koers_store::guidance::import;
+
+const KIND: &str = "students";
+
+/// One problem as shown in the table.
+pub struct Problem {
+    pub line: u64,
+    pub column: String,
+    pub message: String,
+}
+
+/// One line of the preview.
+pub struct PreviewRow {
+    pub line: u64,
+    pub student_number: String,
+    pub name: String,
+    pub email: String,
+    pub programme: String,
+    pub cohort: i32,
+    pub action: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    ctx: Ctx,
+    problems: Vec<Problem>,
+    filename: String,
+    preview: Option<Preview>,
+    done: Option<(u64, u64)>,
+    scoped: bool,
+}
+
+pub struct Preview {
+    pub upload_id: String,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub new_cohorts: Vec<(String, i64)>,
+    pub rows: Vec<PreviewRow>,
+    pub more: usize,
+}
+
+#[derive(serde::Deserialize)]
+pub struct DoneQuery {
+    created: Option<u64>,
+    updated: Option<u64>,
+}
+
+fn page(a: &Authenticated) -> ImportPage {
+    ImportPage {
+        ctx: Ctx::user(a, "/students/import", "students"),
+        problems: Vec::new(),
+        filename: String::new(),
+        preview: None,
+        done: None,
+        scoped: import_scope(a).is_some(),
+    }
+}
+
+pub async fn form(WebUser(a): WebUser, Query(q): Query<DoneQuery>) -> WebResult<Response> {
+    a.require(Action::ImportStudents)?;
+    let mut p = page(&a);
+    if let (Some(c), Some(u)) = (q.created, q.updated) {
+        p.done = Some((c, u));
+    }
+    Ok(render(&p))
+}
+
+/// A CSV with the headers and one example line, to fill in.
+pub async fn template(WebUser(a): WebUser) -> WebResult<Response> {
+    a.require(Action::ImportStudents)?;
+    let body = "\u{feff}studentnummer;voornaam;tussenvoegsel;achternaam;e-mail;opleiding;cohort;loopbaanbegeleider\r\n\
+                123456;Sanne;van den;Berg;sanne.vandenberg@student.example.nl;LO-ECO;2026;\r\n";
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"studenten-voorbeeld.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// Read the multipart upload: the CSRF token and the file.
+async fn read_upload(mut mp: Multipart) -> WebResult<(String, String, Vec<u8>)> {
+    let (mut csrf, mut name, mut bytes) = (String::new(), String::new(), Vec::new());
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|_| WebError::BadRequest("unreadable upload".into()))?
+    {
+        match field.name() {
+            Some("_csrf") => {
+                csrf = field
+                    .text()
+                    .await
+                    .map_err(|_| WebError::BadRequest("unreadable upload".into()))?
+            }
+            Some("file") => {
+                name = field.file_name().unwrap_or("").to_owned();
+                bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| WebError::BadRequest("upload too large or unreadable".into()))?
+                    .to_vec();
+            }
+            _ => {}
+        }
+    }
+    Ok((csrf, name, bytes))
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> WebResult<Response> {
+    a.require(Action::ImportStudents)?;
+    let mp = mp.map_err(|_| WebError::BadRequest("send the file as multipart/form-data".into()))?;
+    let (csrf, filename, bytes) = read_upload(mp).await?;
+    crate::csrf::verify(&a.session.csrf_token, &csrf)?;
+    let mut p = page(&a);
+    p.filename = filename.clone();
+    match plan_import(&state, &a, &bytes).await {
+        Ok(plan) => {
+            let text = koers_domain::guidance::import::decode(&bytes);
+            let upload_id =
+                import::save_upload(a.tenant(&state), &a.user.id, KIND, &filename, &text).await?;
+            let rows = plan
+                .rows
+                .iter()
+                .take(25)
+                .map(|r| PreviewRow {
+                    line: r.row.line,
+                    student_number: r.row.student_number.clone(),
+                    name: r.row.display_name(),
+                    email: r.row.email.as_str().to_owned(),
+                    programme: r.row.programme.as_str().to_owned(),
+                    cohort: r.row.cohort.get(),
+                    action: match (&r.existing, r.changes) {
+                        (None, _) => "new",
+                        (Some(_), true) => "update",
+                        (Some(_), false) => "unchanged",
+                    },
+                })
+                .collect();
+            p.preview = Some(Preview {
+                upload_id,
+                created: plan.created(),
+                updated: plan.updated(),
+                unchanged: plan.unchanged(),
+                more: plan.rows.len().saturating_sub(25),
+                new_cohorts: plan.new_cohorts.clone(),
+                rows,
+            });
+            Ok(render(&p))
+        }
+        Err(WebError::Import(errors)) => {
+            p.problems = errors
+                .iter()
+                .map(|e| Problem {
+                    line: e.line,
+                    column: e.column.clone().unwrap_or_default(),
+                    message: import_message(&a.tr, e),
+                })
+                .collect();
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &p))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn confirm(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    a.require(Action::ImportStudents)?;
+    if !koers_domain::is_id(&id) {
+        return Err(WebError::NotFound);
+    }
+    let t = a.tenant(&state);
+    let (_, content) = import::get_upload(t, &id, &a.user.id, KIND)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    // Checked again: the database may have changed since the preview.
+    let plan = plan_import(&state, &a, content.as_bytes()).await?;
+    let (created, updated) = import::apply(t, &plan, &a.user.id, &|_, _| {}).await?;
+    import::delete_upload(t, &id).await?;
+    access::audit_change(
+        &state,
+        &a,
+        "student.import",
+        &a.user.id,
+        serde_json::json!({"created": created, "updated": updated}),
+    )
+    .await?;
+    Ok(Redirect::to(&format!(
+        "/students/import?created={created}&updated={updated}"
+    ))
+    .into_response())
+}

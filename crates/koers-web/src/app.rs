@@ -66,6 +66,8 @@ pub fn make_app(state: AppState) -> Router {
         )
         .route("/admin/audit", get(views::audit::list))
         .route("/students", get(views::students::list))
+        .route("/coverage", get(views::coverage::page))
+        .route("/coverage.csv", get(views::coverage::csv))
         .route(
             "/students/import",
             get(views::import::form)

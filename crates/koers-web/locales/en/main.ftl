@@ -397,3 +397,23 @@ import-updated = { $count ->
    *[other] { $count } updated.
 }
 students-import-link = Import students
+nav-coverage = Coverage
+coverage-title = Coverage of career guidance
+coverage-intro = Per cohort and phase: how many students should have had a conversation, how many had one, who is due now and who missed it. Only whether a conversation took place counts; its content stays between student and counsellor.
+coverage-csv = Download as CSV (Excel)
+coverage-per-phase = Per phase
+coverage-chart-title = Share of the expected students per phase: done, due now, overdue
+coverage-table = Per cohort and phase
+coverage-expected = Expected
+coverage-students = Students
+coverage-n-students = { $count ->
+    [one] 1 student
+   *[other] { $count } students
+}
+coverage-missed = Students who missed a conversation
+coverage-missed-empty = Nobody missed a conversation.
+coverage-missed-count = { $count ->
+    [one] 1 student missed a conversation.
+   *[other] { $count } students missed a conversation.
+}
+coverage-missed-phases = Missed in phase

@@ -397,3 +397,23 @@ import-updated = { $count ->
    *[other] { $count } bijgewerkt.
 }
 students-import-link = Studenten importeren
+nav-coverage = Dekking
+coverage-title = Dekking loopbaanbegeleiding
+coverage-intro = Per cohort en fase: hoeveel studenten een gesprek hadden moeten hebben, hoeveel het hadden, wie nu aan de beurt is en wie het gemist heeft. Alleen of een gesprek plaatsvond telt; de inhoud blijft tussen student en loopbaanbegeleider.
+coverage-csv = Download als CSV (Excel)
+coverage-per-phase = Per fase
+coverage-chart-title = Deel van de verwachte studenten per fase: gedaan, nu aan de beurt, te laat
+coverage-table = Per cohort en fase
+coverage-expected = Verwacht
+coverage-students = Studenten
+coverage-n-students = { $count ->
+    [one] 1 student
+   *[other] { $count } studenten
+}
+coverage-missed = Studenten met een gemist gesprek
+coverage-missed-empty = Niemand heeft een gesprek gemist.
+coverage-missed-count = { $count ->
+    [one] 1 student heeft een gesprek gemist.
+   *[other] { $count } studenten hebben een gesprek gemist.
+}
+coverage-missed-phases = Gemist in fase

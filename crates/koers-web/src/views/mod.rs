@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod baseline;
 pub mod conversations;
+pub mod coverage;
 pub mod growth;
 pub mod home;
 pub mod import;
@@ -38,6 +39,7 @@ pub struct Nav {
     pub can_manage_programmes: bool,
     pub can_view_audit: bool,
     pub can_list_students: bool,
+    pub can_view_coverage: bool,
 }
 
 impl Ctx {
@@ -52,6 +54,7 @@ impl Ctx {
                     || a.actor.may(Action::ManageProgrammes),
                 can_view_audit: a.actor.may(Action::ViewAuditLog),
                 can_list_students: a.actor.may(Action::ListStudents),
+                can_view_coverage: a.actor.has_role(koers_domain::Role::ProgrammeManager),
             }),
             path: path.to_owned(),
             section,

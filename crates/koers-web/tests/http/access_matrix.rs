@@ -170,6 +170,16 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
     ("GET", "/students", [Login, A, A, A, No, No, No, No, No, A]),
     (
         "GET",
+        "/coverage",
+        [Login, No, A, No, No, No, No, No, No, No],
+    ),
+    (
+        "GET",
+        "/coverage.csv",
+        [Login, No, A, No, No, No, No, No, No, No],
+    ),
+    (
+        "GET",
         "/students/import",
         [Login, A, A, No, No, No, No, No, No, A],
     ),

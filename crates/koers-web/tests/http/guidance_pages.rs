@@ -199,3 +199,28 @@ async fn import_in_the_browser_previews_then_writes_all_at_once() {
     // The upload is gone once used.
     assert_eq!(b.post(&confirm, &[]).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn coverage_page_and_csv_for_the_manager_only() {
+    let app = spawn().await;
+    let mut m = app.browser().await;
+    m.login("manager@demo.koers.test", PASSWORD).await;
+    let page = m.get("/coverage?programme=LO-ECO&cohort=2025").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<svg") && page.body.contains("Per cohort en fase"));
+    let csv = m.get("/coverage.csv?programme=LO-ECO").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.starts_with('\u{feff}'));
+    let first = csv.body.lines().next().unwrap();
+    assert_eq!(first.split(';').count(), 7, "{first}");
+    assert!(csv.body.contains(";Instroom;"));
+    // Never what was said: no summaries in the export.
+    assert!(!csv.body.contains("Kennismaking"));
+    let mut slb = app.browser().await;
+    slb.login("slb@demo.koers.test", PASSWORD).await;
+    assert_eq!(slb.get("/coverage").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        m.get("/coverage?programme=LO-XX").await.status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -1,0 +1,207 @@
+//! Coverage of guidance for programme managers: per cohort and phase, students expected,
+//! done, due and overdue, as a chart and a table; the students who are missed; a CSV export
+//! that opens in Dutch Excel.
+
+use super::{Ctx, render};
+use crate::auth::{Authenticated, WebUser};
+use crate::error::{WebError, WebResult};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use koers_domain::Role;
+use koers_domain::policy::{Action, Scope};
+use koers_store::guidance::coverage::{self, Coverage, PhaseCoverage};
+use koers_store::platform::programmes::{self, Programme};
+
+#[derive(serde::Deserialize, Default)]
+pub struct CoverageQuery {
+    #[serde(default)]
+    programme: String,
+    #[serde(default)]
+    cohort: String,
+}
+
+#[derive(Template)]
+#[template(path = "coverage.html")]
+struct CoveragePage {
+    ctx: Ctx,
+    programmes: Vec<Programme>,
+    programme: Programme,
+    cohort_text: String,
+    cov: Coverage,
+}
+
+impl CoveragePage {
+    /// Width in the chart (0–400) of `n` out of `expected`.
+    fn bar(&self, n: &u64, pc: &PhaseCoverage) -> u64 {
+        if pc.expected == 0 {
+            0
+        } else {
+            n * 400 / pc.expected
+        }
+    }
+    fn pct(&self, n: &u64, pc: &PhaseCoverage) -> u64 {
+        if pc.expected == 0 {
+            0
+        } else {
+            (n * 100 + pc.expected / 2) / pc.expected
+        }
+    }
+}
+
+/// The programmes whose coverage the actor may see.
+async fn visible(state: &AppState, a: &Authenticated) -> WebResult<Vec<Programme>> {
+    let all = programmes::all(a.tenant(state)).await?;
+    Ok(match a.actor.scope_of(&[Role::ProgrammeManager]) {
+        None => Vec::new(),
+        Some(Scope::Institution) => all,
+        Some(Scope::Programmes(ids)) => all.into_iter().filter(|p| ids.contains(&p.id)).collect(),
+    })
+}
+
+async fn load(
+    state: &AppState,
+    a: &Authenticated,
+    q: &CoverageQuery,
+) -> WebResult<(Vec<Programme>, Programme, Option<i64>, Coverage)> {
+    let list = visible(state, a).await?;
+    let programme = if q.programme.is_empty() {
+        list.first().cloned().ok_or(WebError::Forbidden)?
+    } else {
+        programmes::by_code(a.tenant(state), &q.programme.trim().to_uppercase())
+            .await?
+            .ok_or(WebError::NotFound)?
+    };
+    a.require(Action::ViewCoverage {
+        programme_id: &programme.id,
+    })?;
+    let cohort = match q.cohort.trim() {
+        "" => None,
+        y => Some(i64::from(
+            koers_domain::CohortYear::parse(y)
+                .map_err(|_| WebError::invalid("cohort", "year-invalid"))?
+                .get(),
+        )),
+    };
+    let cov = coverage::of_programme(
+        a.tenant(state),
+        &programme.id,
+        cohort,
+        koers_domain::time::today(),
+    )
+    .await?;
+    Ok((list, programme, cohort, cov))
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Query(q): Query<CoverageQuery>,
+) -> WebResult<Response> {
+    let (programmes, programme, cohort, cov) = load(&state, &a, &q).await?;
+    Ok(render(&CoveragePage {
+        ctx: Ctx::user(&a, "/coverage", "coverage"),
+        programmes,
+        cohort_text: cohort.map(|c| c.to_string()).unwrap_or_default(),
+        programme,
+        cov,
+    }))
+}
+
+/// A CSV cell for Dutch Excel: quoted when it holds the separator, quotes or line breaks;
+/// a leading `=`, `+`, `-` or `@` is neutralised so a name never runs as a formula.
+fn cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
+    if s.contains([';', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// The coverage per cohort and phase, and the missed students, as CSV (`;`, UTF-8 with BOM).
+pub async fn csv(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Query(q): Query<CoverageQuery>,
+) -> WebResult<Response> {
+    let (_, programme, _, cov) = load(&state, &a, &q).await?;
+    let tr = a.tr;
+    let mut out = String::from("\u{feff}");
+    let head = [
+        tr.t("field-cohort"),
+        tr.t("students-phase"),
+        tr.t("coverage-students"),
+        tr.t("coverage-expected"),
+        tr.t("status-done"),
+        tr.t("status-due"),
+        tr.t("status-overdue"),
+    ];
+    out.push_str(&head.map(|h| cell(&h)).join(";"));
+    out.push_str("\r\n");
+    for c in &cov.cohorts {
+        for pc in &c.phases {
+            let row = [
+                c.cohort_year.to_string(),
+                tr.tk("phase", pc.phase.key()),
+                c.students.to_string(),
+                pc.expected.to_string(),
+                pc.done.to_string(),
+                pc.due.to_string(),
+                pc.overdue.to_string(),
+            ];
+            out.push_str(&row.map(|v| cell(&v)).join(";"));
+            out.push_str("\r\n");
+        }
+    }
+    out.push_str("\r\n");
+    let head = [
+        tr.t("field-student-number"),
+        tr.t("field-name"),
+        tr.t("field-cohort"),
+        tr.t("field-counsellor"),
+        tr.t("coverage-missed-phases"),
+    ];
+    out.push_str(&head.map(|h| cell(&h)).join(";"));
+    out.push_str("\r\n");
+    for m in &cov.missed {
+        let phases: Vec<String> = m.phases.iter().map(|p| tr.tk("phase", p.key())).collect();
+        let row = [
+            m.student_number.clone(),
+            m.name.clone(),
+            m.cohort_year.to_string(),
+            m.counsellor_name.clone().unwrap_or_default(),
+            phases.join(", "),
+        ];
+        out.push_str(&row.map(|v| cell(&v)).join(";"));
+        out.push_str("\r\n");
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"dekking-{}.csv\"", programme.code),
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn csv_cells_for_excel() {
+        assert_eq!(super::cell("Jansen"), "Jansen");
+        assert_eq!(super::cell("a;b"), "\"a;b\"");
+        assert_eq!(super::cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(super::cell("=SUM(A1)"), "'=SUM(A1)");
+    }
+}

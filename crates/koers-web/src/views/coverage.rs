@@ -36,18 +36,12 @@ struct CoveragePage {
 impl CoveragePage {
     /// Width in the chart (0–400) of `n` out of `expected`.
     fn bar(&self, n: &u64, pc: &PhaseCoverage) -> u64 {
-        if pc.expected == 0 {
-            0
-        } else {
-            n * 400 / pc.expected
-        }
+        (n * 400).checked_div(pc.expected).unwrap_or(0)
     }
     fn pct(&self, n: &u64, pc: &PhaseCoverage) -> u64 {
-        if pc.expected == 0 {
-            0
-        } else {
-            (n * 100 + pc.expected / 2) / pc.expected
-        }
+        (n * 100 + pc.expected / 2)
+            .checked_div(pc.expected)
+            .unwrap_or(0)
     }
 }
 

@@ -16,7 +16,7 @@ const ROLES = {
   "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT", "/students/import", "/coverage", "/coverage?programme=LO-ZW&cohort=2026"],
   "slb@demo.koers.test": ["/home", "/account", "/students", "/students?status=overdue", "ZOE", "CONVERSATION"],
   "docent@demo.koers.test": ["/home", "/account"],
-  "student@demo.koers.test": ["/home", "/account", "/admin/users"],
+  "student@demo.koers.test": ["/home", "/account", "/admin/users", "/career-file"],
   "hr@demo.koers.test": ["/home", "/account"],
   "medewerker@demo.koers.test": ["/home", "/account"],
   "mentor@demo.koers.test": ["/home", "/account"],

@@ -67,6 +67,33 @@ pub fn make_app(state: AppState) -> Router {
         .route("/admin/audit", get(views::audit::list))
         .route("/students", get(views::students::list))
         .route("/coverage", get(views::coverage::page))
+        .route("/career-file", get(views::career_file::page))
+        .route(
+            "/career-file/self-assessments",
+            post(views::career_file::self_assessment),
+        )
+        .route(
+            "/career-file/reflections",
+            post(views::career_file::add_reflection),
+        )
+        .route("/career-file/goals", post(views::career_file::add_goal))
+        .route(
+            "/career-file/goals/{id}/status",
+            post(views::career_file::goal_status),
+        )
+        .route("/career-file/choice", post(views::career_file::save_choice))
+        .route(
+            "/career-file/handover",
+            post(views::career_file::save_handover),
+        )
+        .route(
+            "/career-file/items/{id}/sharing",
+            post(views::career_file::set_sharing),
+        )
+        .route(
+            "/career-file/items/{id}/delete",
+            post(views::career_file::delete_item),
+        )
         .route("/coverage.csv", get(views::coverage::csv))
         .route(
             "/students/import",
@@ -83,6 +110,7 @@ pub fn make_app(state: AppState) -> Router {
             post(views::import::confirm),
         )
         .route("/students/{id}", get(views::students::show))
+        .route("/students/{id}/intake", post(views::students::save_intake))
         .route(
             "/students/{id}/conversations",
             post(views::students::plan_conversation),

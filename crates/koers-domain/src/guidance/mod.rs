@@ -1,6 +1,7 @@
 //! Guidance context: students' career guidance in four phases, conversations, agreements and
 //! the career file (self-assessments, reflections, goals).
 
+pub mod career_file;
 pub mod competency;
 pub mod conversation;
 pub mod ics;

@@ -1,6 +1,7 @@
 //! Storage of the guidance context: student records, counsellors and stand-ins, phase rules,
 //! conversations and agreements, the career file, coverage and the student import.
 
+pub mod career_file;
 pub mod conversations;
 pub mod coverage;
 pub mod import;

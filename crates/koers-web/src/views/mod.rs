@@ -3,6 +3,7 @@
 pub mod account;
 pub mod audit;
 pub mod baseline;
+pub mod career_file;
 pub mod conversations;
 pub mod coverage;
 pub mod growth;
@@ -40,6 +41,7 @@ pub struct Nav {
     pub can_view_audit: bool,
     pub can_list_students: bool,
     pub can_view_coverage: bool,
+    pub has_career_file: bool,
 }
 
 impl Ctx {
@@ -55,6 +57,7 @@ impl Ctx {
                 can_view_audit: a.actor.may(Action::ViewAuditLog),
                 can_list_students: a.actor.may(Action::ListStudents),
                 can_view_coverage: a.actor.has_role(koers_domain::Role::ProgrammeManager),
+                has_career_file: a.actor.has_role(koers_domain::Role::Student),
             }),
             path: path.to_owned(),
             section,
@@ -85,6 +88,7 @@ impl Ctx {
             "password-reset",
             "cohort-added",
             "language-changed",
+            "deleted",
         ];
         self.flash = key
             .filter(|k| KNOWN.contains(k))

@@ -11,8 +11,10 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
+use koers_domain::guidance::career_file::STUDY_CHOICE_OUTCOMES;
 use koers_domain::guidance::{ConversationInput, Phase, PhaseStatus};
 use koers_domain::policy::Action;
+use koers_store::guidance::career_file::{self, Choice, Goal, Intake, Reflection};
 use koers_store::guidance::conversations::{self, Agreement, Conversation};
 use koers_store::guidance::self_assessments::{self, SelfAssessment};
 use koers_store::guidance::students::{self, CounsellorPeriod, StudentFilter, StudentRecord};
@@ -127,6 +129,11 @@ struct StudentPage {
     agreements: Vec<Agreement>,
     assessments: Vec<SelfAssessment>,
     history: Vec<CounsellorPeriod>,
+    reflections: Vec<Reflection>,
+    goals: Vec<Goal>,
+    choice: Choice,
+    intake: Intake,
+    outcomes: [&'static str; 4],
     can_guide: bool,
     stand_in: bool,
     today: Date,
@@ -167,7 +174,25 @@ async fn student_page(
     } else {
         None
     };
+    let mut file = (Vec::new(), Vec::new(), Choice::default(), Intake::default());
     let (agreements, assessments) = if content {
+        let own = s.is_self(a);
+        let mut reflections = career_file::reflections(t, &s.record.user_id).await?;
+        let mut goals = career_file::goals(t, &s.record.user_id).await?;
+        if !own {
+            reflections.retain(|r| r.sharing.counsellor);
+            goals.retain(|g| g.sharing.counsellor);
+        }
+        let mut intake = career_file::intake(t, &s.record.id).await?;
+        if !own && !intake.handover_shared {
+            intake.handover_note.clear();
+        }
+        file = (
+            reflections,
+            goals,
+            career_file::choice(t, &s.record.id).await?,
+            intake,
+        );
         access::audit_read(state, a, &s, "student.read_file", &s.record.id).await?;
         let mut sa = self_assessments::for_person(
             t,
@@ -220,6 +245,11 @@ async fn student_page(
             agreements,
             assessments,
             history,
+            reflections: file.0,
+            goals: file.1,
+            choice: file.2,
+            intake: file.3,
+            outcomes: STUDY_CHOICE_OUTCOMES,
             today,
             phases: Phase::ALL,
             form,
@@ -271,4 +301,44 @@ pub async fn plan_conversation(
             student_page(&state, &a, &id, kept, msgs).await
         }
     }
+}
+
+/// The counsellor records the outcome of the study-choice check.
+pub async fn save_intake(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    let s = access::load(&state, &a, &id).await?;
+    s.require(&a, Need::Guide)?;
+    let outcome = match form.get("study_choice_outcome") {
+        "" => None,
+        o => Some(
+            STUDY_CHOICE_OUTCOMES
+                .iter()
+                .find(|x| **x == o)
+                .ok_or_else(|| WebError::invalid("study_choice_outcome", "outcome-invalid"))?
+                .to_string(),
+        ),
+    };
+    let notes = form.get("study_choice_notes").trim().replace("\r\n", "\n");
+    if notes.chars().count() > 5_000 {
+        return Err(WebError::invalid("study_choice_notes", "text-too-long"));
+    }
+    let t = a.tenant(&state);
+    let mut intake = career_file::intake(t, &s.record.id).await?;
+    intake.study_choice_outcome = outcome;
+    intake.study_choice_notes = notes;
+    career_file::save_intake(t, &s.record.id, &intake).await?;
+    access::audit_change(
+        &state,
+        &a,
+        "student.intake",
+        &s.record.id,
+        serde_json::json!({}),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/students/{}#h-intake", s.record.id)).into_response())
 }

@@ -165,6 +165,57 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/api/v1/programmes",
         [Auth, A, No, No, No, No, No, No, No, A],
     ),
+    // The career file is only ever the student's own.
+    (
+        "GET",
+        "/career-file",
+        [Login, No, No, No, No, A, No, No, No, No],
+    ),
+    (
+        "POST",
+        "/career-file/self-assessments",
+        [Login, No, No, No, No, A, No, No, No, No],
+    ),
+    (
+        "POST",
+        "/career-file/reflections",
+        [Login, No, No, No, No, A, No, No, No, No],
+    ),
+    (
+        "POST",
+        "/career-file/goals",
+        [Login, No, No, No, No, A, No, No, No, No],
+    ),
+    (
+        "POST",
+        "/career-file/goals/{user}/status",
+        [Login, No, No, No, No, A, No, No, No, No],
+    ),
+    (
+        "POST",
+        "/career-file/choice",
+        [Login, No, No, No, No, A, No, No, No, No],
+    ),
+    (
+        "POST",
+        "/career-file/handover",
+        [Login, No, No, No, No, A, No, No, No, No],
+    ),
+    (
+        "POST",
+        "/career-file/items/{user}/sharing",
+        [Login, No, No, No, No, A, No, No, No, No],
+    ),
+    (
+        "POST",
+        "/career-file/items/{user}/delete",
+        [Login, No, No, No, No, A, No, No, No, No],
+    ),
+    (
+        "POST",
+        "/students/{student}/intake",
+        [Login, No, No, A, No, No, No, No, No, Nf],
+    ),
     // Guidance. {student} is the demo student Zoë (counsellor slb), {conversation} one of her
     // held conversations, {code} the LO-ECO programme code.
     ("GET", "/students", [Login, A, A, A, No, No, No, No, No, A]),

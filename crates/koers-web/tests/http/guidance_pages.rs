@@ -224,3 +224,112 @@ async fn coverage_page_and_csv_for_the_manager_only() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn career_file_items_are_shared_only_when_the_student_says_so() {
+    let app = spawn().await;
+    let sid = zoe_student_id(&app).await;
+    let mut zoe = app.browser().await;
+    zoe.login("student@demo.koers.test", PASSWORD).await;
+    assert_eq!(zoe.get("/career-file").await.status, StatusCode::OK);
+
+    // Validation keeps what was typed.
+    let r = zoe
+        .post(
+            "/career-file/reflections",
+            &[
+                ("experience", "placement"),
+                ("title", ""),
+                ("body", "Mijn tekst blijft staan"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Mijn tekst blijft staan"));
+
+    let r = zoe
+        .post(
+            "/career-file/reflections",
+            &[
+                ("experience", "placement"),
+                ("title", "Gedeelde stageweek"),
+                ("body", "Dit mag mijn SLB'er lezen."),
+                ("share_counsellor", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    zoe.post(
+        "/career-file/reflections",
+        &[
+            ("experience", "other"),
+            ("title", "Privé gedachte"),
+            ("body", "Alleen voor mij."),
+        ],
+    )
+    .await;
+    zoe.post(
+        "/career-file/goals",
+        &[
+            ("title", "Stage bij een ROC"),
+            ("target_on", "2027-02-01"),
+            ("share_counsellor", "1"),
+        ],
+    )
+    .await;
+    zoe.post(
+        "/career-file/choice",
+        &[
+            ("options", "Ondernemerschap, Loopbaanbegeleiding"),
+            ("choice", "Loopbaanbegeleiding"),
+            ("motivation", "Ik wil studenten helpen kiezen."),
+        ],
+    )
+    .await;
+    // The self-assessment through the form: every item answered with 4.
+    let mut answers: Vec<(String, String)> = koers_domain::guidance::competency::ITEMS
+        .iter()
+        .map(|i| (i.id.to_owned(), "4".to_owned()))
+        .collect();
+    answers.push(("phase".into(), "specialisation".into()));
+    answers.push(("share_counsellor".into(), "1".into()));
+    let fields: Vec<(&str, &str)> = answers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = zoe.post("/career-file/self-assessments", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let file = zoe.get("/career-file").await;
+    assert!(file.body.contains("Privé gedachte") && file.body.contains("Gedeelde stageweek"));
+
+    let mut slb = app.browser().await;
+    slb.login("slb@demo.koers.test", PASSWORD).await;
+    let page = slb.get(&format!("/students/{sid}")).await;
+    assert!(page.body.contains("Gedeelde stageweek"));
+    assert!(page.body.contains("Stage bij een ROC"));
+    assert!(page.body.contains("Ik wil studenten helpen kiezen."));
+    assert!(!page.body.contains("Privé gedachte"));
+    // Three self-assessments now (two from the demo, one new), all shared.
+    assert_eq!(
+        page.body.matches("class=\"series-").count() / 5,
+        3,
+        "bars per assessment"
+    );
+
+    // The manager sees no career file at all.
+    let mut m = app.browser().await;
+    m.login("manager@demo.koers.test", PASSWORD).await;
+    let page = m.get(&format!("/students/{sid}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("Gedeelde stageweek"));
+    assert!(!page.body.contains("Ik wil studenten helpen kiezen."));
+
+    // The counsellor's read of the file is in the audit log.
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'student.read_file' AND actor_email = 'slb@demo.koers.test'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert!(n >= 1);
+}

@@ -67,6 +67,20 @@ pub fn make_app(state: AppState) -> Router {
         .route("/admin/audit", get(views::audit::list))
         .route("/students", get(views::students::list))
         .route("/coverage", get(views::coverage::page))
+        .route("/counsellors", get(views::counsellors::page))
+        .route(
+            "/counsellors/stand-ins",
+            post(views::counsellors::create_stand_in),
+        )
+        .route(
+            "/counsellors/stand-ins/{id}/end",
+            post(views::counsellors::end_stand_in),
+        )
+        .route("/counsellors/handover", post(views::counsellors::hand_over))
+        .route(
+            "/students/{id}/counsellor",
+            post(views::counsellors::reassign),
+        )
         .route("/career-file", get(views::career_file::page))
         .route(
             "/career-file/self-assessments",

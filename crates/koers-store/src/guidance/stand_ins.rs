@@ -127,3 +127,52 @@ pub async fn list(t: Tenant<'_>, today: Date) -> Result<Vec<StandIn>> {
         })
         .collect()
 }
+
+/// A counsellor of the institution with the size of their caseload.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Counsellor {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub active: bool,
+    pub students: i64,
+}
+
+/// Everyone holding the counsellor role (and who still has students), by name.
+pub async fn counsellors(t: Tenant<'_>) -> Result<Vec<Counsellor>> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.name, u.email, u.active, \
+         (SELECT COUNT(*) FROM students s WHERE s.institution_id = $1 AND s.counsellor_id = u.id) \
+         FROM users u WHERE u.institution_id = $1 AND (EXISTS (SELECT 1 FROM role_assignments r \
+         WHERE r.user_id = u.id AND r.institution_id = $1 AND r.role = 'counsellor') \
+         OR EXISTS (SELECT 1 FROM students s WHERE s.institution_id = $1 AND s.counsellor_id = u.id)) \
+         ORDER BY u.name, u.id",
+    )
+    .bind(t.institution_id)
+    .fetch_all(t.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Counsellor {
+                id: r.try_get(0)?,
+                name: r.try_get(1)?,
+                email: r.try_get(2)?,
+                active: r.try_get::<i64, _>(3)? != 0,
+                students: r.try_get(4)?,
+            })
+        })
+        .collect()
+}
+
+/// Whether `user_id` holds the counsellor role and is active.
+pub async fn is_counsellor(t: Tenant<'_>, user_id: &str) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users u JOIN role_assignments r ON r.user_id = u.id \
+         WHERE u.institution_id = $1 AND u.id = $2 AND u.active = 1 AND r.role = 'counsellor'",
+    )
+    .bind(t.institution_id)
+    .bind(user_id)
+    .fetch_one(t.pool())
+    .await?;
+    Ok(n > 0)
+}

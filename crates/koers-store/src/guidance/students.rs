@@ -414,22 +414,32 @@ pub(crate) async fn assign_in(
     Ok(())
 }
 
-/// Hand a whole caseload to another counsellor (a counsellor leaves), with history.
+/// Hand a caseload to another counsellor (a counsellor leaves), with history; only the
+/// students of `only_programmes` when given (a programme manager's reach).
 pub async fn hand_over_caseload(
     t: Tenant<'_>,
     from_counsellor: &str,
     to_counsellor: &str,
     changed_by: &str,
+    only_programmes: Option<&[String]>,
 ) -> Result<u64> {
     let now = now_ms();
     let mut tx = t.pool().begin().await?;
-    let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM students WHERE institution_id = $1 AND counsellor_id = $2",
+    let rows = sqlx::query(
+        "SELECT id, programme_id FROM students WHERE institution_id = $1 AND counsellor_id = $2",
     )
     .bind(t.institution_id)
     .bind(from_counsellor)
     .fetch_all(&mut *tx)
     .await?;
+    let mut ids = Vec::new();
+    for r in rows {
+        let id: String = r.try_get(0)?;
+        let programme: String = r.try_get(1)?;
+        if only_programmes.is_none_or(|p| p.contains(&programme)) {
+            ids.push(id);
+        }
+    }
     for id in &ids {
         assign_in(
             &mut tx,

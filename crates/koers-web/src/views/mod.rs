@@ -5,6 +5,7 @@ pub mod audit;
 pub mod baseline;
 pub mod career_file;
 pub mod conversations;
+pub mod counsellors;
 pub mod coverage;
 pub mod growth;
 pub mod home;
@@ -42,6 +43,7 @@ pub struct Nav {
     pub can_list_students: bool,
     pub can_view_coverage: bool,
     pub has_career_file: bool,
+    pub can_manage_counsellors: bool,
 }
 
 impl Ctx {
@@ -58,6 +60,7 @@ impl Ctx {
                 can_list_students: a.actor.may(Action::ListStudents),
                 can_view_coverage: a.actor.has_role(koers_domain::Role::ProgrammeManager),
                 has_career_file: a.actor.has_role(koers_domain::Role::Student),
+                can_manage_counsellors: a.actor.may(Action::ManageStandIns),
             }),
             path: path.to_owned(),
             section,

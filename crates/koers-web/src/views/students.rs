@@ -134,6 +134,8 @@ struct StudentPage {
     choice: Choice,
     intake: Intake,
     outcomes: [&'static str; 4],
+    /// Counsellors to choose from, for those who may reassign.
+    counsellors: Vec<koers_store::guidance::stand_ins::Counsellor>,
     can_guide: bool,
     stand_in: bool,
     today: Date,
@@ -210,10 +212,15 @@ async fn student_page(
     } else {
         (Vec::new(), Vec::new())
     };
-    let history = if a.actor.may(Action::AssignCounsellor {
+    let may_assign = a.actor.may(Action::AssignCounsellor {
         programme_id: &s.record.programme_id,
-    }) || s.may(a, Need::Guide)
-    {
+    });
+    let counsellors = if may_assign {
+        koers_store::guidance::stand_ins::counsellors(t).await?
+    } else {
+        Vec::new()
+    };
+    let history = if may_assign || s.may(a, Need::Guide) {
         students::counsellor_history(t, &s.record.id).await?
     } else {
         Vec::new()
@@ -250,6 +257,7 @@ async fn student_page(
             choice: file.2,
             intake: file.3,
             outcomes: STUDY_CHOICE_OUTCOMES,
+            counsellors,
             today,
             phases: Phase::ALL,
             form,

@@ -216,6 +216,31 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/students/{student}/intake",
         [Login, No, No, A, No, No, No, No, No, Nf],
     ),
+    (
+        "GET",
+        "/counsellors",
+        [Login, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "POST",
+        "/counsellors/stand-ins",
+        [Login, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "POST",
+        "/counsellors/stand-ins/{user}/end",
+        [Login, Nf, Nf, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/counsellors/handover",
+        [Login, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "POST",
+        "/students/{student}/counsellor",
+        [Login, A, A, No, No, No, No, No, No, Nf],
+    ),
     // Guidance. {student} is the demo student Zoë (counsellor slb), {conversation} one of her
     // held conversations, {code} the LO-ECO programme code.
     ("GET", "/students", [Login, A, A, A, No, No, No, No, No, A]),

@@ -333,3 +333,104 @@ async fn career_file_items_are_shared_only_when_the_student_says_so() {
     .unwrap();
     assert!(n >= 1);
 }
+
+#[tokio::test]
+async fn stand_in_handover_and_reassignment_keep_history() {
+    let app = spawn().await;
+    let sid = zoe_student_id(&app).await;
+    let slb = user_id(&app.db, "slb@demo.koers.test").await;
+    let slb2 = user_id(&app.db, "slb2@demo.koers.test").await;
+    let mut m = app.browser().await;
+    m.login("manager@demo.koers.test", PASSWORD).await;
+    assert_eq!(m.get("/counsellors").await.status, StatusCode::OK);
+    let today = koers_domain::time::today();
+    let until = today
+        .checked_add(jiff::Span::new().days(7))
+        .unwrap()
+        .to_string();
+
+    // A bad period keeps the form and says why.
+    let r = m
+        .post(
+            "/counsellors/stand-ins",
+            &[
+                ("counsellor_id", &slb),
+                ("stand_in_id", &slb),
+                ("starts_on", &until),
+                ("ends_on", &today.to_string()),
+                ("reason", "ziek"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Iemand kan niet voor zichzelf invallen."));
+    let r = m
+        .post(
+            "/counsellors/stand-ins",
+            &[
+                ("counsellor_id", &slb),
+                ("stand_in_id", &slb2),
+                ("starts_on", &today.to_string()),
+                ("ends_on", &until),
+                ("reason", "ziek"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // The stand-in now reaches Zoë, and that read is logged as a stand-in read.
+    let mut b2 = app.browser().await;
+    b2.login("slb2@demo.koers.test", PASSWORD).await;
+    let page = b2.get(&format!("/students/{sid}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("als invaller"));
+    let logged: String = sqlx::query_scalar(
+        "SELECT details FROM audit_events WHERE action = 'student.read_file' AND actor_email = 'slb2@demo.koers.test'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert!(logged.contains("\"stand_in\":true"), "{logged}");
+
+    // Handover without confirmation is refused; with it, the whole caseload moves.
+    let r = m
+        .post(
+            "/counsellors/handover",
+            &[("from_id", &slb), ("to_id", &slb2)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = m
+        .post(
+            "/counsellors/handover",
+            &[("from_id", &slb), ("to_id", &slb2), ("confirm", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM students WHERE counsellor_id = $1")
+        .bind(&slb)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+
+    // Reassign Zoë back; the history shows all three periods.
+    let r = m
+        .post(
+            &format!("/students/{sid}/counsellor"),
+            &[("counsellor_id", &slb), ("reason", "terug van verlof")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = m.get(&format!("/students/{sid}")).await;
+    assert!(page.body.contains("terug van verlof"));
+    assert!(page.body.contains("handover"));
+    let inst = demo_institution(&app.db).await;
+    let t = koers_store::Tenant::new(&app.db, &inst);
+    let history = koers_store::guidance::students::counsellor_history(t, &sid)
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 3);
+    assert_eq!(history[0].counsellor_id.as_deref(), Some(slb.as_str()));
+    assert!(history[0].until_at.is_none() && history[1].until_at.is_some());
+}

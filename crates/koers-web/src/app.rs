@@ -67,6 +67,16 @@ pub fn make_app(state: AppState) -> Router {
         .route("/admin/audit", get(views::audit::list))
         .route("/students", get(views::students::list))
         .route("/coverage", get(views::coverage::page))
+        .route("/slots", get(views::slots::list).post(views::slots::create))
+        .route("/slots/{id}/delete", post(views::slots::delete))
+        .route("/book", get(views::slots::book_form))
+        .route("/book/{id}", post(views::slots::book))
+        .route("/conversations/request", post(views::slots::request))
+        .route(
+            "/conversations/{id}/reschedule",
+            post(views::slots::reschedule),
+        )
+        .route("/conversations/{id}/cancel", post(views::slots::cancel))
         .route("/counsellors", get(views::counsellors::page))
         .route(
             "/counsellors/stand-ins",

@@ -175,7 +175,7 @@ pub async fn for_person(t: Tenant<'_>, person_id: &str) -> Result<Vec<Conversati
     rows.iter().map(from_row).collect()
 }
 
-/// A guide's planned and requested conversations from `from_ms` on, soonest first.
+/// A guide's requests (first) and planned conversations from `from_ms` on, soonest first.
 pub async fn upcoming_for_guide(
     t: Tenant<'_>,
     guide_id: &str,
@@ -185,7 +185,7 @@ pub async fn upcoming_for_guide(
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE c.institution_id = $1 AND c.guide_id = $2 AND \
          ((c.status = 'planned' AND c.starts_at >= $3) OR c.status = 'requested') \
-         ORDER BY c.starts_at, c.id LIMIT {limit}"
+         ORDER BY CASE WHEN c.starts_at IS NULL THEN 0 ELSE 1 END, c.starts_at, c.id LIMIT {limit}"
     )))
     .bind(t.institution_id)
     .bind(guide_id)

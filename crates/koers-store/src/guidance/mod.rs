@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod import;
 pub mod rules;
 pub mod self_assessments;
+pub mod slots;
 pub mod stand_ins;
 pub mod students;
 pub mod summary;

@@ -26,6 +26,9 @@ struct ConversationPage {
     content: bool,
     notes: bool,
     can_report: bool,
+    /// Planned or requested: it can still be moved or cancelled.
+    open: bool,
+    can_cancel: bool,
     agreements: Vec<Agreement>,
     competencies: [CareerCompetency; 5],
     errors: Vec<super::FieldMsg>,
@@ -58,6 +61,11 @@ async fn page(
     let (c, s) = load_conversation(state, a, id).await?;
     let (content, notes, agreements) = read_content(state, a, &s, &c).await?;
     let can_report = s.may(a, Need::Guide) && c.status != ConversationStatus::Cancelled;
+    let open = matches!(
+        c.status,
+        ConversationStatus::Planned | ConversationStatus::Requested
+    );
+    let can_cancel = s.is_self(a) || s.may(a, Need::Guide);
     let (c, mut rows) = match kept {
         Some((k, rows)) => (k, rows),
         None => {
@@ -88,6 +96,8 @@ async fn page(
             content,
             notes,
             can_report,
+            open,
+            can_cancel,
             agreements,
             competencies: CareerCompetency::ALL,
             errors,

@@ -12,6 +12,7 @@ pub mod home;
 pub mod import;
 pub mod login;
 pub mod programmes;
+pub mod slots;
 pub mod students;
 pub mod users;
 
@@ -44,6 +45,7 @@ pub struct Nav {
     pub can_view_coverage: bool,
     pub has_career_file: bool,
     pub can_manage_counsellors: bool,
+    pub is_counsellor: bool,
 }
 
 impl Ctx {
@@ -61,6 +63,7 @@ impl Ctx {
                 can_view_coverage: a.actor.has_role(koers_domain::Role::ProgrammeManager),
                 has_career_file: a.actor.has_role(koers_domain::Role::Student),
                 can_manage_counsellors: a.actor.may(Action::ManageStandIns),
+                is_counsellor: a.actor.has_role(koers_domain::Role::Counsellor),
             }),
             path: path.to_owned(),
             section,

@@ -241,6 +241,34 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/students/{student}/counsellor",
         [Login, A, A, No, No, No, No, No, No, Nf],
     ),
+    ("GET", "/slots", [Login, No, No, A, No, No, No, No, No, No]),
+    ("POST", "/slots", [Login, No, No, A, No, No, No, No, No, No]),
+    (
+        "POST",
+        "/slots/{user}/delete",
+        [Login, No, No, Nf, No, No, No, No, No, No],
+    ),
+    ("GET", "/book", [Login, No, No, No, No, A, No, No, No, No]),
+    (
+        "POST",
+        "/book/{user}",
+        [Login, No, No, No, No, Nf, No, No, No, No],
+    ),
+    (
+        "POST",
+        "/conversations/request",
+        [Login, No, No, No, No, A, No, No, No, No],
+    ),
+    (
+        "POST",
+        "/conversations/{conversation}/reschedule",
+        [Login, No, No, A, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/conversations/{conversation}/cancel",
+        [Login, No, No, A, No, A, No, No, No, Nf],
+    ),
     // Guidance. {student} is the demo student Zoë (counsellor slb), {conversation} one of her
     // held conversations, {code} the LO-ECO programme code.
     ("GET", "/students", [Login, A, A, A, No, No, No, No, No, A]),

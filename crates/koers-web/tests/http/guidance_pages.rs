@@ -434,3 +434,130 @@ async fn stand_in_handover_and_reassignment_keep_history() {
     assert_eq!(history[0].counsellor_id.as_deref(), Some(slb.as_str()));
     assert!(history[0].until_at.is_none() && history[1].until_at.is_some());
 }
+
+#[tokio::test]
+async fn slots_booking_requests_moving_and_cancelling() {
+    let app = spawn().await;
+    let mut slb = app.browser().await;
+    slb.login("slb@demo.koers.test", PASSWORD).await;
+    slb.get("/slots").await;
+    let r = slb
+        .post(
+            "/slots",
+            &[
+                ("date", "2031-01-10"),
+                ("time", "09:00"),
+                ("count", "3"),
+                ("duration", "30"),
+                ("location", "B2.14"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = slb
+        .post(
+            "/slots",
+            &[
+                ("date", "2001-01-10"),
+                ("time", "09:00"),
+                ("count", "3"),
+                ("duration", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let mut zoe = app.browser().await;
+    zoe.login("student@demo.koers.test", PASSWORD).await;
+    let page = zoe.get("/book").await;
+    assert!(page.body.contains("10-01-2031 09:30"));
+    let i = page.body.find("action=\"/book/").unwrap() + "action=\"".len();
+    let action = page.body[i..].split('"').next().unwrap().to_owned();
+    let r = zoe
+        .post(
+            &action,
+            &[
+                ("phase", "specialisation"),
+                ("question", "Welke keuzerichting past bij mij?"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let conv = r.location().split('?').next().unwrap().to_owned();
+    // The slot is taken: booking it again is a conflict, and it is no longer offered.
+    assert_eq!(
+        zoe.post(&action, &[("phase", "progress")]).await.status,
+        StatusCode::CONFLICT
+    );
+    assert!(!zoe.get("/book").await.body.contains(&action));
+    let page = slb.get(&conv).await;
+    assert!(page.body.contains("Welke keuzerichting past bij mij?"));
+
+    // The counsellor moves it: the calendar file's SEQUENCE goes up.
+    let r = slb
+        .post(
+            &format!("{conv}/reschedule"),
+            &[
+                ("date", "2031-01-11"),
+                ("time", "14:00"),
+                ("duration", "45"),
+                ("location", "B2.14"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let ics = zoe.get(&format!("{conv}/calendar.ics")).await;
+    assert!(ics.body.contains("SEQUENCE:1"));
+    assert!(
+        ics.body
+            .contains("DTSTART;TZID=Europe/Amsterdam:20310111T140000")
+    );
+    // The slot was freed when the conversation moved away from it.
+    assert!(zoe.get("/book").await.body.contains(&action));
+
+    // The student cancels; the file says CANCELLED with a higher SEQUENCE.
+    let r = zoe
+        .post(&format!("{conv}/cancel"), &[("confirm", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let ics = zoe.get(&format!("{conv}/calendar.ics")).await;
+    assert!(ics.body.contains("STATUS:CANCELLED") && ics.body.contains("SEQUENCE:2"));
+
+    // A request with a question, planned by the counsellor.
+    let r = zoe
+        .post(
+            "/conversations/request",
+            &[("phase", "progress"), ("question", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = zoe
+        .post(
+            "/conversations/request",
+            &[
+                ("phase", "progress"),
+                ("question", "Ik twijfel over mijn stage."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let req = r.location().split('?').next().unwrap().to_owned();
+    let home = slb.get("/home").await;
+    assert!(
+        home.body.contains(&req),
+        "the request shows on the counsellor's home"
+    );
+    let r = slb
+        .post(
+            &format!("{req}/reschedule"),
+            &[
+                ("date", "2031-02-01"),
+                ("time", "10:00"),
+                ("duration", "30"),
+                ("location", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(zoe.get(&req).await.body.contains("01-02-2031 10:00"));
+}

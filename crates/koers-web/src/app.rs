@@ -68,6 +68,12 @@ pub fn make_app(state: AppState) -> Router {
         .route("/students", get(views::students::list))
         .route("/coverage", get(views::coverage::page))
         .route("/slots", get(views::slots::list).post(views::slots::create))
+        .route(
+            "/groups",
+            get(views::groups::list).post(views::groups::create),
+        )
+        .route("/groups/{id}", get(views::groups::show))
+        .route("/groups/{id}/attendance", post(views::groups::attendance))
         .route("/slots/{id}/delete", post(views::slots::delete))
         .route("/book", get(views::slots::book_form))
         .route("/book/{id}", post(views::slots::book))

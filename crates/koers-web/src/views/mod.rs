@@ -7,6 +7,7 @@ pub mod career_file;
 pub mod conversations;
 pub mod counsellors;
 pub mod coverage;
+pub mod groups;
 pub mod growth;
 pub mod home;
 pub mod import;

@@ -269,6 +269,22 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/conversations/{conversation}/cancel",
         [Login, No, No, A, No, A, No, No, No, Nf],
     ),
+    ("GET", "/groups", [Login, No, No, A, No, No, No, No, No, No]),
+    (
+        "POST",
+        "/groups",
+        [Login, No, No, A, No, No, No, No, No, No],
+    ),
+    (
+        "GET",
+        "/groups/{user}",
+        [Login, No, No, Nf, No, No, No, No, No, No],
+    ),
+    (
+        "POST",
+        "/groups/{user}/attendance",
+        [Login, No, No, Nf, No, No, No, No, No, No],
+    ),
     // Guidance. {student} is the demo student Zoë (counsellor slb), {conversation} one of her
     // held conversations, {code} the LO-ECO programme code.
     ("GET", "/students", [Login, A, A, A, No, No, No, No, No, A]),

@@ -561,3 +561,86 @@ async fn slots_booking_requests_moving_and_cancelling() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(zoe.get(&req).await.body.contains("01-02-2031 10:00"));
 }
+
+#[tokio::test]
+async fn group_attendance_counts_where_the_programme_says_so() {
+    let app = spawn().await;
+    let sid = zoe_student_id(&app).await;
+    let zoe_uid = user_id(&app.db, "student@demo.koers.test").await;
+    let inst = demo_institution(&app.db).await;
+    let t = koers_store::Tenant::new(&app.db, &inst);
+    let before = koers_store::guidance::students::get(t, &sid)
+        .await
+        .unwrap()
+        .unwrap()
+        .summary
+        .held[1];
+
+    let mut slb = app.browser().await;
+    slb.login("slb@demo.koers.test", PASSWORD).await;
+    slb.get("/groups").await;
+    // A student of another counsellor cannot be invited.
+    let other: String = sqlx::query_scalar(
+        "SELECT s.user_id FROM students s JOIN users c ON c.id = s.counsellor_id WHERE c.email = 'slb2@demo.koers.test' LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let yesterday = koers_domain::time::today()
+        .checked_sub(jiff::Span::new().days(1))
+        .unwrap()
+        .to_string();
+    let fields = |person: &str| {
+        vec![
+            ("topic".to_owned(), "Werken in het mbo".to_owned()),
+            ("phase".to_owned(), "progress".to_owned()),
+            ("date".to_owned(), yesterday.clone()),
+            ("time".to_owned(), "00:00".to_owned()),
+            ("duration".to_owned(), "90".to_owned()),
+            ("location".to_owned(), "Aula".to_owned()),
+            ("person".to_owned(), person.to_owned()),
+        ]
+    };
+    let f = fields(&other);
+    let r = slb
+        .post(
+            "/groups",
+            &f.iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let f = fields(&zoe_uid);
+    let r = slb
+        .post(
+            "/groups",
+            &f.iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let group = r.location().split('?').next().unwrap().to_owned();
+    assert!(slb.get(&group).await.body.contains("Zoë van der Meer"));
+    let r = slb
+        .post(&format!("{group}/attendance"), &[("attended", &zoe_uid)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    let after = koers_store::guidance::students::get(t, &sid)
+        .await
+        .unwrap()
+        .unwrap()
+        .summary
+        .held[1];
+    assert_eq!(after, before + 1, "progress sessions count by default");
+    assert_eq!(
+        koers_store::guidance::summary::verify(t).await.unwrap(),
+        Vec::<String>::new()
+    );
+    // Another counsellor cannot open the session.
+    let mut slb2 = app.browser().await;
+    slb2.login("slb2@demo.koers.test", PASSWORD).await;
+    assert_eq!(slb2.get(&group).await.status, StatusCode::FORBIDDEN);
+}

@@ -1,0 +1,230 @@
+//! Group sessions for counsellors: plan a session with a topic and phase for students of
+//! the caseload, then record who attended (which counts for coverage where configured).
+
+use super::slots::form_instant;
+use super::{Ctx, FieldMsg, field_msgs, render_status};
+use crate::auth::{Authenticated, WebUser};
+use crate::error::{WebError, WebResult};
+use crate::forms::FormData;
+use crate::guidance as access;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use koers_domain::guidance::{ConversationInput, Phase};
+use koers_domain::{FieldError, Role};
+use koers_store::guidance::groups::{self, GroupSession, NewGroupSession, Participant};
+use koers_store::guidance::students::{self, Reach, StudentRecord};
+
+#[derive(Template)]
+#[template(path = "groups.html")]
+struct GroupsPage {
+    ctx: Ctx,
+    sessions: Vec<GroupSession>,
+    caseload: Vec<StudentRecord>,
+    phases: [Phase; 4],
+    form: FormData,
+    errors: Vec<FieldMsg>,
+}
+
+#[derive(Template)]
+#[template(path = "group.html")]
+struct GroupPage {
+    ctx: Ctx,
+    g: GroupSession,
+    people: Vec<Participant>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct OkQuery {
+    ok: Option<String>,
+}
+
+fn require_counsellor(a: &Authenticated) -> WebResult<()> {
+    if a.actor.has_role(Role::Counsellor) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+async fn caseload(state: &AppState, a: &Authenticated) -> WebResult<Vec<StudentRecord>> {
+    let owners = access::caseload_owners(state, a).await?;
+    Ok(students::list(
+        a.tenant(state),
+        &Reach::Counsellors(owners),
+        &Default::default(),
+        5000,
+        None,
+    )
+    .await?
+    .items)
+}
+
+async fn list_page(
+    state: &AppState,
+    a: &Authenticated,
+    flash: Option<&str>,
+    form: FormData,
+    errors: Vec<FieldMsg>,
+) -> WebResult<Response> {
+    require_counsellor(a)?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_status(
+        status,
+        &GroupsPage {
+            ctx: Ctx::user(a, "/groups", "groups").with_flash(flash),
+            sessions: groups::of_guide(a.tenant(state), &a.user.id).await?,
+            caseload: caseload(state, a).await?,
+            phases: Phase::ALL,
+            form,
+            errors,
+        },
+    ))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Query(q): Query<OkQuery>,
+) -> WebResult<Response> {
+    list_page(
+        &state,
+        &a,
+        q.ok.as_deref(),
+        FormData(Vec::new()),
+        Vec::new(),
+    )
+    .await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    require_counsellor(&a)?;
+    let duration: i64 = form.get("duration").trim().parse().unwrap_or(0);
+    let mut errors = match ConversationInput::parse(
+        form.get("phase"),
+        form_instant(&form),
+        duration,
+        form.get("location"),
+    ) {
+        Ok(_) => Vec::new(),
+        Err(e) => e,
+    };
+    let topic = form.get("topic").trim();
+    if topic.is_empty() || topic.chars().count() > 200 {
+        errors.push(FieldError::new("topic", "topic-invalid"));
+    }
+    // Only students of one's own caseload can be invited.
+    let mine: Vec<String> = caseload(&state, &a)
+        .await?
+        .into_iter()
+        .map(|s| s.user_id)
+        .collect();
+    let chosen: Vec<String> = form
+        .0
+        .iter()
+        .filter(|(k, v)| k == "person" && mine.contains(v))
+        .map(|(_, v)| v.clone())
+        .collect();
+    if chosen.is_empty() {
+        errors.push(FieldError::new("person", "group-empty"));
+    }
+    if !errors.is_empty() {
+        let msgs = field_msgs(&a.tr, &errors);
+        return list_page(&state, &a, None, form, msgs).await;
+    }
+    let input = ConversationInput::parse(
+        form.get("phase"),
+        form_instant(&form),
+        duration,
+        form.get("location"),
+    )
+    .map_err(WebError::Invalid)?;
+    let id = groups::create(
+        a.tenant(&state),
+        NewGroupSession {
+            guide_id: &a.user.id,
+            topic,
+            phase: input.phase,
+            starts_at: input.starts_at,
+            duration_minutes: input.duration_minutes,
+            location: &input.location,
+            person_ids: &chosen,
+        },
+    )
+    .await?;
+    access::audit_change(
+        &state,
+        &a,
+        "group.create",
+        &id,
+        serde_json::json!({"students": chosen.len()}),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/groups/{id}?ok=created")).into_response())
+}
+
+async fn own_session(state: &AppState, a: &Authenticated, id: &str) -> WebResult<GroupSession> {
+    require_counsellor(a)?;
+    if !koers_domain::is_id(id) {
+        return Err(WebError::NotFound);
+    }
+    let g = groups::get(a.tenant(state), id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    if g.guide_id != a.user.id {
+        return Err(WebError::Forbidden);
+    }
+    Ok(g)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    Query(q): Query<OkQuery>,
+) -> WebResult<Response> {
+    let g = own_session(&state, &a, &id).await?;
+    let people = groups::participants(a.tenant(&state), &g.id).await?;
+    Ok(super::render(&GroupPage {
+        ctx: Ctx::user(&a, &format!("/groups/{id}"), "groups").with_flash(q.ok.as_deref()),
+        g,
+        people,
+    }))
+}
+
+pub async fn attendance(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    let g = own_session(&state, &a, &id).await?;
+    let attended: Vec<String> = form
+        .0
+        .iter()
+        .filter(|(k, _)| k == "attended")
+        .map(|(_, v)| v.clone())
+        .collect();
+    groups::record_attendance(a.tenant(&state), &g.id, &attended).await?;
+    access::audit_change(
+        &state,
+        &a,
+        "group.attendance",
+        &g.id,
+        serde_json::json!({"attended": attended.len()}),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/groups/{}?ok=saved", g.id)).into_response())
+}

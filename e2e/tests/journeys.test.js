@@ -13,7 +13,7 @@ const CHROMIUM = process.env.KOERS_CHROMIUM || "/usr/bin/chromium";
 
 const ROLES = {
   "beheerder@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/students", "STUDENT", "/students/import"],
-  "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT", "/students/import", "/counsellors", "/coverage", "/coverage?programme=LO-ZW&cohort=2026"],
+  "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT", "/students/import", "/counsellors", "/coverage", "/coverage?programme=LO-ZW&cohort=2026", "/coverage/LO-ECO/rules"],
   "slb@demo.koers.test": ["/home", "/account", "/slots", "/groups", "/students", "/students?status=overdue", "ZOE", "CONVERSATION"],
   "docent@demo.koers.test": ["/home", "/account"],
   "student@demo.koers.test": ["/home", "/account", "/admin/users", "/career-file", "/book"],

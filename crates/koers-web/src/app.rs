@@ -126,6 +126,10 @@ pub fn make_app(state: AppState) -> Router {
         )
         .route("/coverage.csv", get(views::coverage::csv))
         .route(
+            "/coverage/{code}/rules",
+            get(views::rules::page).post(views::rules::save),
+        )
+        .route(
             "/students/import",
             get(views::import::form)
                 .post(views::import::upload)

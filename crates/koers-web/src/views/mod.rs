@@ -13,6 +13,7 @@ pub mod home;
 pub mod import;
 pub mod login;
 pub mod programmes;
+pub mod rules;
 pub mod slots;
 pub mod students;
 pub mod users;

@@ -285,6 +285,16 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/groups/{user}/attendance",
         [Login, No, No, Nf, No, No, No, No, No, No],
     ),
+    (
+        "GET",
+        "/coverage/{code}/rules",
+        [Login, No, A, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/coverage/{code}/rules",
+        [Login, No, A, No, No, No, No, No, No, Nf],
+    ),
     // Guidance. {student} is the demo student Zoë (counsellor slb), {conversation} one of her
     // held conversations, {code} the LO-ECO programme code.
     ("GET", "/students", [Login, A, A, A, No, No, No, No, No, A]),

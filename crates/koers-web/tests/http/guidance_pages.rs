@@ -644,3 +644,50 @@ async fn group_attendance_counts_where_the_programme_says_so() {
     slb2.login("slb2@demo.koers.test", PASSWORD).await;
     assert_eq!(slb2.get(&group).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn moment_rules_change_the_statuses() {
+    let app = spawn().await;
+    let mut m = app.browser().await;
+    m.login("manager@demo.koers.test", PASSWORD).await;
+    assert_eq!(m.get("/coverage/LO-ECO/rules").await.status, StatusCode::OK);
+    let base = [
+        ("intake_required", "1"),
+        ("intake_days", "42"),
+        ("progress_required", "2"),
+        ("specialisation_required", "1"),
+        ("specialisation_days", "540"),
+        ("outflow_required", "1"),
+        ("outflow_days", "42"),
+    ];
+    let mut bad = base.to_vec();
+    bad[0] = ("intake_required", "0");
+    assert_eq!(
+        m.post("/coverage/LO-ECO/rules", &bad).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // Three intake conversations: most of the programme's students are now overdue at intake.
+    let mut strict = base.to_vec();
+    strict[0] = ("intake_required", "3");
+    let r = m.post("/coverage/LO-ECO/rules", &strict).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let token = app.api_login("manager@demo.koers.test").await;
+    let c = app
+        .api(
+            axum::http::Method::GET,
+            "/api/v1/programmes/LO-ECO/coverage?cohort=2024",
+            Some(&token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(c["phases"][0]["done"], 0);
+    assert_eq!(c["phases"][0]["overdue"], c["phases"][0]["expected"]);
+    // Group sessions no longer count for progress: the summaries were recomputed.
+    let inst = demo_institution(&app.db).await;
+    let t = koers_store::Tenant::new(&app.db, &inst);
+    assert_eq!(
+        koers_store::guidance::summary::verify(t).await.unwrap(),
+        Vec::<String>::new()
+    );
+}

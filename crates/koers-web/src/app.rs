@@ -145,6 +145,14 @@ pub fn make_app(state: AppState) -> Router {
         )
         .route("/students/{id}", get(views::students::show))
         .route("/students/{id}/intake", post(views::students::save_intake))
+        .route("/students/{id}/phase", post(views::phases::set_phase))
+        .route("/students/{id}/progress", post(views::phases::add_progress))
+        .route("/students/{id}/outflow", post(views::phases::save_outflow))
+        .route("/students/{id}/handover", get(views::phases::handover))
+        .route(
+            "/career-file/exit-reflection",
+            post(views::phases::exit_reflection),
+        )
         .route(
             "/students/{id}/conversations",
             post(views::students::plan_conversation),

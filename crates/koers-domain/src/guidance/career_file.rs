@@ -150,3 +150,8 @@ mod tests {
         assert!(parse_choice("", &"x".repeat(201), "").is_err());
     }
 }
+
+/// Why a student left.
+pub const OUTFLOW_REASONS: [&str; 4] = ["graduated", "switched", "stopped", "other"];
+/// Where a student went.
+pub const DESTINATIONS: [&str; 4] = ["work", "further_study", "other", "unknown"];

@@ -6,6 +6,7 @@ pub mod conversations;
 pub mod coverage;
 pub mod groups;
 pub mod import;
+pub mod records;
 pub mod rules;
 pub mod self_assessments;
 pub mod slots;

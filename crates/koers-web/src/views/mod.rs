@@ -12,6 +12,7 @@ pub mod growth;
 pub mod home;
 pub mod import;
 pub mod login;
+pub mod phases;
 pub mod programmes;
 pub mod rules;
 pub mod slots;

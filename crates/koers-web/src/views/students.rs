@@ -134,6 +134,10 @@ struct StudentPage {
     choice: Choice,
     intake: Intake,
     outcomes: [&'static str; 4],
+    progress: Vec<koers_store::guidance::records::StudyProgress>,
+    outflow: Option<koers_store::guidance::records::Outflow>,
+    reasons: [&'static str; 4],
+    destinations: [&'static str; 4],
     /// Counsellors to choose from, for those who may reassign.
     counsellors: Vec<koers_store::guidance::stand_ins::Counsellor>,
     can_guide: bool,
@@ -234,6 +238,14 @@ async fn student_page(
     } else {
         form
     };
+    let (progress, outflow) = if content {
+        (
+            koers_store::guidance::records::progress(t, &s.record.id).await?,
+            koers_store::guidance::records::outflow(t, &s.record.id).await?,
+        )
+    } else {
+        (Vec::new(), None)
+    };
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -257,6 +269,10 @@ async fn student_page(
             choice: file.2,
             intake: file.3,
             outcomes: STUDY_CHOICE_OUTCOMES,
+            progress,
+            outflow,
+            reasons: koers_domain::guidance::career_file::OUTFLOW_REASONS,
+            destinations: koers_domain::guidance::career_file::DESTINATIONS,
             counsellors,
             today,
             phases: Phase::ALL,

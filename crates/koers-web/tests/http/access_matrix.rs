@@ -295,6 +295,31 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/coverage/{code}/rules",
         [Login, No, A, No, No, No, No, No, No, Nf],
     ),
+    (
+        "POST",
+        "/students/{student}/phase",
+        [Login, No, No, A, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/students/{student}/progress",
+        [Login, No, No, A, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/students/{student}/outflow",
+        [Login, No, No, A, No, No, No, No, No, Nf],
+    ),
+    (
+        "GET",
+        "/students/{student}/handover",
+        [Login, No, No, A, No, A, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/career-file/exit-reflection",
+        [Login, No, No, No, No, A, No, No, No, No],
+    ),
     // Guidance. {student} is the demo student Zoë (counsellor slb), {conversation} one of her
     // held conversations, {code} the LO-ECO programme code.
     ("GET", "/students", [Login, A, A, A, No, No, No, No, No, A]),

@@ -691,3 +691,102 @@ async fn moment_rules_change_the_statuses() {
         Vec::<String>::new()
     );
 }
+
+#[tokio::test]
+async fn phases_bsa_outflow_and_the_handover_summary() {
+    let app = spawn().await;
+    let sid = zoe_student_id(&app).await;
+    let mut slb = app.browser().await;
+    slb.login("slb@demo.koers.test", PASSWORD).await;
+    slb.get(&format!("/students/{sid}")).await;
+    let r = slb
+        .post(
+            &format!("/students/{sid}/progress"),
+            &[("credits", "30"), ("norm", "45"), ("on", "2026-02-01")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        slb.get(&format!("/students/{sid}"))
+            .await
+            .body
+            .contains("onder de norm")
+    );
+    let r = slb
+        .post(
+            &format!("/students/{sid}/progress"),
+            &[("credits", "-3"), ("norm", "45"), ("on", "2026-02-01")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let mut zoe = app.browser().await;
+    zoe.login("student@demo.koers.test", PASSWORD).await;
+    zoe.get("/career-file").await;
+    // No exit reflection before the outflow is recorded.
+    let r = zoe
+        .post(
+            "/career-file/exit-reflection",
+            &[("exit_reflection", "Te vroeg")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let r = slb
+        .post(
+            &format!("/students/{sid}/outflow"),
+            &[
+                ("reason", "switched"),
+                ("left_on", "2026-11-15"),
+                ("destination", "further_study"),
+                ("destination_detail", "Pabo Rotterdam"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let inst = demo_institution(&app.db).await;
+    let t = koers_store::Tenant::new(&app.db, &inst);
+    let rec = koers_store::guidance::students::get(t, &sid)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(rec.phase.key(), "outflow");
+    assert_eq!(rec.left_on.as_deref(), Some("2026-11-15"));
+
+    zoe.get("/career-file").await;
+    let r = zoe
+        .post(
+            "/career-file/exit-reflection",
+            &[("exit_reflection", "Ik neem mee dat ik goed kan uitleggen.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let summary = zoe.get(&format!("/students/{sid}/handover")).await;
+    assert_eq!(summary.status, StatusCode::OK);
+    for text in [
+        "Overdracht",
+        "Pabo Rotterdam",
+        "Ik neem mee dat ik goed kan uitleggen.",
+        "Gevoerde gesprekken",
+        "Kennismaking",
+    ] {
+        assert!(summary.body.contains(text), "summary lacks {text:?}");
+    }
+    assert!(
+        !summary.body.contains("vragen hoe het thuis gaat"),
+        "private notes never in the summary"
+    );
+
+    // The phase can be set back by the counsellor.
+    let r = slb
+        .post(
+            &format!("/students/{sid}/phase"),
+            &[("phase", "progress"), ("on", "2026-11-20")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let transitions = koers_store::guidance::students::transitions(t, &sid)
+        .await
+        .unwrap();
+    assert_eq!(transitions.last().unwrap().0.key(), "progress");
+}

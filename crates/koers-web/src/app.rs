@@ -146,6 +146,11 @@ pub fn make_app(state: AppState) -> Router {
         .route("/students/{id}", get(views::students::show))
         .route("/students/{id}/intake", post(views::students::save_intake))
         .route("/students/{id}/phase", post(views::phases::set_phase))
+        .route("/students/{id}/support", post(views::students::add_support))
+        .route(
+            "/students/{id}/support/{flag}/close",
+            post(views::students::close_support),
+        )
         .route("/students/{id}/progress", post(views::phases::add_progress))
         .route("/students/{id}/outflow", post(views::phases::save_outflow))
         .route("/students/{id}/handover", get(views::phases::handover))

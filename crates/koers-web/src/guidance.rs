@@ -19,6 +19,7 @@ pub enum Need {
     Content,
     Guide,
     OwnFile,
+    Support,
 }
 
 /// A student record and how the actor relates to it.
@@ -40,6 +41,7 @@ impl StudentAccess {
             Need::Content => Action::ViewGuidance(s),
             Need::Guide => Action::Guide(s),
             Need::OwnFile => Action::WriteCareerFile(s),
+            Need::Support => Action::ViewSupport(s),
         })
     }
 

@@ -155,3 +155,6 @@ mod tests {
 pub const OUTFLOW_REASONS: [&str; 4] = ["graduated", "switched", "stopped", "other"];
 /// Where a student went.
 pub const DESTINATIONS: [&str; 4] = ["work", "further_study", "other", "unknown"];
+
+/// Categories of extra support (zorg), kept apart from the universal path.
+pub const SUPPORT_CATEGORIES: [&str; 5] = ["study", "wellbeing", "personal", "disability", "other"];

@@ -13,3 +13,4 @@ pub mod slots;
 pub mod stand_ins;
 pub mod students;
 pub mod summary;
+pub mod support;

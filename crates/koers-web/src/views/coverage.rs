@@ -31,6 +31,8 @@ struct CoveragePage {
     programme: Programme,
     cohort_text: String,
     cov: Coverage,
+    /// Students with open "extra support" flags, per category: counted apart.
+    support: Vec<(String, i64)>,
 }
 
 impl CoveragePage {
@@ -95,12 +97,15 @@ pub async fn page(
     Query(q): Query<CoverageQuery>,
 ) -> WebResult<Response> {
     let (programmes, programme, cohort, cov) = load(&state, &a, &q).await?;
+    let support =
+        koers_store::guidance::support::counts(a.tenant(&state), &programme.id, cohort).await?;
     Ok(render(&CoveragePage {
         ctx: Ctx::user(&a, "/coverage", "coverage"),
         programmes,
         cohort_text: cohort.map(|c| c.to_string()).unwrap_or_default(),
         programme,
         cov,
+        support,
     }))
 }
 

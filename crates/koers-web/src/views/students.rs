@@ -135,6 +135,9 @@ struct StudentPage {
     intake: Intake,
     outcomes: [&'static str; 4],
     progress: Vec<koers_store::guidance::records::StudyProgress>,
+    /// Extra support: `None` when the viewer may not see it at all.
+    support: Option<Vec<koers_store::guidance::support::SupportFlag>>,
+    support_categories: [&'static str; 5],
     outflow: Option<koers_store::guidance::records::Outflow>,
     reasons: [&'static str; 4],
     destinations: [&'static str; 4],
@@ -238,6 +241,17 @@ async fn student_page(
     } else {
         form
     };
+    let support = if s.may(a, Need::Support) {
+        // A counsellor sees only the flags they set; the programme manager all.
+        let manager = a
+            .actor
+            .has_role_for(koers_domain::Role::ProgrammeManager, &s.record.programme_id);
+        let only_by = (!manager).then_some(a.user.id.as_str());
+        access::audit_read(state, a, &s, "student.read_support", &s.record.id).await?;
+        Some(koers_store::guidance::support::of_student(t, &s.record.id, only_by).await?)
+    } else {
+        None
+    };
     let (progress, outflow) = if content {
         (
             koers_store::guidance::records::progress(t, &s.record.id).await?,
@@ -270,6 +284,8 @@ async fn student_page(
             intake: file.3,
             outcomes: STUDY_CHOICE_OUTCOMES,
             progress,
+            support,
+            support_categories: koers_domain::guidance::career_file::SUPPORT_CATEGORIES,
             outflow,
             reasons: koers_domain::guidance::career_file::OUTFLOW_REASONS,
             destinations: koers_domain::guidance::career_file::DESTINATIONS,
@@ -365,4 +381,70 @@ pub async fn save_intake(
     )
     .await?;
     Ok(Redirect::to(&format!("/students/{}#h-intake", s.record.id)).into_response())
+}
+
+/// The counsellor flags "extra support" (kept apart from the universal path).
+pub async fn add_support(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    let s = access::load(&state, &a, &id).await?;
+    s.require(&a, Need::Guide)?;
+    let category = koers_domain::guidance::career_file::SUPPORT_CATEGORIES
+        .iter()
+        .find(|c| **c == form.get("category"))
+        .ok_or_else(|| WebError::invalid("category", "support-category-invalid"))?;
+    let note = form.get("note").trim();
+    if note.chars().count() > 2_000 {
+        return Err(WebError::invalid("note", "text-too-long"));
+    }
+    let fid = koers_store::guidance::support::add(
+        a.tenant(&state),
+        &s.record.id,
+        &a.user.id,
+        category,
+        note,
+    )
+    .await?;
+    access::audit_change(
+        &state,
+        &a,
+        "student.support",
+        &s.record.id,
+        serde_json::json!({"flag": fid, "category": category}),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/students/{}#h-support", s.record.id)).into_response())
+}
+
+/// Close a support flag: the counsellor who set it, or the programme manager.
+pub async fn close_support(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path((id, flag)): Path<(String, String)>,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    let s = access::load(&state, &a, &id).await?;
+    s.require(&a, Need::Support)?;
+    if !koers_domain::is_id(&flag) {
+        return Err(WebError::NotFound);
+    }
+    let manager = a
+        .actor
+        .has_role_for(koers_domain::Role::ProgrammeManager, &s.record.programme_id);
+    let by = (!manager).then_some(a.user.id.as_str());
+    koers_store::guidance::support::close(a.tenant(&state), &flag, &s.record.id, by).await?;
+    access::audit_change(
+        &state,
+        &a,
+        "student.support_closed",
+        &s.record.id,
+        serde_json::json!({"flag": flag}),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/students/{}#h-support", s.record.id)).into_response())
 }

@@ -320,6 +320,16 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/career-file/exit-reflection",
         [Login, No, No, No, No, A, No, No, No, No],
     ),
+    (
+        "POST",
+        "/students/{student}/support",
+        [Login, No, No, A, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/students/{student}/support/{flag}/close",
+        [Login, No, Nf, Nf, No, No, No, No, No, Nf],
+    ),
     // Guidance. {student} is the demo student Zoë (counsellor slb), {conversation} one of her
     // held conversations, {code} the LO-ECO programme code.
     ("GET", "/students", [Login, A, A, A, No, No, No, No, No, A]),
@@ -556,6 +566,7 @@ async fn access_matrix() {
             .replace("{student}", &student)
             .replace("{conversation}", &conversation)
             .replace("{agreement}", &agreement)
+            .replace("{flag}", &programme)
             .replace("{code}", "LO-ECO");
         for (i, who) in WHO.iter().enumerate() {
             let is_api = path.starts_with("/api/");

@@ -790,3 +790,60 @@ async fn phases_bsa_outflow_and_the_handover_summary() {
         .unwrap();
     assert_eq!(transitions.last().unwrap().0.key(), "progress");
 }
+
+#[tokio::test]
+async fn extra_support_is_seen_by_its_counsellor_and_the_manager_only() {
+    let app = spawn().await;
+    let sid = zoe_student_id(&app).await;
+    let mut slb = app.browser().await;
+    slb.login("slb@demo.koers.test", PASSWORD).await;
+    slb.get(&format!("/students/{sid}")).await;
+    let r = slb
+        .post(
+            &format!("/students/{sid}/support"),
+            &[("category", "wellbeing"), ("note", "Mantelzorg thuis")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        slb.get(&format!("/students/{sid}"))
+            .await
+            .body
+            .contains("Mantelzorg thuis")
+    );
+
+    let mut m = app.browser().await;
+    m.login("manager@demo.koers.test", PASSWORD).await;
+    assert!(
+        m.get(&format!("/students/{sid}"))
+            .await
+            .body
+            .contains("Mantelzorg thuis")
+    );
+    let cov = m.get("/coverage?programme=LO-ECO").await;
+    assert!(cov.body.contains("welzijn"));
+
+    // Never on the student's own views, and not for a stand-in.
+    let mut zoe = app.browser().await;
+    zoe.login("student@demo.koers.test", PASSWORD).await;
+    for page in ["/home", "/career-file", &format!("/students/{sid}")] {
+        let body = zoe.get(page).await.body;
+        assert!(
+            !body.contains("Mantelzorg thuis") && !body.contains("Extra ondersteuning"),
+            "{page}"
+        );
+    }
+    let inst = demo_institution(&app.db).await;
+    let t = koers_store::Tenant::new(&app.db, &inst);
+    let slb_id = user_id(&app.db, "slb@demo.koers.test").await;
+    let slb2_id = user_id(&app.db, "slb2@demo.koers.test").await;
+    let today = koers_domain::time::today();
+    koers_store::guidance::stand_ins::create(t, &slb_id, &slb2_id, today, today, "", &slb_id)
+        .await
+        .unwrap();
+    let mut b2 = app.browser().await;
+    b2.login("slb2@demo.koers.test", PASSWORD).await;
+    let body = b2.get(&format!("/students/{sid}")).await.body;
+    assert!(body.contains("Zoë van der Meer"));
+    assert!(!body.contains("Mantelzorg thuis"));
+}

@@ -122,6 +122,14 @@ pub fn parse_choice(
 /// The outcomes of the study-choice check (studiekeuzecheck).
 pub const STUDY_CHOICE_OUTCOMES: [&str; 4] = ["positive", "doubtful", "negative", "not_taken"];
 
+/// Why a student left.
+pub const OUTFLOW_REASONS: [&str; 4] = ["graduated", "switched", "stopped", "other"];
+/// Where a student went.
+pub const DESTINATIONS: [&str; 4] = ["work", "further_study", "other", "unknown"];
+
+/// Categories of extra support (zorg), kept apart from the universal path.
+pub const SUPPORT_CATEGORIES: [&str; 5] = ["study", "wellbeing", "personal", "disability", "other"];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,11 +158,3 @@ mod tests {
         assert!(parse_choice("", &"x".repeat(201), "").is_err());
     }
 }
-
-/// Why a student left.
-pub const OUTFLOW_REASONS: [&str; 4] = ["graduated", "switched", "stopped", "other"];
-/// Where a student went.
-pub const DESTINATIONS: [&str; 4] = ["work", "further_study", "other", "unknown"];
-
-/// Categories of extra support (zorg), kept apart from the universal path.
-pub const SUPPORT_CATEGORIES: [&str; 5] = ["study", "wellbeing", "personal", "disability", "other"];

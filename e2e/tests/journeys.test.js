@@ -152,3 +152,46 @@ test("admin creates a user without JavaScript, errors keep the input", async () 
   assert.ok(await page.locator("code.secret").isVisible(), "temporary password shown");
   await context.close();
 });
+
+test("counsellor plans a conversation; the student's calendar file passes independent parsers", async () => {
+  const { execFileSync } = require("node:child_process");
+  const fs = require("node:fs");
+  const os = require("node:os");
+  const path = require("node:path");
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await login(page, "slb@demo.koers.test");
+  await page.goto(`${BASE}/students?q=500000`);
+  await Promise.all([page.waitForNavigation(), page.locator("main tbody a").first().click()]);
+  // Plan a conversation on the day summer time starts, with characters that need escaping.
+  await page.selectOption("#p-phase", "specialisation");
+  await page.fill("#p-date", "2031-03-30");
+  await page.fill("#p-time", "10:30");
+  await page.fill("#p-duration", "45");
+  await page.fill("#p-location", "Lokaal B2.14, tweede verdieping; neem je laptop mee");
+  await Promise.all([page.waitForNavigation(), page.click("form[action$='/conversations'] button")]);
+  assert.match(page.url(), /\/conversations\/[0-9a-f-]+\?ok=created$/);
+  const conversation = new URL(page.url()).pathname;
+  await checkA11y(page, `${conversation} (slb, nl)`);
+  // Move it once: the file's SEQUENCE goes up.
+  await page.fill("#m-date", "2031-03-31");
+  await page.fill("#m-time", "09:00");
+  await Promise.all([page.waitForNavigation(), page.click("form[action$='/reschedule'] button")]);
+  await context.close();
+
+  const student = await browser.newContext();
+  const sp = await student.newPage();
+  await login(sp, "student@demo.koers.test");
+  await sp.goto(`${BASE}${conversation}`);
+  await checkA11y(sp, `${conversation} (student, nl)`);
+  const res = await sp.request.get(`${BASE}${conversation}/calendar.ics`);
+  assert.equal(res.status(), 200);
+  assert.match(res.headers()["content-type"], /^text\/calendar/);
+  const body = await res.body();
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "koers-ics-")), "gesprek.ics");
+  fs.writeFileSync(file, body);
+  const out = execFileSync("python3", [path.join(__dirname, "..", "tools", "check_ics.py"), file]).toString();
+  assert.match(out, /^ok: .* at 2031-03-31T09:00:00\+02:00/);
+  assert.match(body.toString(), /SEQUENCE:1\r\n/);
+  await student.close();
+});

@@ -469,7 +469,8 @@ async fn demo_history(t: Tenant<'_>, student_id: &str, user_id: &str, slb: &str)
         ),
         (
             Phase::Specialisation,
-            d(2026, 12, 8),
+            // Always ahead of the day the demo is made, so the demo shows a next conversation.
+            next_week_day(koers_domain::time::today()),
             10,
             "",
             vec![],
@@ -574,8 +575,93 @@ async fn demo_history(t: Tenant<'_>, student_id: &str, user_id: &str, slb: &str)
         )
         .await?;
     }
-    let _ = student_id;
+    // Her career file: a shared reflection, a goal, her choice so far, a handover note.
+    use crate::guidance::career_file::{self, Choice, Intake, Sharing};
+    let shared = Sharing {
+        counsellor: true,
+        mentor: false,
+    };
+    career_file::add_reflection(
+        t,
+        user_id,
+        "placement",
+        "Mijn eerste stageweek op het mbo",
+        "Ik gaf mijn eerste les aan een klas Ondernemen niveau 4. De uitleg ging goed, het groepswerk liep rommelig. \
+         Volgende keer geef ik elke groep een rol. Ik merk dat ik het leuk vind om studenten te helpen kiezen.",
+        shared,
+    )
+    .await?;
+    career_file::add_reflection(
+        t,
+        user_id,
+        "other",
+        "Twijfels",
+        "Soms twijfel ik of ik dit vier jaar volhoud. Dit houd ik nog even voor mezelf.",
+        Sharing::default(),
+    )
+    .await?;
+    career_file::add_goal(
+        t,
+        user_id,
+        "Een keuzerichting kiezen die bij me past",
+        "Met twee docenten uit het werkveld praten en mijn keuzemotivatie schrijven.",
+        Some("2027-02-15"),
+        shared,
+    )
+    .await?;
+    career_file::save_choice(
+        t,
+        student_id,
+        &Choice {
+            options: "Ondernemerschap, Loopbaanbegeleiding".into(),
+            choice: String::new(),
+            motivation: "Ik twijfel nog. Loopbaanbegeleiding trekt me omdat ik graag met studenten praat over hun toekomst."
+                .into(),
+            updated_at: None,
+        },
+    )
+    .await?;
+    career_file::save_intake(
+        t,
+        student_id,
+        &Intake {
+            study_choice_outcome: Some("positive".into()),
+            study_choice_notes: "Goede motivatie; let op planning.".into(),
+            handover_note: "Op het havo hielp een weekplanning me om bij te blijven.".into(),
+            handover_shared: true,
+        },
+    )
+    .await?;
+    crate::guidance::records::add_progress(t, student_id, d(2026, 6, 30), 57, 45, "demo").await?;
+    // Times the counsellor opened for booking next week.
+    let day = next_week_day(koers_domain::time::today())
+        .checked_add(jiff::Span::new().days(1))
+        .unwrap_or(koers_domain::time::today());
+    for hour in [13, 14, 15] {
+        crate::guidance::slots::create(
+            t,
+            slb,
+            from_local(day.at(hour, 0, 0, 0)),
+            30,
+            "Kamer SLB 2.03",
+        )
+        .await?;
+    }
     Ok(())
+}
+
+/// A weekday a week or so after `today` (Tuesday or later in the next week).
+fn next_week_day(today: jiff::civil::Date) -> jiff::civil::Date {
+    let mut d = today
+        .checked_add(jiff::Span::new().days(8))
+        .unwrap_or(today);
+    while matches!(
+        d.weekday(),
+        jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+    ) {
+        d = d.checked_add(jiff::Span::new().days(1)).unwrap_or(d);
+    }
+    d
 }
 
 /// Insert `n` generated students with their guidance histories, in batches inside one

@@ -12,7 +12,7 @@ const PASSWORD = process.env.KOERS_DEMO_PASSWORD || "koers-demo";
 const CHROMIUM = process.env.KOERS_CHROMIUM || "/usr/bin/chromium";
 
 const ROLES = {
-  "beheerder@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/students", "STUDENT", "/students/import"],
+  "beheerder@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/students", "STUDENT", "STUDENT_EDIT", "/students/import"],
   "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT", "/students/import", "/counsellors", "/coverage", "/coverage?programme=LO-ZW&cohort=2026", "/coverage/LO-ECO/rules"],
   "slb@demo.koers.test": ["/home", "/account", "/slots", "/groups", "/students", "/students?status=overdue", "ZOE", "ZOE_HANDOVER", "CONVERSATION"],
   "docent@demo.koers.test": ["/home", "/account"],
@@ -60,6 +60,10 @@ async function resolve(page, path) {
   if (path === "STUDENT" || path === "ZOE") {
     await page.goto(`${BASE}/students${path === "ZOE" ? "?q=500000" : ""}`);
     return await page.locator("main tbody a").first().getAttribute("href");
+  }
+  if (path === "STUDENT_EDIT") {
+    await page.goto(`${BASE}/students`);
+    return `${await page.locator("main tbody a").first().getAttribute("href")}/edit`;
   }
   if (path === "ZOE_HANDOVER") {
     await page.goto(`${BASE}/students?q=500000`);

@@ -146,6 +146,10 @@ pub fn make_app(state: AppState) -> Router {
         .route("/students/{id}", get(views::students::show))
         .route("/students/{id}/intake", post(views::students::save_intake))
         .route("/students/{id}/phase", post(views::phases::set_phase))
+        .route(
+            "/students/{id}/edit",
+            get(views::student_edit::form).post(views::student_edit::save),
+        )
         .route("/students/{id}/support", post(views::students::add_support))
         .route(
             "/students/{id}/support/{flag}/close",

@@ -176,3 +176,19 @@ pub async fn overview(t: Tenant<'_>, only: Option<&[String]>) -> Result<Vec<Prog
     }
     Ok(out)
 }
+
+/// The cohort of a programme for a year, created when missing.
+pub async fn cohort_for(t: Tenant<'_>, programme_id: &str, year: i64) -> Result<String> {
+    let found: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM cohorts WHERE institution_id = $1 AND programme_id = $2 AND year = $3",
+    )
+    .bind(t.institution_id)
+    .bind(programme_id)
+    .bind(year)
+    .fetch_optional(t.pool())
+    .await?;
+    match found {
+        Some(id) => Ok(id),
+        None => Ok(add_cohort(t, programme_id, year).await?.id),
+    }
+}

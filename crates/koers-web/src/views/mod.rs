@@ -16,6 +16,7 @@ pub mod phases;
 pub mod programmes;
 pub mod rules;
 pub mod slots;
+pub mod student_edit;
 pub mod students;
 pub mod users;
 

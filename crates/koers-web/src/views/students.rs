@@ -144,6 +144,7 @@ struct StudentPage {
     /// Counsellors to choose from, for those who may reassign.
     counsellors: Vec<koers_store::guidance::stand_ins::Counsellor>,
     can_guide: bool,
+    can_edit: bool,
     stand_in: bool,
     today: Date,
     phases: [Phase; 4],
@@ -270,6 +271,9 @@ async fn student_page(
         &StudentPage {
             ctx: Ctx::user(a, &format!("/students/{}", s.record.id), "students"),
             can_guide: s.may(a, Need::Guide),
+            can_edit: a.actor.may(Action::EditStudent {
+                programme_id: &s.record.programme_id,
+            }),
             stand_in: s.stand_in,
             s: s.record,
             statuses,

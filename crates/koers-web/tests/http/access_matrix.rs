@@ -330,6 +330,16 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/students/{student}/support/{flag}/close",
         [Login, No, Nf, Nf, No, No, No, No, No, Nf],
     ),
+    (
+        "GET",
+        "/students/{student}/edit",
+        [Login, A, A, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/students/{student}/edit",
+        [Login, A, A, No, No, No, No, No, No, Nf],
+    ),
     // Guidance. {student} is the demo student Zoë (counsellor slb), {conversation} one of her
     // held conversations, {code} the LO-ECO programme code.
     ("GET", "/students", [Login, A, A, A, No, No, No, No, No, A]),

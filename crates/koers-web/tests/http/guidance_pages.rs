@@ -847,3 +847,63 @@ async fn extra_support_is_seen_by_its_counsellor_and_the_manager_only() {
     assert!(body.contains("Zoë van der Meer"));
     assert!(!body.contains("Mantelzorg thuis"));
 }
+
+#[tokio::test]
+async fn administrators_edit_study_data_with_field_errors() {
+    let app = spawn().await;
+    let sid = zoe_student_id(&app).await;
+    let mut b = app.browser().await;
+    b.login("beheerder@demo.koers.test", PASSWORD).await;
+    let page = b.get(&format!("/students/{sid}/edit")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let i = page.body.find("name=\"programme\"").unwrap();
+    let j = page.body[i..].find("selected").unwrap();
+    let k = page.body[..i + j].rfind("value=\"").unwrap() + 7;
+    let programme = page.body[k..].split('"').next().unwrap().to_owned();
+    let fields = |email: &str| {
+        vec![
+            ("student_number".to_owned(), "500000".to_owned()),
+            ("given_name".to_owned(), "Zoë".to_owned()),
+            ("name_prefix".to_owned(), "van der".to_owned()),
+            ("family_name".to_owned(), "Meer-Jansen".to_owned()),
+            ("email".to_owned(), email.to_owned()),
+            ("programme".to_owned(), programme.clone()),
+            ("cohort".to_owned(), "2025".to_owned()),
+            ("start_date".to_owned(), "2025-09-01".to_owned()),
+        ]
+    };
+    let f = fields("slb@demo.koers.test");
+    let r = b
+        .post(
+            &format!("/students/{sid}/edit"),
+            &f.iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("value=\"Meer-Jansen\""), "input kept");
+    let f = fields("student@demo.koers.test");
+    let r = b
+        .post(
+            &format!("/students/{sid}/edit"),
+            &f.iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        b.get(&format!("/students/{sid}"))
+            .await
+            .body
+            .contains("Zoë van der Meer-Jansen")
+    );
+    // The counsellor may not edit study data.
+    let mut slb = app.browser().await;
+    slb.login("slb@demo.koers.test", PASSWORD).await;
+    assert_eq!(
+        slb.get(&format!("/students/{sid}/edit")).await.status,
+        StatusCode::FORBIDDEN
+    );
+}

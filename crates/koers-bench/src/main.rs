@@ -39,6 +39,9 @@ struct Args {
     /// Also write the results as JSON to this file.
     #[arg(long)]
     json: Option<PathBuf>,
+    /// Lines of the CSV student import to time after the load (0: skip).
+    #[arg(long, default_value_t = 40_000)]
+    import_rows: u64,
 }
 
 type HttpClient = Client<HttpConnector, Full<Bytes>>;
@@ -46,7 +49,7 @@ type HttpClient = Client<HttpConnector, Full<Bytes>>;
 #[derive(Clone)]
 struct Target {
     name: &'static str,
-    path: &'static str,
+    path: String,
     auth: Auth,
 }
 
@@ -138,49 +141,70 @@ async fn main() -> anyhow::Result<()> {
 
     let student = web_login(&client, &base, "student@demo.koers.test").await?;
     let counsellor = web_login(&client, &base, "slb@demo.koers.test").await?;
+    let manager = web_login(&client, &base, "manager@demo.koers.test").await?;
     let admin = web_login(&client, &base, "beheerder@demo.koers.test").await?;
     let admin_token = api_login(&client, &base, "beheerder@demo.koers.test").await?;
+    let counsellor_token = api_login(&client, &base, "slb@demo.koers.test").await?;
+    let manager_token = api_login(&client, &base, "manager@demo.koers.test").await?;
+    let (_, _, body) = get(
+        &client,
+        &format!("{base}/api/v1/students?q=500000"),
+        &Auth::Bearer(counsellor_token.clone()),
+    )
+    .await?;
+    let found: serde_json::Value = serde_json::from_slice(&body)?;
+    let zoe = found["items"][0]["id"]
+        .as_str()
+        .context("the demo student")?
+        .to_owned();
+    let t = |name: &'static str, path: &str, auth: &Auth| Target {
+        name,
+        path: path.to_owned(),
+        auth: auth.clone(),
+    };
+    let (student, counsellor, manager, admin) = (
+        Auth::Cookie(student),
+        Auth::Cookie(counsellor),
+        Auth::Cookie(manager),
+        Auth::Cookie(admin),
+    );
+    let (admin_token, counsellor_token, manager_token) = (
+        Auth::Bearer(admin_token),
+        Auth::Bearer(counsellor_token),
+        Auth::Bearer(manager_token),
+    );
     let targets = vec![
-        Target {
-            name: "baseline",
-            path: "/baseline",
-            auth: Auth::None,
-        },
-        Target {
-            name: "login page",
-            path: "/login",
-            auth: Auth::None,
-        },
-        Target {
-            name: "student home",
-            path: "/home",
-            auth: Auth::Cookie(student),
-        },
-        Target {
-            name: "counsellor home (caseload)",
-            path: "/home",
-            auth: Auth::Cookie(counsellor),
-        },
-        Target {
-            name: "administrator home",
-            path: "/home",
-            auth: Auth::Cookie(admin.clone()),
-        },
-        Target {
-            name: "users list",
-            path: "/admin/users",
-            auth: Auth::Cookie(admin),
-        },
-        Target {
-            name: "API me",
-            path: "/api/v1/me",
-            auth: Auth::Bearer(admin_token.clone()),
-        },
-        Target {
-            name: "API users",
-            path: "/api/v1/users?limit=50",
-            auth: Auth::Bearer(admin_token),
-        },
+        t("baseline", "/baseline", &Auth::None),
+        t("login page", "/login", &Auth::None),
+        t("student home", "/home", &student),
+        t("career file (student)", "/career-file", &student),
+        t("counsellor home", "/home", &counsellor),
+        t("counsellor caseload", "/students", &counsellor),
+        t(
+            "student page (counsellor)",
+            &format!("/students/{zoe}"),
+            &counsellor,
+        ),
+        t("programme coverage", "/coverage?programme=LO-ECO", &manager),
+        t("administrator home", "/home", &admin),
+        t("users list", "/admin/users", &admin),
+        t("API me", "/api/v1/me", &admin_token),
+        t("API users", "/api/v1/users?limit=50", &admin_token),
+        t(
+            "API caseload",
+            "/api/v1/students?limit=50",
+            &counsellor_token,
+        ),
+        t(
+            "API student",
+            &format!("/api/v1/students/{zoe}"),
+            &counsellor_token,
+        ),
+        t(
+            "API coverage",
+            "/api/v1/programmes/LO-ECO/coverage",
+            &manager_token,
+        ),
     ];
 
     let mut rows = Vec::new();
@@ -225,6 +249,11 @@ async fn main() -> anyhow::Result<()> {
             rows.push(row);
         }
     }
+    let import = if args.import_rows > 0 {
+        Some(time_import(&client, &base, &admin_token, args.import_rows).await?)
+    } else {
+        None
+    };
     let rss_kb = peak_rss_kb(server.id());
     let _ = server.kill().await;
     let _ = std::fs::remove_dir_all(&data);
@@ -242,6 +271,12 @@ async fn main() -> anyhow::Result<()> {
         seed_secs,
         rss_kb.map_or("?".to_owned(), |k| format!("{:.0}", k as f64 / 1024.0))
     );
+    if let Some(secs) = import {
+        println!(
+            "CSV import of {} new students (one request, all or nothing): {:.2} s\n",
+            args.import_rows, secs
+        );
+    }
     println!("| route | concurrency | requests/s | p50 ms | p99 ms | ratio to baseline | errors |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for r in &rows {
@@ -252,10 +287,39 @@ async fn main() -> anyhow::Result<()> {
     }
     if let Some(path) = &args.json {
         let doc = serde_json::json!({"students": args.students, "seconds": args.seconds, "startup_ms": startup_ms,
-            "seed_seconds": seed_secs, "peak_rss_kb": rss_kb, "rows": rows});
+            "seed_seconds": seed_secs, "peak_rss_kb": rss_kb, "import_rows": args.import_rows,
+            "import_seconds": import, "rows": rows});
         std::fs::write(path, serde_json::to_string_pretty(&doc)?)?;
     }
     Ok(())
+}
+
+/// POST a CSV of `n` new students to the import API and time it.
+async fn time_import(client: &HttpClient, base: &str, admin: &Auth, n: u64) -> anyhow::Result<f64> {
+    let mut csv = String::with_capacity(n as usize * 90);
+    csv.push_str("studentnummer;voornaam;tussenvoegsel;achternaam;e-mail;opleiding;cohort\n");
+    for i in 0..n {
+        csv.push_str(&format!(
+            "B{i:07};Bench;van;Student {i};bench.{i}@import.koers.test;LO-ECO;2026\n"
+        ));
+    }
+    let t0 = Instant::now();
+    let res = client
+        .request(request(
+            "POST",
+            &format!("{base}/api/v1/students/import"),
+            admin,
+            Some(("text/csv", csv)),
+        ))
+        .await?;
+    let status = res.status();
+    let body = res.into_body().collect().await?.to_bytes();
+    let secs = t0.elapsed().as_secs_f64();
+    if status != StatusCode::OK {
+        bail!("import failed: {status} {}", String::from_utf8_lossy(&body));
+    }
+    eprintln!("CSV import of {n} students: {secs:.2} s");
+    Ok(secs)
 }
 
 /// The peak resident set size of a process (VmHWM), Linux only.

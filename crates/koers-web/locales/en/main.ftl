@@ -642,3 +642,4 @@ field-given-name = Given name
 field-name-prefix = Name prefix
 field-family-name = Family name
 audit-action-student-update = Study data changed
+coverage-missed-more = The first 200 are below; the CSV holds everyone.

@@ -642,3 +642,4 @@ field-given-name = Voornaam
 field-name-prefix = Tussenvoegsel
 field-family-name = Achternaam
 audit-action-student-update = Studiegegevens gewijzigd
+coverage-missed-more = Hieronder de eerste 200; de CSV bevat iedereen.

@@ -31,6 +31,7 @@ struct CoveragePage {
     programme: Programme,
     cohort_text: String,
     cov: Coverage,
+    missed_total: usize,
     /// Students with open "extra support" flags, per category: counted apart.
     support: Vec<(String, i64)>,
 }
@@ -57,10 +58,14 @@ async fn visible(state: &AppState, a: &Authenticated) -> WebResult<Vec<Programme
     })
 }
 
+/// How many missed students the page names (the CSV names all).
+const PAGE_NAMES: usize = 200;
+
 async fn load(
     state: &AppState,
     a: &Authenticated,
     q: &CoverageQuery,
+    names_for: usize,
 ) -> WebResult<(Vec<Programme>, Programme, Option<i64>, Coverage)> {
     let list = visible(state, a).await?;
     let programme = if q.programme.is_empty() {
@@ -86,6 +91,7 @@ async fn load(
         &programme.id,
         cohort,
         koers_domain::time::today(),
+        names_for,
     )
     .await?;
     Ok((list, programme, cohort, cov))
@@ -96,7 +102,9 @@ pub async fn page(
     WebUser(a): WebUser,
     Query(q): Query<CoverageQuery>,
 ) -> WebResult<Response> {
-    let (programmes, programme, cohort, cov) = load(&state, &a, &q).await?;
+    let (programmes, programme, cohort, mut cov) = load(&state, &a, &q, PAGE_NAMES).await?;
+    let missed_total = cov.missed.len();
+    cov.missed.truncate(PAGE_NAMES);
     let support =
         koers_store::guidance::support::counts(a.tenant(&state), &programme.id, cohort).await?;
     Ok(render(&CoveragePage {
@@ -105,6 +113,7 @@ pub async fn page(
         cohort_text: cohort.map(|c| c.to_string()).unwrap_or_default(),
         programme,
         cov,
+        missed_total,
         support,
     }))
 }
@@ -130,7 +139,7 @@ pub async fn csv(
     WebUser(a): WebUser,
     Query(q): Query<CoverageQuery>,
 ) -> WebResult<Response> {
-    let (_, programme, _, cov) = load(&state, &a, &q).await?;
+    let (_, programme, _, cov) = load(&state, &a, &q, usize::MAX).await?;
     let tr = a.tr;
     let mut out = String::from("\u{feff}");
     let head = [

@@ -44,7 +44,15 @@ impl Plan {
     }
 }
 
+/// Values per lookup query (`IN (…)`).
 const CHUNK: usize = 500;
+/// New rows written between progress reports.
+const BLOCK: usize = 1000;
+
+/// Rows per multi-row INSERT for a row of `params` values: about 200 parameters a statement.
+fn rows_per_insert(params: usize) -> usize {
+    (200 / params).max(1)
+}
 
 /// Check the rows against the database. `allowed_programmes`: the programme ids the importer
 /// may write to (`None`: all).
@@ -252,7 +260,35 @@ pub async fn apply(
 ) -> Result<(usize, usize)> {
     let now = now_ms();
     let total = plan.rows.len();
-    let mut tx = t.pool().begin().await?;
+    // On SQLite, a larger page cache for this one write keeps the indexes in memory; the
+    // connection gets its normal cache back afterwards.
+    let sqlite = t.db.backend() == crate::Backend::Sqlite;
+    let mut conn = t.pool().acquire().await?;
+    if sqlite {
+        sqlx::query("PRAGMA cache_size = -65536")
+            .execute(&mut *conn)
+            .await?;
+    }
+    let result = apply_on(&mut conn, t, plan, actor_id, progress, now, total).await;
+    if sqlite {
+        sqlx::query("PRAGMA cache_size = -2000")
+            .execute(&mut *conn)
+            .await?;
+    }
+    result
+}
+
+async fn apply_on(
+    conn: &mut sqlx::pool::PoolConnection<sqlx::Any>,
+    t: Tenant<'_>,
+    plan: &Plan,
+    actor_id: &str,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    now: i64,
+    total: usize,
+) -> Result<(usize, usize)> {
+    use sqlx::Connection;
+    let mut tx = conn.begin().await?;
 
     // Cohorts, then their ids by (programme id, year).
     for (code, year) in &plan.new_cohorts {
@@ -290,97 +326,105 @@ pub async fn apply(
     };
 
     let new: Vec<&PlannedRow> = plan.rows.iter().filter(|r| r.existing.is_none()).collect();
+    // (user id, student id) per new row.
+    let ids: Vec<(String, String)> = new
+        .iter()
+        .map(|_| (koers_domain::new_id(), koers_domain::new_id()))
+        .collect();
+    let rows: Vec<(&PlannedRow, &(String, String))> = new.iter().copied().zip(&ids).collect();
+    let year = i64::from(koers_domain::guidance::phase::academic_year(
+        koers_domain::time::today(),
+    ));
     let mut done = 0;
-    for chunk in new.chunks(CHUNK) {
-        let ids: Vec<(String, String)> = chunk
-            .iter()
-            .map(|_| (koers_domain::new_id(), koers_domain::new_id()))
-            .collect();
-        let sql = format!(
-            "INSERT INTO users (id, institution_id, email, name, password_hash, locale, active, created_at, updated_at) VALUES {}",
-            values_list(chunk.len(), "(?, ?, ?, ?, NULL, NULL, 1, ?, ?)")
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (r, (uid, _)) in chunk.iter().zip(&ids) {
-            q = q
-                .bind(uid)
-                .bind(t.institution_id)
-                .bind(r.row.email.as_str())
-                .bind(r.row.display_name())
-                .bind(now)
-                .bind(now);
-        }
-        q.execute(&mut *tx).await?;
-
-        let sql = format!(
-            "INSERT INTO role_assignments (id, institution_id, user_id, role, programme_id, created_at) VALUES {}",
-            values_list(chunk.len(), "(?, ?, ?, 'student', ?, ?)")
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (r, (uid, _)) in chunk.iter().zip(&ids) {
-            q = q
-                .bind(koers_domain::new_id())
-                .bind(t.institution_id)
-                .bind(uid)
-                .bind(&r.programme_id)
-                .bind(now);
-        }
-        q.execute(&mut *tx).await?;
-
-        let sql = format!(
-            "INSERT INTO students (id, institution_id, user_id, student_number, programme_id, cohort_id, counsellor_id, \
-             created_at, given_name, name_prefix, family_name, start_date, phase, phase_since, updated_at) VALUES {}",
-            values_list(
-                chunk.len(),
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'intake', ?, ?)"
-            )
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (r, (uid, sid)) in chunk.iter().zip(&ids) {
-            let start = start_of(r);
-            q = q
-                .bind(sid)
-                .bind(t.institution_id)
-                .bind(uid)
-                .bind(&r.row.student_number)
-                .bind(&r.programme_id)
-                .bind(cohort_of(r))
-                .bind(r.counsellor_id.as_deref())
-                .bind(now)
-                .bind(&r.row.given_name)
-                .bind(&r.row.name_prefix)
-                .bind(&r.row.family_name)
-                .bind(start.clone())
-                .bind(start)
-                .bind(now);
-        }
-        q.execute(&mut *tx).await?;
-
-        let sql = format!(
-            "INSERT INTO guidance_summary (student_id, institution_id, progress_year) VALUES {}",
-            values_list(chunk.len(), "(?, ?, ?)")
-        );
-        let year = i64::from(koers_domain::guidance::phase::academic_year(
-            koers_domain::time::today(),
-        ));
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (_, sid) in &ids {
-            q = q.bind(sid).bind(t.institution_id).bind(year);
-        }
-        q.execute(&mut *tx).await?;
-
-        let with_counsellor: Vec<(&&PlannedRow, &(String, String))> = chunk
-            .iter()
-            .zip(&ids)
-            .filter(|(r, _)| r.counsellor_id.is_some())
-            .collect();
-        if !with_counsellor.is_empty() {
+    // Many rows per statement, but not many parameters: sqlx's cost per statement grows
+    // faster than linearly with its parameters (measured: 40k rows in 8.8 s at 7,000
+    // parameters per statement, 2.3 s at about 200).
+    for block in rows.chunks(BLOCK) {
+        for chunk in block.chunks(rows_per_insert(6)) {
             let sql = format!(
-                "INSERT INTO counsellor_history (id, institution_id, student_id, counsellor_id, from_at, changed_by, reason) VALUES {}",
-                values_list(with_counsellor.len(), "(?, ?, ?, ?, ?, ?, 'import')")
+                "INSERT INTO users (id, institution_id, email, name, password_hash, locale, active, created_at, updated_at) VALUES {}",
+                values_list(chunk.len(), "(?, ?, ?, ?, NULL, NULL, 1, ?, ?)")
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (r, (_, sid)) in &with_counsellor {
+            for (r, (uid, _)) in chunk {
+                q = q
+                    .bind(uid)
+                    .bind(t.institution_id)
+                    .bind(r.row.email.as_str())
+                    .bind(r.row.display_name())
+                    .bind(now)
+                    .bind(now);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        for chunk in block.chunks(rows_per_insert(5)) {
+            let sql = format!(
+                "INSERT INTO role_assignments (id, institution_id, user_id, role, programme_id, created_at) VALUES {}",
+                values_list(chunk.len(), "(?, ?, ?, 'student', ?, ?)")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (r, (uid, _)) in chunk {
+                q = q
+                    .bind(koers_domain::new_id())
+                    .bind(t.institution_id)
+                    .bind(uid)
+                    .bind(&r.programme_id)
+                    .bind(now);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        for chunk in block.chunks(rows_per_insert(14)) {
+            let sql = format!(
+                "INSERT INTO students (id, institution_id, user_id, student_number, programme_id, cohort_id, counsellor_id, \
+                 created_at, given_name, name_prefix, family_name, start_date, phase, phase_since, updated_at) VALUES {}",
+                values_list(
+                    chunk.len(),
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'intake', ?, ?)"
+                )
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (r, (uid, sid)) in chunk {
+                let start = start_of(r);
+                q = q
+                    .bind(sid)
+                    .bind(t.institution_id)
+                    .bind(uid)
+                    .bind(&r.row.student_number)
+                    .bind(&r.programme_id)
+                    .bind(cohort_of(r))
+                    .bind(r.counsellor_id.as_deref())
+                    .bind(now)
+                    .bind(&r.row.given_name)
+                    .bind(&r.row.name_prefix)
+                    .bind(&r.row.family_name)
+                    .bind(start.clone())
+                    .bind(start)
+                    .bind(now);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        for chunk in block.chunks(rows_per_insert(3)) {
+            let sql = format!(
+                "INSERT INTO guidance_summary (student_id, institution_id, progress_year) VALUES {}",
+                values_list(chunk.len(), "(?, ?, ?)")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (_, (_, sid)) in chunk {
+                q = q.bind(sid).bind(t.institution_id).bind(year);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        let with_counsellor: Vec<&(&PlannedRow, &(String, String))> = block
+            .iter()
+            .filter(|(r, _)| r.counsellor_id.is_some())
+            .collect();
+        for chunk in with_counsellor.chunks(rows_per_insert(6)) {
+            let sql = format!(
+                "INSERT INTO counsellor_history (id, institution_id, student_id, counsellor_id, from_at, changed_by, reason) VALUES {}",
+                values_list(chunk.len(), "(?, ?, ?, ?, ?, ?, 'import')")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (r, (_, sid)) in chunk {
                 q = q
                     .bind(koers_domain::new_id())
                     .bind(t.institution_id)
@@ -391,7 +435,7 @@ pub async fn apply(
             }
             q.execute(&mut *tx).await?;
         }
-        done += chunk.len();
+        done += block.len();
         progress(done, total);
     }
 

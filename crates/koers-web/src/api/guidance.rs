@@ -207,7 +207,9 @@ pub(crate) async fn plan_import(
     a: &Authenticated,
     bytes: &[u8],
 ) -> WebResult<import::Plan> {
+    let t0 = std::time::Instant::now();
     let parsed = koers_domain::guidance::import::parse_file(bytes).map_err(WebError::Import)?;
+    tracing::debug!(parse_ms = t0.elapsed().as_millis() as u64, "import parsed");
     let scope = import_scope(a);
     let header_of = |c: &str| parsed.header(c);
     import::plan(
@@ -226,8 +228,16 @@ pub(crate) async fn run_import(
     bytes: &[u8],
     _tr: crate::i18n::Tr,
 ) -> WebResult<(usize, usize)> {
+    let t0 = std::time::Instant::now();
     let plan = plan_import(state, a, bytes).await?;
+    let planned = t0.elapsed();
     let (created, updated) = import::apply(a.tenant(state), &plan, &a.user.id, &|_, _| {}).await?;
+    tracing::info!(
+        rows = plan.rows.len(),
+        plan_ms = planned.as_millis() as u64,
+        apply_ms = (t0.elapsed() - planned).as_millis() as u64,
+        "student import"
+    );
     access::audit_change(
         state,
         a,

@@ -738,8 +738,10 @@ struct Generated {
 /// Run a multi-row INSERT of `rows` rows, binding each row's values with `bind`.
 macro_rules! insert_rows {
     ($tx:expr, $head:expr, $row:expr, $items:expr, |$q:ident, $it:ident| $bind:expr) => {{
-        let items = $items;
-        if !items.is_empty() {
+        // About 200 parameters a statement: sqlx's cost per statement grows faster than
+        // linearly with its parameters.
+        let per = (200 / $row.matches('?').count().max(1)).max(1);
+        for items in $items.chunks(per) {
             let sql = format!("{} VALUES {}", $head, values_list(items.len(), $row));
             let mut $q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for $it in items {
@@ -820,8 +822,9 @@ async fn insert_generated(
     insert_rows!(
         tx,
         "INSERT INTO guidance_summary (student_id, institution_id, held_intake, held_progress, progress_year, \
-         held_specialisation, held_outflow, last_held_at, next_planned_at, open_agreements, overdue_agreements_from)",
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         held_specialisation, held_outflow, last_held_at, next_planned_at, open_agreements, overdue_agreements_from, \
+         programme_id, cohort_year)",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
         |q, r| {
             let s = r
@@ -840,6 +843,8 @@ async fn insert_generated(
                 .bind(s.next_planned_at)
                 .bind(s.open_agreements)
                 .bind(s.first_due_agreement)
+                .bind(&r.programme_id)
+                .bind(i64::from(r.start.year()))
         }
     );
     let with_counsellor: Vec<&Generated> = rows.iter().filter(|r| r.counsellor.is_some()).collect();

@@ -67,9 +67,11 @@ fn count(c: &mut [PhaseCoverage; 4], statuses: &[PhaseStatus; 4]) {
     }
 }
 
-/// Coverage of a programme (optionally one cohort) on `today`. Reads one lean row per
-/// student; names (and counsellors) are looked up for at most `names_for` missed students,
-/// the others carry only their id.
+/// Coverage of a programme (optionally one cohort) on `today`: the statuses kept per student
+/// are brought up to `today` where they are older (once a day per student, or after a change
+/// that did not refresh them), then counted in one grouped read over a covering index.
+/// Names (and counsellors) are looked up for at most `names_for` missed students; the others
+/// carry only their id.
 pub async fn of_programme(
     t: Tenant<'_>,
     programme_id: &str,
@@ -77,12 +79,11 @@ pub async fn of_programme(
     today: Date,
     names_for: usize,
 ) -> Result<Coverage> {
-    let rules = rules::for_programme(t, programme_id).await?;
+    bring_up_to_date(t, programme_id, today).await?;
     let rows = sqlx::query(
-        "SELECT s.id, c.year, s.start_date, s.phase, s.phase_since, s.left_on, g.held_intake, g.held_progress, \
-         g.progress_year, g.held_specialisation, g.held_outflow FROM students s JOIN cohorts c ON c.id = s.cohort_id \
-         LEFT JOIN guidance_summary g ON g.student_id = s.id \
-         WHERE s.institution_id = $1 AND s.programme_id = $2 AND ($3 IS NULL OR c.year = $3)",
+        "SELECT cohort_year, status_intake, status_progress, status_specialisation, status_outflow, COUNT(*) \
+         FROM guidance_summary WHERE institution_id = $1 AND programme_id = $2 AND ($3 IS NULL OR cohort_year = $3) \
+         GROUP BY cohort_year, status_intake, status_progress, status_specialisation, status_outflow",
     )
     .bind(t.institution_id)
     .bind(programme_id)
@@ -91,12 +92,94 @@ pub async fn of_programme(
     .await?;
     let mut total = empty();
     let mut cohorts: std::collections::BTreeMap<i64, CohortCoverage> = Default::default();
-    let mut missed = Vec::new();
+    for r in &rows {
+        let year: i64 = r.try_get::<Option<i64>, _>(0)?.unwrap_or(0);
+        let st = statuses(r, 1)?;
+        let n: i64 = r.try_get(5)?;
+        let c = cohorts.entry(year).or_insert_with(|| CohortCoverage {
+            cohort_year: year,
+            students: 0,
+            phases: empty(),
+        });
+        for _ in 0..n {
+            count(&mut total, &st);
+            count(&mut c.phases, &st);
+        }
+        c.students += n as u64;
+    }
+    let rows = sqlx::query(
+        "SELECT student_id, cohort_year, status_intake, status_progress, status_specialisation, status_outflow \
+         FROM guidance_summary WHERE institution_id = $1 AND programme_id = $2 AND ($3 IS NULL OR cohort_year = $3) \
+         AND (status_intake = 'overdue' OR status_progress = 'overdue' OR status_specialisation = 'overdue' \
+         OR status_outflow = 'overdue')",
+    )
+    .bind(t.institution_id)
+    .bind(programme_id)
+    .bind(cohort_year)
+    .fetch_all(t.pool())
+    .await?;
+    let mut missed = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let st = statuses(r, 2)?;
+        missed.push(Missed {
+            student_id: r.try_get(0)?,
+            name: String::new(),
+            student_number: String::new(),
+            cohort_year: r.try_get::<Option<i64>, _>(1)?.unwrap_or(0),
+            counsellor_name: None,
+            phases: Phase::ALL
+                .into_iter()
+                .filter(|p| st[p.index()] == PhaseStatus::Overdue)
+                .collect(),
+        });
+    }
+    name_missed(t, &mut missed, names_for).await?;
+    Ok(Coverage {
+        total,
+        cohorts: cohorts.into_values().rev().collect(),
+        missed,
+    })
+}
+
+fn status(key: Option<String>) -> PhaseStatus {
+    PhaseStatus::ALL
+        .into_iter()
+        .find(|s| Some(s.key()) == key.as_deref())
+        .unwrap_or(PhaseStatus::NotYetDue)
+}
+
+fn statuses(r: &sqlx::any::AnyRow, from: usize) -> Result<[PhaseStatus; 4]> {
+    Ok([
+        status(r.try_get(from)?),
+        status(r.try_get(from + 1)?),
+        status(r.try_get(from + 2)?),
+        status(r.try_get(from + 3)?),
+    ])
+}
+
+/// Recompute the kept statuses of the programme's students whose watermark is not `today`.
+pub async fn bring_up_to_date(t: Tenant<'_>, programme_id: &str, today: Date) -> Result<usize> {
+    let day = today.to_string();
+    let rows = sqlx::query(
+        "SELECT s.id, c.year, s.start_date, s.phase, s.phase_since, s.left_on, g.held_intake, g.held_progress, \
+         g.progress_year, g.held_specialisation, g.held_outflow FROM guidance_summary g \
+         JOIN students s ON s.id = g.student_id JOIN cohorts c ON c.id = s.cohort_id \
+         WHERE g.institution_id = $1 AND g.programme_id = $2 AND (g.status_day IS NULL OR g.status_day <> $3)",
+    )
+    .bind(t.institution_id)
+    .bind(programme_id)
+    .bind(&day)
+    .fetch_all(t.pool())
+    .await?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let rules = rules::for_programme(t, programme_id).await?;
     let n = |r: &sqlx::any::AnyRow, i: usize| -> Result<u32> {
         Ok(r.try_get::<Option<i64>, _>(i)?.unwrap_or(0).max(0) as u32)
     };
+    let mut computed = Vec::with_capacity(rows.len());
     for r in &rows {
-        let year: i64 = r.try_get(1)?;
         let start_s: String = r.try_get(2)?;
         let phase_s: String = r.try_get(3)?;
         let since_s: String = r.try_get(4)?;
@@ -110,36 +193,37 @@ pub async fn of_programme(
             held: [n(r, 6)?, n(r, 7)?, n(r, 9)?, n(r, 10)?],
             progress_year: r.try_get::<Option<i64>, _>(8)?.unwrap_or(0) as i16,
         };
-        let st = phase_statuses(&rules, &facts, today);
-        count(&mut total, &st);
-        let c = cohorts.entry(year).or_insert_with(|| CohortCoverage {
-            cohort_year: year,
-            students: 0,
-            phases: empty(),
-        });
-        c.students += 1;
-        count(&mut c.phases, &st);
-        let overdue: Vec<Phase> = Phase::ALL
-            .into_iter()
-            .filter(|p| st[p.index()] == PhaseStatus::Overdue)
-            .collect();
-        if !overdue.is_empty() {
-            missed.push(Missed {
-                student_id: r.try_get(0)?,
-                name: String::new(),
-                student_number: String::new(),
-                cohort_year: year,
-                counsellor_name: None,
-                phases: overdue,
-            });
-        }
+        let id: String = r.try_get(0)?;
+        let year: i64 = r.try_get(1)?;
+        computed.push((id, year, phase_statuses(&rules, &facts, today)));
     }
-    name_missed(t, &mut missed, names_for).await?;
-    Ok(Coverage {
-        total,
-        cohorts: cohorts.into_values().rev().collect(),
-        missed,
-    })
+    let mut tx = t.pool().begin().await?;
+    // About 200 parameters a statement (see the import for why).
+    for chunk in computed.chunks(25) {
+        let sql = format!(
+            "INSERT INTO guidance_summary (student_id, institution_id, cohort_year, status_day, status_intake, \
+             status_progress, status_specialisation, status_outflow) VALUES {} ON CONFLICT (student_id) DO UPDATE SET \
+             cohort_year = excluded.cohort_year, status_day = excluded.status_day, status_intake = excluded.status_intake, \
+             status_progress = excluded.status_progress, status_specialisation = excluded.status_specialisation, \
+             status_outflow = excluded.status_outflow",
+            crate::values_list(chunk.len(), "(?, ?, ?, ?, ?, ?, ?, ?)")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (id, year, st) in chunk {
+            q = q
+                .bind(id)
+                .bind(t.institution_id)
+                .bind(*year)
+                .bind(&day)
+                .bind(st[0].key())
+                .bind(st[1].key())
+                .bind(st[2].key())
+                .bind(st[3].key());
+        }
+        q.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(computed.len())
 }
 
 /// Fill in names, numbers and counsellors of the first `limit` missed students (by name).

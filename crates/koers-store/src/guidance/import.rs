@@ -403,14 +403,19 @@ async fn apply_on(
             }
             q.execute(&mut *tx).await?;
         }
-        for chunk in block.chunks(rows_per_insert(3)) {
+        for chunk in block.chunks(rows_per_insert(5)) {
             let sql = format!(
-                "INSERT INTO guidance_summary (student_id, institution_id, progress_year) VALUES {}",
-                values_list(chunk.len(), "(?, ?, ?)")
+                "INSERT INTO guidance_summary (student_id, institution_id, progress_year, programme_id, cohort_year) VALUES {}",
+                values_list(chunk.len(), "(?, ?, ?, ?, ?)")
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (_, (_, sid)) in chunk {
-                q = q.bind(sid).bind(t.institution_id).bind(year);
+            for (r, (_, sid)) in chunk {
+                q = q
+                    .bind(sid)
+                    .bind(t.institution_id)
+                    .bind(year)
+                    .bind(&r.programme_id)
+                    .bind(i64::from(r.row.cohort.get()));
             }
             q.execute(&mut *tx).await?;
         }
@@ -483,6 +488,17 @@ async fn apply_on(
         .bind(t.institution_id)
         .bind(uid)
         .bind(&r.programme_id)
+        .execute(&mut *tx)
+        .await?;
+        // The kept statuses follow the programme and cohort; recomputed on the next read.
+        sqlx::query(
+            "UPDATE guidance_summary SET programme_id = $3, cohort_year = $4, status_day = NULL \
+             WHERE institution_id = $1 AND student_id = $2",
+        )
+        .bind(t.institution_id)
+        .bind(sid)
+        .bind(&r.programme_id)
+        .bind(i64::from(r.row.cohort.get()))
         .execute(&mut *tx)
         .await?;
         if r.counsellor_id.is_some() && r.counsellor_id != current {

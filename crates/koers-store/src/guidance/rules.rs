@@ -5,13 +5,23 @@ use koers_domain::guidance::{MomentRule, Phase};
 use sqlx::Row;
 
 pub async fn for_programme(t: Tenant<'_>, programme_id: &str) -> Result<[MomentRule; 4]> {
+    let mut conn = t.pool().acquire().await?;
+    for_programme_in(&mut conn, t.institution_id, programme_id).await
+}
+
+/// The same, on a given connection (inside a transaction).
+pub(crate) async fn for_programme_in(
+    conn: &mut sqlx::AnyConnection,
+    institution_id: &str,
+    programme_id: &str,
+) -> Result<[MomentRule; 4]> {
     let rows = sqlx::query(
         "SELECT phase, required, days, group_counts FROM moment_rules \
          WHERE institution_id = $1 AND programme_id = $2",
     )
-    .bind(t.institution_id)
+    .bind(institution_id)
     .bind(programme_id)
-    .fetch_all(t.pool())
+    .fetch_all(&mut *conn)
     .await?;
     let mut rules = MomentRule::defaults();
     for r in rows {

@@ -13,7 +13,8 @@ pub(crate) async fn refresh(
     student_id: &str,
 ) -> Result<()> {
     let row = sqlx::query(
-        "SELECT user_id, programme_id FROM students WHERE institution_id = $1 AND id = $2",
+        "SELECT s.user_id, s.programme_id, c.year, s.start_date, s.phase, s.phase_since, s.left_on \
+         FROM students s JOIN cohorts c ON c.id = s.cohort_id WHERE s.institution_id = $1 AND s.id = $2",
     )
     .bind(institution_id)
     .bind(student_id)
@@ -22,14 +23,35 @@ pub(crate) async fn refresh(
     let Some(row) = row else { return Ok(()) };
     let person: String = row.try_get(0)?;
     let programme: String = row.try_get(1)?;
+    let cohort_year: i64 = row.try_get(2)?;
     let s = compute(tx, institution_id, &person, &programme).await?;
+    // The phase statuses as of today, with today as their watermark.
+    let today = koers_domain::time::today();
+    let rules = super::rules::for_programme_in(tx, institution_id, &programme).await?;
+    let start: jiff::civil::Date = row
+        .try_get::<String, _>(3)?
+        .parse()
+        .unwrap_or(jiff::civil::Date::constant(2000, 9, 1));
+    let facts = koers_domain::guidance::GuidanceFacts {
+        start_date: start,
+        current_phase: Phase::parse(&row.try_get::<String, _>(4)?).unwrap_or(Phase::Intake),
+        phase_since: row.try_get::<String, _>(5)?.parse().unwrap_or(start),
+        left_on: row
+            .try_get::<Option<String>, _>(6)?
+            .and_then(|d| d.parse().ok()),
+        held: s.held,
+        progress_year: s.progress_year,
+    };
+    let st = koers_domain::guidance::phase::phase_statuses(&rules, &facts, today);
     sqlx::query(
         "INSERT INTO guidance_summary (student_id, institution_id, held_intake, held_progress, progress_year, \
-         held_specialisation, held_outflow, last_held_at, next_planned_at, open_agreements, overdue_agreements_from) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         held_specialisation, held_outflow, last_held_at, next_planned_at, open_agreements, overdue_agreements_from, \
+         programme_id, cohort_year, status_day, status_intake, status_progress, status_specialisation, status_outflow) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
          ON CONFLICT (student_id) DO UPDATE SET held_intake = $3, held_progress = $4, progress_year = $5, \
          held_specialisation = $6, held_outflow = $7, last_held_at = $8, next_planned_at = $9, \
-         open_agreements = $10, overdue_agreements_from = $11",
+         open_agreements = $10, overdue_agreements_from = $11, programme_id = $12, cohort_year = $13, \
+         status_day = $14, status_intake = $15, status_progress = $16, status_specialisation = $17, status_outflow = $18",
     )
     .bind(student_id)
     .bind(institution_id)
@@ -42,6 +64,13 @@ pub(crate) async fn refresh(
     .bind(s.next_planned_at)
     .bind(s.open_agreements)
     .bind(s.first_due_agreement)
+    .bind(&programme)
+    .bind(cohort_year)
+    .bind(today.to_string())
+    .bind(st[0].key())
+    .bind(st[1].key())
+    .bind(st[2].key())
+    .bind(st[3].key())
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -707,3 +707,49 @@ async fn seeded_summaries_equal_a_full_recomputation() {
         Vec::<String>::new()
     );
 }
+
+#[tokio::test]
+async fn kept_coverage_statuses_equal_the_live_computation() {
+    let app = spawn().await;
+    let m = app.api_login(MANAGER).await;
+    // A change that refreshes one student, then the live list and the kept coverage.
+    let slb = app.api_login(SLB).await;
+    let zoe = app.api_login(ZOE).await;
+    let id = zoe_id(&app, &zoe).await;
+    app.api(Method::POST, "/api/v1/conversations", Some(&slb), Some(json!({
+        "student_id": id, "phase": "outflow", "starts_at": "2026-01-15T09:00:00Z", "duration_minutes": 30})))
+        .await;
+    let list = app
+        .api(
+            Method::GET,
+            "/api/v1/students?programme=LO-ECO&limit=500",
+            Some(&m),
+            None,
+        )
+        .await
+        .json();
+    let mut live = [[0u64; 4]; 4];
+    for s in list["items"].as_array().unwrap() {
+        for (i, p) in s["phases"].as_array().unwrap().iter().enumerate() {
+            let k = ["done", "due", "overdue", "not_yet_due"]
+                .iter()
+                .position(|x| *x == p["status"])
+                .unwrap();
+            live[i][k] += 1;
+        }
+    }
+    let cov = app
+        .api(
+            Method::GET,
+            "/api/v1/programmes/LO-ECO/coverage",
+            Some(&m),
+            None,
+        )
+        .await
+        .json();
+    for (i, p) in cov["phases"].as_array().unwrap().iter().enumerate() {
+        assert_eq!(p["done"].as_u64().unwrap(), live[i][0], "{}", p["phase"]);
+        assert_eq!(p["due"].as_u64().unwrap(), live[i][1], "{}", p["phase"]);
+        assert_eq!(p["overdue"].as_u64().unwrap(), live[i][2], "{}", p["phase"]);
+    }
+}

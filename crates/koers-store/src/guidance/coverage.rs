@@ -226,13 +226,20 @@ pub async fn bring_up_to_date(t: Tenant<'_>, programme_id: &str, today: Date) ->
     Ok(computed.len())
 }
 
-/// Fill in names, numbers and counsellors of the first `limit` missed students (by name).
+/// Name the first `limit` missed students (the latest cohorts first, then by name): one
+/// lookup of at most `limit` ids, whatever the number missed.
 async fn name_missed(t: Tenant<'_>, missed: &mut [Missed], limit: usize) -> Result<()> {
-    if limit == 0 {
+    if limit == 0 || missed.is_empty() {
         return Ok(());
     }
-    let mut names = std::collections::HashMap::new();
-    for chunk in missed.chunks(500) {
+    missed.sort_by(|a, b| {
+        b.cohort_year
+            .cmp(&a.cohort_year)
+            .then_with(|| a.student_id.cmp(&b.student_id))
+    });
+    let limit = limit.min(missed.len());
+    let mut found = std::collections::HashMap::new();
+    for chunk in missed[..limit].chunks(500) {
         let sql = format!(
             "SELECT s.id, u.name, s.student_number, cu.name, s.family_name, s.given_name FROM students s \
              JOIN users u ON u.id = s.user_id LEFT JOIN users cu ON cu.id = s.counsellor_id \
@@ -240,34 +247,35 @@ async fn name_missed(t: Tenant<'_>, missed: &mut [Missed], limit: usize) -> Resu
             crate::platform::users::placeholders(2, chunk.len())
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(t.institution_id);
-        for m in chunk.iter() {
+        for m in chunk {
             q = q.bind(&m.student_id);
         }
         for r in q.fetch_all(t.pool()).await? {
             let id: String = r.try_get(0)?;
-            let sort: (String, String) = (r.try_get(4)?, r.try_get(5)?);
-            names.insert(
+            found.insert(
                 id,
                 (
-                    sort,
                     r.try_get::<String, _>(1)?,
                     r.try_get::<String, _>(2)?,
                     r.try_get::<Option<String>, _>(3)?,
+                    (r.try_get::<String, _>(4)?, r.try_get::<String, _>(5)?),
                 ),
             );
         }
     }
-    missed.sort_by(|a, b| {
-        let ka = names.get(&a.student_id).map(|n| &n.0);
-        let kb = names.get(&b.student_id).map(|n| &n.0);
-        ka.cmp(&kb).then_with(|| a.student_id.cmp(&b.student_id))
-    });
-    for m in missed.iter_mut().take(limit) {
-        if let Some((_, name, number, counsellor)) = names.remove(&m.student_id) {
+    let mut keys = std::collections::HashMap::new();
+    for m in missed[..limit].iter_mut() {
+        if let Some((name, number, counsellor, key)) = found.remove(&m.student_id) {
             m.name = name;
             m.student_number = number;
             m.counsellor_name = counsellor;
+            keys.insert(m.student_id.clone(), key);
         }
     }
+    missed[..limit].sort_by(|a, b| {
+        b.cohort_year
+            .cmp(&a.cohort_year)
+            .then_with(|| keys.get(&a.student_id).cmp(&keys.get(&b.student_id)))
+    });
     Ok(())
 }

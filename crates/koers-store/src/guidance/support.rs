@@ -101,10 +101,12 @@ pub async fn counts(
     programme_id: &str,
     cohort_year: Option<i64>,
 ) -> Result<Vec<(String, i64)>> {
+    // Open flags are few: start from them (CROSS JOIN keeps SQLite from starting at the
+    // programme's thousands of students; PostgreSQL plans it as an ordinary join).
     let rows = sqlx::query(
-        "SELECT f.category, COUNT(DISTINCT f.student_id) FROM support_flags f JOIN students s ON s.id = f.student_id \
-         JOIN cohorts c ON c.id = s.cohort_id WHERE f.institution_id = $1 AND s.programme_id = $2 AND f.closed_at IS NULL \
-         AND ($3 IS NULL OR c.year = $3) GROUP BY f.category ORDER BY f.category",
+        "SELECT f.category, COUNT(DISTINCT f.student_id) FROM support_flags f CROSS JOIN guidance_summary g \
+         WHERE g.student_id = f.student_id AND f.institution_id = $1 AND f.closed_at IS NULL \
+         AND g.programme_id = $2 AND ($3 IS NULL OR g.cohort_year = $3) GROUP BY f.category ORDER BY f.category",
     )
     .bind(t.institution_id)
     .bind(programme_id)

@@ -64,6 +64,30 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Import data from files.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import students from a CSV export of the student information system (all or nothing;
+    /// re-import updates by student number). See the README for the columns.
+    Students(ImportStudentsArgs),
+}
+
+#[derive(Args)]
+struct ImportStudentsArgs {
+    /// The CSV file (`;` or `,`, UTF-8 or Windows-1252).
+    file: std::path::PathBuf,
+    /// The institution's short name (slug); required when there are several.
+    #[arg(long, env = "KOERS_INSTITUTION")]
+    institution: Option<String>,
+    /// Check the file and show what would change, without writing.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Args)]
@@ -198,8 +222,93 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = open_db(&cli.db).await?;
             add_user(&db, args).await
         }
+        Command::Import {
+            command: ImportCommand::Students(args),
+        } => {
+            let db = open_db(&cli.db).await?;
+            import_students(&db, args).await
+        }
         Command::Serve(args) => serve(&cli.db, args).await,
     }
+}
+
+/// The institution named by `slug`, or the only one.
+async fn pick_institution(
+    db: &Db,
+    slug: Option<&str>,
+) -> anyhow::Result<institutions::Institution> {
+    let all = institutions::all(db).await?;
+    match (slug, all.len()) {
+        (Some(slug), _) => institutions::by_slug(db, slug)
+            .await?
+            .with_context(|| format!("no institution {slug:?}")),
+        (None, 1) => Ok(all[0].clone()),
+        (None, 0) => bail!("there is no institution yet"),
+        (None, _) => bail!(
+            "several institutions exist; choose one with --institution ({})",
+            all.iter()
+                .map(|i| i.slug.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+async fn import_students(db: &Db, args: ImportStudentsArgs) -> anyhow::Result<()> {
+    use koers_store::guidance::import;
+    use koers_web::i18n::{Locale, Tr};
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let institution = pick_institution(db, args.institution.as_deref()).await?;
+    let t = Tenant::new(db, &institution.id);
+    let tr = Tr(Locale::En);
+    let report = |errors: &[koers_domain::guidance::import::ImportError]| {
+        for e in errors {
+            let message = tr.t1(
+                &format!("import-error-{}", e.code),
+                "value",
+                e.value.as_deref().unwrap_or(""),
+            );
+            match &e.column {
+                Some(c) => eprintln!("line {}, column {c}: {message}", e.line),
+                None => eprintln!("line {}: {message}", e.line),
+            }
+        }
+        anyhow::anyhow!("{} error(s); nothing was imported", errors.len())
+    };
+    let parsed = koers_domain::guidance::import::parse_file(&bytes).map_err(|e| report(&e))?;
+    let header_of = |c: &str| parsed.header(c);
+    let plan = import::plan(t, parsed.rows.clone(), None, &header_of)
+        .await?
+        .map_err(|e| report(&e))?;
+    println!(
+        "{}: {} new, {} to update, {} unchanged, {} new cohort(s).",
+        args.file.display(),
+        plan.created(),
+        plan.updated(),
+        plan.unchanged(),
+        plan.new_cohorts.len()
+    );
+    if args.dry_run {
+        println!("Dry run: nothing was written.");
+        return Ok(());
+    }
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::new(plan.rows.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message("Students");
+    let (created, updated) =
+        import::apply(t, &plan, None, &|done, _| bar.set_position(done as u64)).await?;
+    bar.finish_and_clear();
+    println!("Imported: {created} created, {updated} updated.");
+    Ok(())
 }
 
 fn demo_password() -> String {

@@ -255,7 +255,7 @@ struct ExistingStudent {
 pub async fn apply(
     t: Tenant<'_>,
     plan: &Plan,
-    actor_id: &str,
+    actor_id: Option<&str>,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<(usize, usize)> {
     let now = now_ms();
@@ -282,7 +282,7 @@ async fn apply_on(
     conn: &mut sqlx::pool::PoolConnection<sqlx::Any>,
     t: Tenant<'_>,
     plan: &Plan,
-    actor_id: &str,
+    actor_id: Option<&str>,
     progress: &(dyn Fn(usize, usize) + Sync),
     now: i64,
     total: usize,

@@ -359,7 +359,7 @@ pub async fn assign_counsellor(
         t.institution_id,
         student_id,
         counsellor_id,
-        changed_by,
+        Some(changed_by),
         reason,
         now_ms(),
     )
@@ -373,7 +373,7 @@ pub(crate) async fn assign_in(
     institution_id: &str,
     student_id: &str,
     counsellor_id: Option<&str>,
-    changed_by: &str,
+    changed_by: Option<&str>,
     reason: &str,
     now: i64,
 ) -> Result<()> {
@@ -446,7 +446,7 @@ pub async fn hand_over_caseload(
             t.institution_id,
             id,
             Some(to_counsellor),
-            changed_by,
+            Some(changed_by),
             "handover",
             now,
         )

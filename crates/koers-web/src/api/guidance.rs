@@ -231,7 +231,8 @@ pub(crate) async fn run_import(
     let t0 = std::time::Instant::now();
     let plan = plan_import(state, a, bytes).await?;
     let planned = t0.elapsed();
-    let (created, updated) = import::apply(a.tenant(state), &plan, &a.user.id, &|_, _| {}).await?;
+    let (created, updated) =
+        import::apply(a.tenant(state), &plan, Some(&a.user.id), &|_, _| {}).await?;
     tracing::info!(
         rows = plan.rows.len(),
         plan_ms = planned.as_millis() as u64,

@@ -207,7 +207,7 @@ pub async fn confirm(
         .ok_or(WebError::NotFound)?;
     // Checked again: the database may have changed since the preview.
     let plan = plan_import(&state, &a, content.as_bytes()).await?;
-    let (created, updated) = import::apply(t, &plan, &a.user.id, &|_, _| {}).await?;
+    let (created, updated) = import::apply(t, &plan, Some(&a.user.id), &|_, _| {}).await?;
     import::delete_upload(t, &id).await?;
     access::audit_change(
         &state,

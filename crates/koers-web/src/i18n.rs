@@ -87,10 +87,24 @@ impl Tr {
     }
 
     /// The text for `key`; the key itself if it is missing (a test guards against that).
+    /// Texts without arguments are formatted once per locale and then served from memory
+    /// (pages with long lists look up the same few labels hundreds of times).
     pub fn t(&self, key: &str) -> String {
-        LOCALES
+        static MEMO: std::sync::OnceLock<[std::sync::RwLock<HashMap<String, String>>; 2]> =
+            std::sync::OnceLock::new();
+        let memo = &MEMO.get_or_init(Default::default)[self.0 as usize];
+        if let Some(v) = memo.read().ok().and_then(|m| m.get(key).cloned()) {
+            return v;
+        }
+        let v = LOCALES
             .try_lookup(self.0.langid(), key)
-            .unwrap_or_else(|| key.to_owned())
+            .unwrap_or_else(|| key.to_owned());
+        if let Ok(mut m) = memo.write()
+            && m.len() < 10_000
+        {
+            m.insert(key.to_owned(), v.clone());
+        }
+        v
     }
 
     /// The text for `key` with one named argument.

@@ -151,6 +151,7 @@ pub async fn save_outflow(
         .execute(&mut *tx)
         .await?;
     }
+    super::summary::refresh(&mut tx, t.institution_id, student_id).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -517,6 +517,8 @@ pub async fn set_phase(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    // The phase decides statuses: the kept ones follow in the same transaction.
+    super::summary::refresh(&mut tx, t.institution_id, student_id).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -907,3 +907,44 @@ async fn administrators_edit_study_data_with_field_errors() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn kept_statuses_follow_phase_and_outflow_changes() {
+    let app = spawn().await;
+    let sid = zoe_student_id(&app).await;
+    let inst = demo_institution(&app.db).await;
+    let t = koers_store::Tenant::new(&app.db, &inst);
+    let mut slb = app.browser().await;
+    slb.login("slb@demo.koers.test", PASSWORD).await;
+    slb.get(&format!("/students/{sid}")).await;
+    let long_ago = koers_domain::time::today()
+        .checked_sub(jiff::Span::new().days(100))
+        .unwrap()
+        .to_string();
+    let r = slb
+        .post(
+            &format!("/students/{sid}/phase"),
+            &[("phase", "outflow"), ("on", &long_ago)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // In the outflow phase for 100 days without an outflow conversation: overdue, at once.
+    let kept: Option<String> =
+        sqlx::query_scalar("SELECT status_outflow FROM guidance_summary WHERE student_id = $1")
+            .bind(&sid)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(kept.as_deref(), Some("overdue"));
+    let rec = koers_store::guidance::students::get(t, &sid)
+        .await
+        .unwrap()
+        .unwrap();
+    let rules = koers_store::guidance::rules::for_programme(t, &rec.programme_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        rec.statuses(&rules, koers_domain::time::today())[3].key(),
+        "overdue"
+    );
+}

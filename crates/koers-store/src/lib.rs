@@ -4,6 +4,28 @@
 //! scoped to one institution cannot be written by accident. The few unscoped functions (login
 //! by email, session lookup, health) take the [`Db`] and say why in their docs.
 
+/// Run a multi-row INSERT of `$items` on `$exec`, `$row` (with `?` placeholders) per item,
+/// binding each item with the closure-like `|q, it| …`. Statements carry about 200
+/// parameters: sqlx's cost per statement grows faster than linearly with its parameters
+/// (measured: 40k students in 8.8 s at 7,000 parameters a statement, 2.3 s at about 200).
+macro_rules! insert_rows {
+    ($exec:expr, $head:expr, $row:expr, $items:expr, |$q:ident, $it:ident| $bind:expr) => {{
+        let per = (200 / $row.matches('?').count().max(1)).max(1);
+        for items in $items.chunks(per) {
+            let sql = format!(
+                "{} VALUES {}",
+                $head,
+                $crate::values_list(items.len(), $row)
+            );
+            let mut $q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for $it in items {
+                $q = $bind;
+            }
+            $q.execute($exec).await?;
+        }
+    }};
+}
+
 pub mod demo;
 pub mod guidance;
 pub mod platform;

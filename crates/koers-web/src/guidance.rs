@@ -100,6 +100,26 @@ pub async fn load_by_user(
     with_relation(state, a, record).await
 }
 
+/// The actor's own student record, for what only a student does to their own file (403 for
+/// anyone who is not a student).
+pub async fn own_record(state: &AppState, a: &Authenticated) -> WebResult<StudentAccess> {
+    if !a.actor.has_role(Role::Student) {
+        return Err(WebError::Forbidden);
+    }
+    let s = load_by_user(state, a, &a.user.id).await?;
+    s.require(a, Need::OwnFile)?;
+    Ok(s)
+}
+
+/// Pages of one's own guiding work (times, group sessions) are for counsellors.
+pub fn require_counsellor(a: &Authenticated) -> WebResult<()> {
+    if a.actor.has_role(Role::Counsellor) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
 /// Which students the actor may list (`None`: none at all).
 pub async fn reach(state: &AppState, a: &Authenticated) -> WebResult<Option<Reach>> {
     use koers_domain::policy::StudentScope;

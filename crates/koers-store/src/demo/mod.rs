@@ -4,7 +4,7 @@
 mod history;
 
 use crate::platform::{institutions, passwords, programmes, users};
-use crate::{Db, Result, Tenant, now_ms, values_list};
+use crate::{Db, Result, Tenant, now_ms};
 use koers_domain::{Role, RoleAssignment};
 
 pub const DEFAULT_PASSWORD: &str = "koers-demo";
@@ -735,23 +735,6 @@ struct Generated {
     history: Option<history::History>,
 }
 
-/// Run a multi-row INSERT of `rows` rows, binding each row's values with `bind`.
-macro_rules! insert_rows {
-    ($tx:expr, $head:expr, $row:expr, $items:expr, |$q:ident, $it:ident| $bind:expr) => {{
-        // About 200 parameters a statement: sqlx's cost per statement grows faster than
-        // linearly with its parameters.
-        let per = (200 / $row.matches('?').count().max(1)).max(1);
-        for items in $items.chunks(per) {
-            let sql = format!("{} VALUES {}", $head, values_list(items.len(), $row));
-            let mut $q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for $it in items {
-                $q = $bind;
-            }
-            $q.execute(&mut **$tx).await?;
-        }
-    }};
-}
-
 async fn insert_generated(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     inst: &str,
@@ -759,7 +742,7 @@ async fn insert_generated(
     now: i64,
 ) -> Result<()> {
     insert_rows!(
-        tx,
+        &mut **tx,
         "INSERT INTO users (id, institution_id, email, name, password_hash, locale, active, created_at, updated_at)",
         "(?, ?, ?, ?, NULL, NULL, 1, ?, ?)",
         rows,
@@ -772,7 +755,7 @@ async fn insert_generated(
             .bind(now)
     );
     insert_rows!(
-        tx,
+        &mut **tx,
         "INSERT INTO role_assignments (id, institution_id, user_id, role, programme_id, created_at)",
         "(?, ?, ?, 'student', ?, ?)",
         rows,
@@ -784,7 +767,7 @@ async fn insert_generated(
             .bind(now)
     );
     insert_rows!(
-        tx,
+        &mut **tx,
         "INSERT INTO students (id, institution_id, user_id, student_number, programme_id, cohort_id, counsellor_id, \
          created_at, given_name, name_prefix, family_name, start_date, phase, phase_since, left_on, updated_at)",
         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -820,7 +803,7 @@ async fn insert_generated(
         koers_domain::time::today(),
     ));
     insert_rows!(
-        tx,
+        &mut **tx,
         "INSERT INTO guidance_summary (student_id, institution_id, held_intake, held_progress, progress_year, \
          held_specialisation, held_outflow, last_held_at, next_planned_at, open_agreements, overdue_agreements_from, \
          programme_id, cohort_year)",
@@ -849,7 +832,7 @@ async fn insert_generated(
     );
     let with_counsellor: Vec<&Generated> = rows.iter().filter(|r| r.counsellor.is_some()).collect();
     insert_rows!(
-        tx,
+        &mut **tx,
         "INSERT INTO counsellor_history (id, institution_id, student_id, counsellor_id, from_at, reason)",
         "(?, ?, ?, ?, ?, 'demo')",
         &with_counsellor,
@@ -880,7 +863,7 @@ async fn insert_generated(
     }
     for chunk in convs.chunks(400) {
         insert_rows!(
-            tx,
+            &mut **tx,
             "INSERT INTO conversations (id, institution_id, context, person_id, guide_id, phase, status, origin, starts_at, \
              duration_minutes, location, summary, private_notes, competencies, reported_at, created_by, created_at, updated_at)",
             "(?, ?, 'student', ?, ?, ?, ?, 'scheduled', ?, 45, 'Kamer SLB', ?, ?, ?, ?, ?, ?, ?)",
@@ -906,7 +889,7 @@ async fn insert_generated(
     }
     for chunk in agrees.chunks(500) {
         insert_rows!(
-            tx,
+            &mut **tx,
             "INSERT INTO agreements (id, institution_id, conversation_id, person_id, description, owner, due_on, status, created_at, updated_at)",
             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             chunk,
@@ -930,7 +913,7 @@ async fn insert_generated(
         .filter_map(|r| r.history.as_ref().and_then(|h| h.left).map(|l| (r, l)))
         .collect();
     insert_rows!(
-        tx,
+        &mut **tx,
         "INSERT INTO outflow_records (student_id, institution_id, reason, left_on, destination, updated_at)",
         "(?, ?, ?, ?, ?, ?)",
         &left,

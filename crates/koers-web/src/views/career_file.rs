@@ -6,7 +6,7 @@ use super::{Ctx, FieldMsg, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
-use crate::guidance::{self as access, Need, StudentAccess};
+use crate::guidance as access;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -77,24 +77,13 @@ impl CareerFilePage {
         }
     }
 }
-
-/// The actor's own student record (the career file is only ever one's own).
-async fn own(state: &AppState, a: &Authenticated) -> WebResult<StudentAccess> {
-    if !a.actor.has_role(koers_domain::Role::Student) {
-        return Err(WebError::Forbidden);
-    }
-    let s = access::load_by_user(state, a, &a.user.id).await?;
-    s.require(a, Need::OwnFile)?;
-    Ok(s)
-}
-
 async fn render_file(
     state: &AppState,
     a: &Authenticated,
     flash: Option<&str>,
     kept: Kept,
 ) -> WebResult<Response> {
-    let s = own(state, a).await?;
+    let s = access::own_record(state, a).await?;
     let t = a.tenant(state);
     let uid = &s.record.user_id;
     let status = if kept.errors.is_empty() {
@@ -165,7 +154,7 @@ pub async fn self_assessment(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = own(&state, &a).await?;
+    let s = access::own_record(&state, &a).await?;
     let mut answers = BTreeMap::new();
     for i in &ITEMS {
         if let Ok(v) = form.get(i.id).parse::<i64>() {
@@ -199,7 +188,7 @@ pub async fn add_reflection(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = own(&state, &a).await?;
+    let s = access::own_record(&state, &a).await?;
     match ReflectionInput::parse(form.get("experience"), form.get("title"), form.get("body")) {
         Ok(r) => {
             career_file::add_reflection(
@@ -223,7 +212,7 @@ pub async fn add_goal(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = own(&state, &a).await?;
+    let s = access::own_record(&state, &a).await?;
     match GoalInput::parse(
         form.get("title"),
         form.get("description"),
@@ -252,7 +241,7 @@ pub async fn save_choice(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = own(&state, &a).await?;
+    let s = access::own_record(&state, &a).await?;
     match parse_choice(
         form.get("options"),
         form.get("choice"),
@@ -282,7 +271,7 @@ pub async fn save_handover(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = own(&state, &a).await?;
+    let s = access::own_record(&state, &a).await?;
     let note = form.get("handover_note").trim().replace("\r\n", "\n");
     if note.chars().count() > 10_000 {
         let errors = [koers_domain::FieldError::new(
@@ -316,7 +305,7 @@ pub async fn set_sharing(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = own(&state, &a).await?;
+    let s = access::own_record(&state, &a).await?;
     let kind = kind_of(&form)?;
     career_file::set_sharing(
         a.tenant(&state),
@@ -337,7 +326,7 @@ pub async fn delete_item(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = own(&state, &a).await?;
+    let s = access::own_record(&state, &a).await?;
     let kind = kind_of(&form)?;
     if kind == ItemKind::SelfAssessment {
         return Err(WebError::invalid("kind", "item-unknown"));
@@ -354,7 +343,7 @@ pub async fn goal_status(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = own(&state, &a).await?;
+    let s = access::own_record(&state, &a).await?;
     let status = match form.get("status") {
         "reached" => "reached",
         "open" => "open",

@@ -12,8 +12,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use koers_domain::FieldError;
 use koers_domain::guidance::{ConversationInput, Phase};
-use koers_domain::{FieldError, Role};
 use koers_store::guidance::groups::{self, GroupSession, NewGroupSession, Participant};
 use koers_store::guidance::students::{self, Reach, StudentRecord};
 
@@ -41,14 +41,6 @@ pub struct OkQuery {
     ok: Option<String>,
 }
 
-fn require_counsellor(a: &Authenticated) -> WebResult<()> {
-    if a.actor.has_role(Role::Counsellor) {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden)
-    }
-}
-
 async fn caseload(state: &AppState, a: &Authenticated) -> WebResult<Vec<StudentRecord>> {
     let owners = access::caseload_owners(state, a).await?;
     Ok(students::list(
@@ -69,7 +61,7 @@ async fn list_page(
     form: FormData,
     errors: Vec<FieldMsg>,
 ) -> WebResult<Response> {
-    require_counsellor(a)?;
+    access::require_counsellor(a)?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -109,7 +101,7 @@ pub async fn create(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    require_counsellor(&a)?;
+    access::require_counsellor(&a)?;
     let duration: i64 = form.get("duration").trim().parse().unwrap_or(0);
     let mut errors = match ConversationInput::parse(
         form.get("phase"),
@@ -175,7 +167,7 @@ pub async fn create(
 }
 
 async fn own_session(state: &AppState, a: &Authenticated, id: &str) -> WebResult<GroupSession> {
-    require_counsellor(a)?;
+    access::require_counsellor(a)?;
     if !koers_domain::is_id(id) {
         return Err(WebError::NotFound);
     }

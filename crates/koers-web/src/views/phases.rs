@@ -141,11 +141,7 @@ pub async fn exit_reflection(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    if !a.actor.has_role(koers_domain::Role::Student) {
-        return Err(WebError::Forbidden);
-    }
-    let s = access::load_by_user(&state, &a, &a.user.id).await?;
-    s.require(&a, Need::OwnFile)?;
+    let s = access::own_record(&state, &a).await?;
     let text = form.get("exit_reflection").trim().replace("\r\n", "\n");
     if text.chars().count() > 10_000 {
         return Err(WebError::invalid("exit_reflection", "text-too-long"));

@@ -6,16 +6,16 @@ use crate::api::guidance::load_conversation;
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
-use crate::guidance::{self as access, Need, StudentAccess};
+use crate::guidance::{self as access, Need};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::{Date, Time};
+use koers_domain::FieldError;
 use koers_domain::guidance::conversation::{MAX_DURATION, MIN_DURATION, Origin};
 use koers_domain::guidance::{ConversationStatus, Phase};
-use koers_domain::{FieldError, Role};
 use koers_store::guidance::conversations::{self, NewConversation};
 use koers_store::guidance::slots::{self, Slot};
 
@@ -40,14 +40,6 @@ struct SlotsPage {
     errors: Vec<FieldMsg>,
 }
 
-fn require_counsellor(a: &Authenticated) -> WebResult<()> {
-    if a.actor.has_role(Role::Counsellor) {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden)
-    }
-}
-
 async fn slots_page(
     state: &AppState,
     a: &Authenticated,
@@ -55,7 +47,7 @@ async fn slots_page(
     form: FormData,
     errors: Vec<FieldMsg>,
 ) -> WebResult<Response> {
-    require_counsellor(a)?;
+    access::require_counsellor(a)?;
     let slots = slots::of_guide(a.tenant(state), &a.user.id, koers_store::now_ms(), false).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -95,7 +87,7 @@ pub async fn create(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    require_counsellor(&a)?;
+    access::require_counsellor(&a)?;
     let mut errors = Vec::new();
     let start = form_instant(&form);
     match start {
@@ -145,7 +137,7 @@ pub async fn delete(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    require_counsellor(&a)?;
+    access::require_counsellor(&a)?;
     if !koers_domain::is_id(&id) {
         return Err(WebError::NotFound);
     }
@@ -165,22 +157,13 @@ struct BookPage {
     errors: Vec<FieldMsg>,
 }
 
-async fn own(state: &AppState, a: &Authenticated) -> WebResult<StudentAccess> {
-    if !a.actor.has_role(Role::Student) {
-        return Err(WebError::Forbidden);
-    }
-    let s = access::load_by_user(state, a, &a.user.id).await?;
-    s.require(a, Need::OwnFile)?;
-    Ok(s)
-}
-
 async fn book_page(
     state: &AppState,
     a: &Authenticated,
     form: FormData,
     errors: Vec<FieldMsg>,
 ) -> WebResult<Response> {
-    let s = own(state, a).await?;
+    let s = access::own_record(state, a).await?;
     let slots = match &s.record.counsellor_id {
         Some(c) => slots::of_guide(a.tenant(state), c, koers_store::now_ms(), true).await?,
         None => Vec::new(),
@@ -232,7 +215,7 @@ pub async fn book(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = own(&state, &a).await?;
+    let s = access::own_record(&state, &a).await?;
     if !koers_domain::is_id(&slot_id) {
         return Err(WebError::NotFound);
     }
@@ -267,7 +250,7 @@ pub async fn request(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = own(&state, &a).await?;
+    let s = access::own_record(&state, &a).await?;
     let (phase, question) = match phase_and_question(&form) {
         Ok(v) if !v.1.is_empty() => v,
         Ok(_) => {

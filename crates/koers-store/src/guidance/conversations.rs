@@ -122,6 +122,19 @@ async fn refresh_for_person(
     Ok(())
 }
 
+/// End a change to one person's conversation or agreement: `person` is the person the
+/// UPDATE … RETURNING found (none: not found); their summary follows in the same transaction.
+async fn finish(
+    mut tx: sqlx::Transaction<'_, sqlx::Any>,
+    institution_id: &str,
+    person: Option<String>,
+) -> Result<()> {
+    let person = person.ok_or(StoreError::NotFound)?;
+    refresh_for_person(&mut tx, institution_id, &person).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub async fn create(t: Tenant<'_>, n: NewConversation<'_>) -> Result<Conversation> {
     let id = koers_domain::new_id();
     let now = now_ms();
@@ -218,10 +231,7 @@ pub async fn reschedule(
     .bind(now_ms())
     .fetch_optional(&mut *tx)
     .await?;
-    let person = person.ok_or(StoreError::NotFound)?;
-    refresh_for_person(&mut tx, t.institution_id, &person).await?;
-    tx.commit().await?;
-    Ok(())
+    finish(tx, t.institution_id, person).await
 }
 
 pub async fn cancel(t: Tenant<'_>, id: &str) -> Result<()> {
@@ -235,10 +245,7 @@ pub async fn cancel(t: Tenant<'_>, id: &str) -> Result<()> {
     .bind(now_ms())
     .fetch_optional(&mut *tx)
     .await?;
-    let person = person.ok_or(StoreError::NotFound)?;
-    refresh_for_person(&mut tx, t.institution_id, &person).await?;
-    tx.commit().await?;
-    Ok(())
+    finish(tx, t.institution_id, person).await
 }
 
 /// Save the report: the conversation counts as held from now on. Agreements are matched by
@@ -386,8 +393,5 @@ pub async fn set_agreement_status(t: Tenant<'_>, id: &str, status: AgreementStat
     .bind(now_ms())
     .fetch_optional(&mut *tx)
     .await?;
-    let person = person.ok_or(StoreError::NotFound)?;
-    refresh_for_person(&mut tx, t.institution_id, &person).await?;
-    tx.commit().await?;
-    Ok(())
+    finish(tx, t.institution_id, person).await
 }

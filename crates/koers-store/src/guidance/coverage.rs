@@ -42,7 +42,10 @@ pub struct Missed {
 pub struct Coverage {
     pub total: [PhaseCoverage; 4],
     pub cohorts: Vec<CohortCoverage>,
+    /// The missed students (all, or the first of them when a limit was asked).
     pub missed: Vec<Missed>,
+    /// How many students missed a moment in all.
+    pub missed_total: u64,
 }
 
 fn empty() -> [PhaseCoverage; 4] {
@@ -78,6 +81,7 @@ pub async fn of_programme(
     cohort_year: Option<i64>,
     today: Date,
     names_for: usize,
+    missed_limit: Option<usize>,
 ) -> Result<Coverage> {
     bring_up_to_date(t, programme_id, today).await?;
     let rows = sqlx::query(
@@ -92,10 +96,14 @@ pub async fn of_programme(
     .await?;
     let mut total = empty();
     let mut cohorts: std::collections::BTreeMap<i64, CohortCoverage> = Default::default();
+    let mut missed_total = 0;
     for r in &rows {
         let year: i64 = r.try_get::<Option<i64>, _>(0)?.unwrap_or(0);
         let st = statuses(r, 1)?;
         let n: i64 = r.try_get(5)?;
+        if st.contains(&PhaseStatus::Overdue) {
+            missed_total += n as u64;
+        }
         let c = cohorts.entry(year).or_insert_with(|| CohortCoverage {
             cohort_year: year,
             students: 0,
@@ -107,12 +115,15 @@ pub async fn of_programme(
         }
         c.students += n as u64;
     }
-    let rows = sqlx::query(
+    let limit = missed_limit.map_or(String::new(), |n| {
+        format!(" ORDER BY cohort_year DESC, student_id LIMIT {n}")
+    });
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT student_id, cohort_year, status_intake, status_progress, status_specialisation, status_outflow \
          FROM guidance_summary WHERE institution_id = $1 AND programme_id = $2 AND ($3 IS NULL OR cohort_year = $3) \
          AND (status_intake = 'overdue' OR status_progress = 'overdue' OR status_specialisation = 'overdue' \
-         OR status_outflow = 'overdue')",
-    )
+         OR status_outflow = 'overdue'){limit}"
+    )))
     .bind(t.institution_id)
     .bind(programme_id)
     .bind(cohort_year)
@@ -138,6 +149,7 @@ pub async fn of_programme(
         total,
         cohorts: cohorts.into_values().rev().collect(),
         missed,
+        missed_total,
     })
 }
 

@@ -698,7 +698,8 @@ pub async fn programme_coverage(
                 .get(),
         )),
     };
-    let cov = coverage::of_programme(t, &p.id, cohort, koers_domain::time::today(), 0).await?;
+    let cov =
+        coverage::of_programme(t, &p.id, cohort, koers_domain::time::today(), 0, None).await?;
     let students = cov.cohorts.iter().map(|c| c.students).sum();
     Ok(Json(CoverageDto {
         programme: p.code,

@@ -66,6 +66,7 @@ async fn load(
     a: &Authenticated,
     q: &CoverageQuery,
     names_for: usize,
+    missed_limit: Option<usize>,
 ) -> WebResult<(Vec<Programme>, Programme, Option<i64>, Coverage)> {
     let list = visible(state, a).await?;
     let programme = if q.programme.is_empty() {
@@ -92,6 +93,7 @@ async fn load(
         cohort,
         koers_domain::time::today(),
         names_for,
+        missed_limit,
     )
     .await?;
     Ok((list, programme, cohort, cov))
@@ -102,9 +104,9 @@ pub async fn page(
     WebUser(a): WebUser,
     Query(q): Query<CoverageQuery>,
 ) -> WebResult<Response> {
-    let (programmes, programme, cohort, mut cov) = load(&state, &a, &q, PAGE_NAMES).await?;
-    let missed_total = cov.missed.len();
-    cov.missed.truncate(PAGE_NAMES);
+    let (programmes, programme, cohort, cov) =
+        load(&state, &a, &q, PAGE_NAMES, Some(PAGE_NAMES)).await?;
+    let missed_total = cov.missed_total as usize;
     let support =
         koers_store::guidance::support::counts(a.tenant(&state), &programme.id, cohort).await?;
     Ok(render(&CoveragePage {
@@ -139,7 +141,7 @@ pub async fn csv(
     WebUser(a): WebUser,
     Query(q): Query<CoverageQuery>,
 ) -> WebResult<Response> {
-    let (_, programme, _, cov) = load(&state, &a, &q, usize::MAX).await?;
+    let (_, programme, _, cov) = load(&state, &a, &q, usize::MAX, None).await?;
     let tr = a.tr;
     let mut out = String::from("\u{feff}");
     let head = [

@@ -177,6 +177,9 @@ pub struct StudentFilter {
     pub cohort_year: Option<i64>,
     pub phase: Option<Phase>,
     pub q: Option<String>,
+    /// Students with this status in any phase, by the kept statuses (bring them up to date
+    /// first with `coverage::bring_up_to_date`).
+    pub status: Option<PhaseStatus>,
 }
 
 /// Students within `reach` matching `filter`, by family name; the cursor is the last id.
@@ -217,6 +220,14 @@ pub async fn list(
     if let Some(p) = filter.phase {
         args.push(p.key().to_owned());
         sql += &format!(" AND s.phase = ${}", args.len());
+    }
+    if let Some(st) = filter.status {
+        args.push(st.key().to_owned());
+        let n = args.len();
+        sql += &format!(
+            " AND (g.status_intake = ${n} OR g.status_progress = ${n} \
+             OR g.status_specialisation = ${n} OR g.status_outflow = ${n})"
+        );
     }
     if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
         args.push(like_pattern(q));

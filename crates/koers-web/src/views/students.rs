@@ -77,6 +77,15 @@ pub async fn list(
         .map(|p| p.id.clone());
     filter.cohort_year = q.cohort.trim().parse().ok();
     filter.phase = Phase::parse(&q.phase);
+    let today = koers_domain::time::today();
+    // Filtering on a status reads the kept statuses (over every page, not just this one).
+    let status_filter = PhaseStatus::ALL.into_iter().find(|s| s.key() == q.status);
+    if status_filter.is_some() {
+        for p in &all_programmes {
+            koers_store::guidance::coverage::bring_up_to_date(t, &p.id, today).await?;
+        }
+        filter.status = status_filter;
+    }
     let caseload = matches!(reach, students::Reach::Counsellors(_));
     let cursor = Some(q.cursor.as_str()).filter(|c| koers_domain::is_id(c));
     let page = students::list(t, &reach, &filter, 100, cursor)
@@ -89,8 +98,6 @@ pub async fn list(
             e => Err(e),
         })?;
     let rules = students::rules_for(t, &page.items).await?;
-    let today = koers_domain::time::today();
-    let status_filter = PhaseStatus::ALL.into_iter().find(|s| s.key() == q.status);
     let rows: Vec<Row> = page
         .items
         .into_iter()

@@ -948,3 +948,45 @@ async fn kept_statuses_follow_phase_and_outflow_changes() {
         "overdue"
     );
 }
+
+#[tokio::test]
+async fn the_status_filter_covers_every_page_and_matches_coverage() {
+    let app = spawn().await;
+    let mut m = app.browser().await;
+    m.login("manager@demo.koers.test", PASSWORD).await;
+    let page = m.get("/students?programme=LO-ECO&status=overdue").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let rows = page.body.matches("<tr>").count() - 1; // minus the header row
+    let token = app.api_login("manager@demo.koers.test").await;
+    let cov = app
+        .api(
+            axum::http::Method::GET,
+            "/api/v1/programmes/LO-ECO/coverage",
+            Some(&token),
+            None,
+        )
+        .await
+        .json();
+    let mut missed: Vec<String> = cov["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| {
+            p["missed_student_ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap().to_owned())
+        })
+        .collect();
+    missed.sort();
+    missed.dedup();
+    assert!(rows > 0);
+    assert_eq!(rows, missed.len());
+    for id in &missed {
+        assert!(
+            page.body.contains(id.as_str()),
+            "missed student {id} not listed"
+        );
+    }
+}

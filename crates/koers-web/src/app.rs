@@ -74,6 +74,7 @@ pub fn make_app(state: AppState) -> Router {
         )
         .route("/groups/{id}", get(views::groups::show))
         .route("/groups/{id}/attendance", post(views::groups::attendance))
+        .route("/groups/{id}/calendar.ics", get(views::groups::calendar))
         .route("/slots/{id}/delete", post(views::slots::delete))
         .route("/book", get(views::slots::book_form))
         .route("/book/{id}", post(views::slots::book))

@@ -181,3 +181,45 @@ pub async fn record_attendance(t: Tenant<'_>, id: &str, attended: &[String]) -> 
     tx.commit().await?;
     Ok(())
 }
+
+/// The planned group sessions a person is invited to, from `from_ms` on, soonest first.
+pub async fn upcoming_for_person(
+    t: Tenant<'_>,
+    person_id: &str,
+    from_ms: i64,
+) -> Result<Vec<GroupSession>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE g.institution_id = $1 AND g.status = 'planned' AND g.starts_at >= $3 \
+         AND EXISTS (SELECT 1 FROM group_attendance a WHERE a.session_id = g.id AND a.person_id = $2) \
+         ORDER BY g.starts_at, g.id LIMIT 20"
+    )))
+    .bind(t.institution_id)
+    .bind(person_id)
+    .bind(from_ms)
+    .fetch_all(t.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Whether `person_id` is invited to the session.
+pub async fn is_participant(t: Tenant<'_>, id: &str, person_id: &str) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM group_attendance WHERE institution_id = $1 AND session_id = $2 AND person_id = $3",
+    )
+    .bind(t.institution_id)
+    .bind(id)
+    .bind(person_id)
+    .fetch_one(t.pool())
+    .await?;
+    Ok(n > 0)
+}
+
+/// The guide's name and email, for the calendar file's organizer.
+pub async fn guide_contact(t: Tenant<'_>, guide_id: &str) -> Result<Option<(String, String)>> {
+    let r = sqlx::query("SELECT name, email FROM users WHERE institution_id = $1 AND id = $2")
+        .bind(t.institution_id)
+        .bind(guide_id)
+        .fetch_optional(t.pool())
+        .await?;
+    r.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+}

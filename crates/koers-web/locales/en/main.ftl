@@ -643,3 +643,5 @@ field-name-prefix = Name prefix
 field-family-name = Family name
 audit-action-student-update = Study data changed
 coverage-missed-more = The first 200 are below; the CSV holds everyone.
+home-groups = Group sessions
+ics-group-description = Career guidance group session in Koers.

@@ -643,3 +643,5 @@ field-name-prefix = Tussenvoegsel
 field-family-name = Achternaam
 audit-action-student-update = Studiegegevens gewijzigd
 coverage-missed-more = Hieronder de eerste 200; de CSV bevat iedereen.
+home-groups = Groepsbijeenkomsten
+ics-group-description = Groepsbijeenkomst loopbaanbegeleiding in Koers.

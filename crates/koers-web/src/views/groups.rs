@@ -220,3 +220,53 @@ pub async fn attendance(
     .await?;
     Ok(Redirect::to(&format!("/groups/{}?ok=saved", g.id)).into_response())
 }
+
+/// The session as a calendar file, for its counsellor and the invited students (without the
+/// other participants' names: a student's calendar does not list the group).
+pub async fn calendar(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    if !koers_domain::is_id(&id) {
+        return Err(WebError::NotFound);
+    }
+    let t = a.tenant(&state);
+    let g = groups::get(t, &id).await?.ok_or(WebError::NotFound)?;
+    if g.guide_id != a.user.id && !groups::is_participant(t, &g.id, &a.user.id).await? {
+        return Err(WebError::Forbidden);
+    }
+    let organizer = groups::guide_contact(t, &g.guide_id).await?;
+    let uid = format!("{}@koers", g.id);
+    let summary = format!("{} ({})", g.topic, a.tr.tk("phase", g.phase.key()));
+    let ics = koers_domain::guidance::ics::calendar(&koers_domain::guidance::ics::CalendarEvent {
+        uid: &uid,
+        sequence: 0,
+        stamp_ms: koers_store::now_ms(),
+        start_ms: g.starts_at,
+        duration_minutes: g.duration_minutes,
+        summary: &summary,
+        description: &a.tr.t("ics-group-description"),
+        location: &g.location,
+        organizer: organizer.as_ref().map(|(n, e)| (n.as_str(), e.as_str())),
+        attendees: Vec::new(),
+        cancelled: g.status == "cancelled",
+    });
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"groepsbijeenkomst-{}.ics\"",
+                    &g.id[..8]
+                ),
+            ),
+        ],
+        ics,
+    )
+        .into_response())
+}

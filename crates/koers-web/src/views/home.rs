@@ -60,6 +60,8 @@ pub struct StudentHome {
     pub statuses: Option<[PhaseStatus; 4]>,
     pub next: Option<Conversation>,
     pub agreements: Vec<Agreement>,
+    /// Group sessions the student is invited to.
+    pub groups: Vec<koers_store::guidance::groups::GroupSession>,
 }
 
 #[derive(Template)]
@@ -150,6 +152,7 @@ pub async fn page(
             statuses: None,
             next: None,
             agreements: Vec::new(),
+            groups: Vec::new(),
         };
         if let Some(r) = record {
             let rules = koers_store::guidance::rules::for_programme(t, &r.programme_id).await?;
@@ -168,6 +171,8 @@ pub async fn page(
                 .filter(|g| g.status == AgreementStatus::Open)
                 .collect();
             assessments = self_assessments::for_person(t, &r.user_id, INSTRUMENT_KEY).await?;
+            home.groups =
+                koers_store::guidance::groups::upcoming_for_person(t, &r.user_id, now).await?;
             home.record = Some(r);
         }
         Some(home)

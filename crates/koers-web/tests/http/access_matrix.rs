@@ -340,6 +340,11 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/students/{student}/edit",
         [Login, A, A, No, No, No, No, No, No, Nf],
     ),
+    (
+        "GET",
+        "/groups/{user}/calendar.ics",
+        [Login, Nf, Nf, Nf, Nf, Nf, Nf, Nf, Nf, Nf],
+    ),
     // Guidance. {student} is the demo student Zoë (counsellor slb), {conversation} one of her
     // held conversations, {code} the LO-ECO programme code.
     ("GET", "/students", [Login, A, A, A, No, No, No, No, No, A]),

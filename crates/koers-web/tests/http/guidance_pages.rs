@@ -990,3 +990,48 @@ async fn the_status_filter_covers_every_page_and_matches_coverage() {
         );
     }
 }
+
+#[tokio::test]
+async fn invited_students_see_group_sessions_and_get_their_calendar_file() {
+    let app = spawn().await;
+    let zoe_uid = user_id(&app.db, "student@demo.koers.test").await;
+    let mut slb = app.browser().await;
+    slb.login("slb@demo.koers.test", PASSWORD).await;
+    slb.get("/groups").await;
+    let r = slb
+        .post(
+            "/groups",
+            &[
+                ("topic", "Oriëntatie op keuzerichtingen"),
+                ("phase", "specialisation"),
+                ("date", "2031-02-03"),
+                ("time", "13:30"),
+                ("duration", "90"),
+                ("location", "Aula"),
+                ("person", &zoe_uid),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let group = r.location().split('?').next().unwrap().to_owned();
+    let mut zoe = app.browser().await;
+    zoe.login("student@demo.koers.test", PASSWORD).await;
+    let home = zoe.get("/home").await;
+    assert!(home.body.contains("Oriëntatie op keuzerichtingen"));
+    let ics = zoe.get(&format!("{group}/calendar.ics")).await;
+    assert_eq!(ics.status, StatusCode::OK);
+    assert!(
+        ics.body
+            .contains("DTSTART;TZID=Europe/Amsterdam:20310203T133000")
+    );
+    assert!(
+        !ics.body.contains("ATTENDEE"),
+        "no other participants in a student's file"
+    );
+    let mut other = app.browser().await;
+    other.login("slb2@demo.koers.test", PASSWORD).await;
+    assert_eq!(
+        other.get(&format!("{group}/calendar.ics")).await.status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -313,6 +313,7 @@ pub async fn seed(
         accounts: DEMO_ACCOUNTS
             .iter()
             .map(|(e, _, r)| (e.to_string(), *r))
+            .chain([(SECOND_COUNSELLOR.0.to_owned(), Role::Counsellor)])
             .collect(),
         second_admin: SECOND_ADMIN.into(),
         students,

@@ -14,7 +14,7 @@ const CHROMIUM = process.env.KOERS_CHROMIUM || "/usr/bin/chromium";
 const ROLES = {
   "beheerder@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/students", "STUDENT", "STUDENT_EDIT", "/students/import"],
   "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT", "/students/import", "/counsellors", "/coverage", "/coverage?programme=LO-ZW&cohort=2026", "/coverage/LO-ECO/rules"],
-  "slb@demo.koers.test": ["/home", "/account", "/slots", "/groups", "/students", "/students?status=overdue", "ZOE", "ZOE_HANDOVER", "CONVERSATION"],
+  "slb@demo.koers.test": ["/home", "/account", "/slots", "/groups", "GROUP", "/students", "/students?status=overdue", "ZOE", "ZOE_HANDOVER", "CONVERSATION"],
   "docent@demo.koers.test": ["/home", "/account"],
   "student@demo.koers.test": ["/home", "/account", "/admin/users", "/career-file", "/book"],
   "hr@demo.koers.test": ["/home", "/account"],
@@ -64,6 +64,10 @@ async function resolve(page, path) {
   if (path === "STUDENT_EDIT") {
     await page.goto(`${BASE}/students`);
     return `${await page.locator("main tbody a").first().getAttribute("href")}/edit`;
+  }
+  if (path === "GROUP") {
+    await page.goto(`${BASE}/groups`);
+    return await page.locator("main tbody a").first().getAttribute("href");
   }
   if (path === "ZOE_HANDOVER") {
     await page.goto(`${BASE}/students?q=500000`);

@@ -70,6 +70,18 @@ pub async fn load(state: &AppState, a: &Authenticated, id: &str) -> WebResult<St
     with_relation(state, a, record).await
 }
 
+/// Load a student and require `need` of the actor (403 otherwise).
+pub async fn load_for(
+    state: &AppState,
+    a: &Authenticated,
+    id: &str,
+    need: Need,
+) -> WebResult<StudentAccess> {
+    let s = load(state, a, id).await?;
+    s.require(a, need)?;
+    Ok(s)
+}
+
 /// The same for a student found otherwise (e.g. by the user id of a conversation).
 pub async fn with_relation(
     state: &AppState,

@@ -648,6 +648,25 @@ async fn demo_history(t: Tenant<'_>, student_id: &str, user_id: &str, slb: &str)
         )
         .await?;
     }
+    // A group session three weeks ago that she attended.
+    let then = koers_domain::time::today()
+        .checked_sub(jiff::Span::new().days(21))
+        .unwrap_or(koers_domain::time::today());
+    let people = [user_id.to_owned()];
+    let group = crate::guidance::groups::create(
+        t,
+        crate::guidance::groups::NewGroupSession {
+            guide_id: slb,
+            topic: "Werken in het mbo: ervaringen uit de stage",
+            phase: Phase::Progress,
+            starts_at: from_local(then.at(13, 30, 0, 0)),
+            duration_minutes: 90,
+            location: "Aula",
+            person_ids: &people,
+        },
+    )
+    .await?;
+    crate::guidance::groups::record_attendance(t, &group, &people).await?;
     Ok(())
 }
 

@@ -335,8 +335,7 @@ pub async fn create_conversation(
         .and_then(|v| v.as_str())
         .ok_or_else(|| WebError::invalid("student_id", "required"))?
         .to_owned();
-    let s = access::load(&state, &a, &student_id).await?;
-    s.require(&a, Need::Guide)?;
+    let s = access::load_for(&state, &a, &student_id, Need::Guide).await?;
     let body: NewConversationBody = parse_json(&body)?;
     let input = ConversationInput::parse(
         &body.phase,
@@ -599,8 +598,7 @@ pub async fn create_self_assessment(
     Path(id): Path<String>,
     body: Bytes,
 ) -> WebResult<Response> {
-    let s = access::load(&state, &a, &id).await?;
-    s.require(&a, Need::OwnFile)?;
+    let s = access::load_for(&state, &a, &id, Need::OwnFile).await?;
     let body: SelfAssessmentBody = parse_json(&body)?;
     let (sid, scores) = save_self_assessment(
         &state,

@@ -31,8 +31,7 @@ pub async fn set_phase(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::load(&state, &a, &id).await?;
-    s.require(&a, Need::Guide)?;
+    let s = access::load_for(&state, &a, &id, Need::Guide).await?;
     let phase = Phase::parse(form.get("phase"))
         .ok_or_else(|| WebError::invalid("phase", "phase-invalid"))?;
     let on = koers_domain::time::parse_date(form.get("on"))
@@ -56,8 +55,7 @@ pub async fn add_progress(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::load(&state, &a, &id).await?;
-    s.require(&a, Need::Guide)?;
+    let s = access::load_for(&state, &a, &id, Need::Guide).await?;
     let credits: i64 = form
         .get("credits")
         .trim()
@@ -92,8 +90,7 @@ pub async fn save_outflow(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::load(&state, &a, &id).await?;
-    s.require(&a, Need::Guide)?;
+    let s = access::load_for(&state, &a, &id, Need::Guide).await?;
     let reason = OUTFLOW_REASONS
         .iter()
         .find(|r| **r == form.get("reason"))
@@ -174,8 +171,7 @@ pub async fn handover(
     WebUser(a): WebUser,
     Path(id): Path<String>,
 ) -> WebResult<Response> {
-    let s = access::load(&state, &a, &id).await?;
-    s.require(&a, Need::Content)?;
+    let s = access::load_for(&state, &a, &id, Need::Content).await?;
     access::audit_read(&state, &a, &s, "student.read_file", &s.record.id).await?;
     let t = a.tenant(&state);
     let today = koers_domain::time::today();

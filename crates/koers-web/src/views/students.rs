@@ -325,8 +325,7 @@ pub async fn plan_conversation(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::load(&state, &a, &id).await?;
-    s.require(&a, Need::Guide)?;
+    let s = access::load_for(&state, &a, &id, Need::Guide).await?;
     let starts_at = match (
         Date::strptime("%Y-%m-%d", form.get("date").trim()),
         jiff::civil::Time::strptime("%H:%M", form.get("time").trim()),
@@ -362,8 +361,7 @@ pub async fn save_intake(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::load(&state, &a, &id).await?;
-    s.require(&a, Need::Guide)?;
+    let s = access::load_for(&state, &a, &id, Need::Guide).await?;
     let outcome = match form.get("study_choice_outcome") {
         "" => None,
         o => Some(
@@ -402,8 +400,7 @@ pub async fn add_support(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::load(&state, &a, &id).await?;
-    s.require(&a, Need::Guide)?;
+    let s = access::load_for(&state, &a, &id, Need::Guide).await?;
     let category = koers_domain::guidance::career_file::SUPPORT_CATEGORIES
         .iter()
         .find(|c| **c == form.get("category"))
@@ -439,8 +436,7 @@ pub async fn close_support(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::load(&state, &a, &id).await?;
-    s.require(&a, Need::Support)?;
+    let s = access::load_for(&state, &a, &id, Need::Support).await?;
     if !koers_domain::is_id(&flag) {
         return Err(WebError::NotFound);
     }

@@ -335,6 +335,7 @@ async fn seed_demo(db: &Db, students: u64) -> anyhow::Result<()> {
     bar.finish_and_clear();
     db.analyze(true).await?;
     db.set_state("demo_seeded", "true").await?;
+    db.checkpoint().await?;
     if let Some(r) = report {
         println!(
             "Demo data is ready: Hogeschool Demo ({} generated students) and Hogeschool Tweede.",
@@ -464,8 +465,10 @@ async fn serve(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Remove expired sessions and old login failures every ten minutes. The deletes are
-/// idempotent, so several instances doing it is harmless.
+/// Every ten minutes (and at start): remove expired sessions and old login failures, and
+/// bring the kept guidance statuses up to today (after midnight they are a day old; without
+/// this, the first coverage page of the day pays about a second per programme at 100k
+/// students). All of it is idempotent, so several instances doing it is harmless.
 async fn housekeeping(db: Db) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
@@ -475,6 +478,12 @@ async fn housekeeping(db: Db) {
         }
         if let Err(e) = koers_store::platform::login_failures::prune(&db).await {
             tracing::warn!(error = %e, "pruning login failures failed");
+        }
+        let today = koers_domain::time::today();
+        match koers_store::guidance::coverage::bring_all_up_to_date(&db, today).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(students = n, "guidance statuses brought up to date"),
+            Err(e) => tracing::warn!(error = %e, "bringing guidance statuses up to date failed"),
         }
     }
 }

@@ -236,8 +236,9 @@ pub async fn seed(
     .await?;
     demo_history(t, &zoe, &ids[4], &slb_id).await?;
 
-    // Generated staff: counsellors (one per ~100 students), a lecturer per programme, employees.
-    let n_counsellors = (students / 100).clamp(3, 10_000);
+    // Generated staff: counsellors (with the two demo counsellors, one per 100 students, so a
+    // caseload is about 100 at every size), a lecturer per programme, employees.
+    let n_counsellors = (students / 100).saturating_sub(2).clamp(1, 10_000);
     let mut counsellors = vec![slb_id, slb2.id];
     let mut staff = Vec::new();
     for i in 0..n_counsellors {

@@ -169,6 +169,20 @@ fn statuses(r: &sqlx::any::AnyRow, from: usize) -> Result<[PhaseStatus; 4]> {
     ])
 }
 
+/// Bring the kept statuses of every programme of every institution up to `today`, so no
+/// request pays for the first read of a day (run by the housekeeping job; idempotent, so
+/// several instances doing it is harmless). Returns how many students were recomputed.
+pub async fn bring_all_up_to_date(db: &crate::Db, today: Date) -> Result<usize> {
+    let mut n = 0;
+    for i in crate::platform::institutions::all(db).await? {
+        let t = Tenant::new(db, &i.id);
+        for p in crate::platform::programmes::all(t).await? {
+            n += bring_up_to_date(t, &p.id, today).await?;
+        }
+    }
+    Ok(n)
+}
+
 /// Recompute the kept statuses of the programme's students whose watermark is not `today`.
 pub async fn bring_up_to_date(t: Tenant<'_>, programme_id: &str, today: Date) -> Result<usize> {
     let day = today.to_string();
@@ -210,30 +224,27 @@ pub async fn bring_up_to_date(t: Tenant<'_>, programme_id: &str, today: Date) ->
         computed.push((id, year, phase_statuses(&rules, &facts, today)));
     }
     let mut tx = t.pool().begin().await?;
-    // About 200 parameters a statement (see the import for why).
-    for chunk in computed.chunks(25) {
-        let sql = format!(
-            "INSERT INTO guidance_summary (student_id, institution_id, cohort_year, status_day, status_intake, \
-             status_progress, status_specialisation, status_outflow) VALUES {} ON CONFLICT (student_id) DO UPDATE SET \
-             cohort_year = excluded.cohort_year, status_day = excluded.status_day, status_intake = excluded.status_intake, \
-             status_progress = excluded.status_progress, status_specialisation = excluded.status_specialisation, \
-             status_outflow = excluded.status_outflow",
-            crate::values_list(chunk.len(), "(?, ?, ?, ?, ?, ?, ?, ?)")
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (id, year, st) in chunk {
-            q = q
-                .bind(id)
+    insert_rows!(
+        &mut *tx,
+        "INSERT INTO guidance_summary (student_id, institution_id, cohort_year, status_day, status_intake, \
+         status_progress, status_specialisation, status_outflow)",
+        "(?, ?, ?, ?, ?, ?, ?, ?)",
+        "ON CONFLICT (student_id) DO UPDATE SET cohort_year = excluded.cohort_year, status_day = excluded.status_day, \
+         status_intake = excluded.status_intake, status_progress = excluded.status_progress, \
+         status_specialisation = excluded.status_specialisation, status_outflow = excluded.status_outflow",
+        computed,
+        |q, x| {
+            let (id, year, st) = x;
+            q.bind(id)
                 .bind(t.institution_id)
                 .bind(*year)
                 .bind(&day)
                 .bind(st[0].key())
                 .bind(st[1].key())
                 .bind(st[2].key())
-                .bind(st[3].key());
+                .bind(st[3].key())
         }
-        q.execute(&mut *tx).await?;
-    }
+    );
     tx.commit().await?;
     Ok(computed.len())
 }

@@ -2,7 +2,7 @@
 //! Attendance counts as a guidance moment where the programme's rules say so; the students'
 //! summaries are refreshed in the same transaction.
 
-use crate::{Result, StoreError, Tenant, now_ms, values_list};
+use crate::{Result, StoreError, Tenant, now_ms};
 use koers_domain::guidance::Phase;
 use sqlx::Row;
 
@@ -57,17 +57,13 @@ pub async fn create(t: Tenant<'_>, n: NewGroupSession<'_>) -> Result<String> {
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    for chunk in n.person_ids.chunks(500) {
-        let sql = format!(
-            "INSERT INTO group_attendance (session_id, institution_id, person_id, attended) VALUES {}",
-            values_list(chunk.len(), "(?, ?, ?, NULL)")
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for p in chunk {
-            q = q.bind(&id).bind(t.institution_id).bind(p);
-        }
-        q.execute(&mut *tx).await?;
-    }
+    insert_rows!(
+        &mut *tx,
+        "INSERT INTO group_attendance (session_id, institution_id, person_id, attended)",
+        "(?, ?, ?, NULL)",
+        n.person_ids,
+        |q, p| q.bind(&id).bind(t.institution_id).bind(p)
+    );
     tx.commit().await?;
     Ok(id)
 }

@@ -266,9 +266,7 @@ pub async fn apply(
     }
     let result = apply_on(&mut conn, t, plan, actor_id, progress, now, total).await;
     if sqlite {
-        sqlx::query("PRAGMA cache_size = -2000")
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(crate::SQLITE_CACHE).execute(&mut *conn).await?;
     }
     result
 }

@@ -753,3 +753,50 @@ async fn kept_coverage_statuses_equal_the_live_computation() {
         assert_eq!(p["overdue"].as_u64().unwrap(), live[i][2], "{}", p["phase"]);
     }
 }
+
+#[tokio::test]
+async fn statuses_of_an_earlier_day_are_brought_up_to_date_for_every_programme() {
+    let app = spawn().await;
+    let m = app.api_login(MANAGER).await;
+    let before = eco_coverage(&app, &m).await;
+    // As after midnight: every kept status holds for an earlier day.
+    sqlx::query("UPDATE guidance_summary SET status_day = '2000-01-01', status_intake = 'done'")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let today = koers_domain::time::today();
+    let n = koers_store::guidance::coverage::bring_all_up_to_date(&app.db, today)
+        .await
+        .unwrap();
+    let students: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM guidance_summary")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(n as i64, students, "every student of every institution");
+    let stale: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM guidance_summary WHERE status_day <> $1")
+            .bind(today.to_string())
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(stale, 0);
+    assert_eq!(
+        koers_store::guidance::coverage::bring_all_up_to_date(&app.db, today)
+            .await
+            .unwrap(),
+        0,
+        "a second run has nothing to do"
+    );
+    assert_eq!(eco_coverage(&app, &m).await, before);
+}
+
+async fn eco_coverage(app: &TestApp, token: &str) -> serde_json::Value {
+    app.api(
+        Method::GET,
+        "/api/v1/programmes/LO-ECO/coverage",
+        Some(token),
+        None,
+    )
+    .await
+    .json()
+}

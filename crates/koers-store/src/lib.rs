@@ -246,6 +246,17 @@ pub(crate) fn values_list(rows: usize, row: &str, numbered: bool) -> String {
     out
 }
 
+/// `n` parameters for a list: anonymous `?` on SQLite (whose name lookup is constant, see
+/// `insert_rows!`; then every parameter of the statement must be anonymous), `$start…` on
+/// PostgreSQL.
+pub(crate) fn params(sqlite: bool, start: usize, n: usize) -> String {
+    if sqlite {
+        vec!["?"; n].join(", ")
+    } else {
+        crate::platform::users::placeholders(start, n)
+    }
+}
+
 /// Escape `%`, `_` and `\` for a LIKE pattern used with `ESCAPE '\'`.
 pub(crate) fn like_pattern(q: &str) -> String {
     let mut s = String::with_capacity(q.len() + 2);

@@ -86,18 +86,24 @@ pub async fn plan(
     .collect::<Result<_>>()?;
 
     // Existing students by number, and users by email (emails are unique deployment-wide).
+    // On SQLite the lists use anonymous `?` parameters (see `insert_rows!` for why), so the
+    // institution comes last.
+    let sqlite = t.db.backend() == crate::Backend::Sqlite;
+    let chunk_size = if sqlite { 4 * CHUNK } else { CHUNK };
     let mut by_number: HashMap<String, ExistingStudent> = HashMap::new();
-    for chunk in rows.chunks(CHUNK) {
+    for chunk in rows.chunks(chunk_size) {
         let sql = format!(
             "SELECT s.student_number, s.id, s.user_id, s.given_name, s.name_prefix, s.family_name, u.email, \
              s.programme_id, c.year, s.counsellor_id, s.start_date FROM students s JOIN users u ON u.id = s.user_id \
-             JOIN cohorts c ON c.id = s.cohort_id WHERE s.institution_id = $1 AND s.student_number IN ({})",
-            crate::platform::users::placeholders(2, chunk.len())
+             JOIN cohorts c ON c.id = s.cohort_id WHERE s.student_number IN ({}) AND s.institution_id = {}",
+            crate::params(sqlite, 1, chunk.len()),
+            crate::params(sqlite, chunk.len() + 1, 1)
         );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(t.institution_id);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for r in chunk {
             q = q.bind(&r.student_number);
         }
+        let q = q.bind(t.institution_id);
         for r in q.fetch_all(t.pool()).await? {
             by_number.insert(
                 r.try_get(0)?,
@@ -117,10 +123,10 @@ pub async fn plan(
         }
     }
     let mut email_owner: HashMap<String, String> = HashMap::new();
-    for chunk in rows.chunks(CHUNK) {
+    for chunk in rows.chunks(chunk_size) {
         let sql = format!(
             "SELECT email, id FROM users WHERE email IN ({})",
-            crate::platform::users::placeholders(1, chunk.len())
+            crate::params(sqlite, 1, chunk.len())
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for r in chunk {

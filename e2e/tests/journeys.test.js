@@ -228,7 +228,14 @@ test("programme manager imports students: errors with line numbers, then preview
   assert.ok(await page.getByText("Milan de Boer").isVisible());
   await checkA11y(page, "import preview (manager, nl)");
   await Promise.all([page.waitForNavigation(), page.click("form[action$='/confirm'] button")]);
-  assert.match(page.url(), /created=2&updated=0$/);
+  assert.match(page.url(), /\/students\/import\/runs\/[0-9a-f-]+$/);
+  // The run's page follows the background import (by script) until it is done.
+  await page.getByText("De import is klaar.").waitFor({ timeout: 10000 });
+  assert.ok(await page.getByText("2 studenten toegevoegd").isVisible());
+  await checkA11y(page, "import result (manager, nl)");
+  await page.goto(`${BASE}/students/import`);
+  assert.ok(await page.getByRole("heading", { name: "Eerdere imports" }).isVisible());
+  await checkA11y(page, "earlier imports (manager, nl)");
   await page.goto(`${BASE}/students?q=${stamp}`);
   assert.equal(await page.locator("main tbody tr").count(), 2);
   await context.close();

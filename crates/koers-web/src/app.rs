@@ -144,6 +144,11 @@ pub fn make_app(state: AppState) -> Router {
             "/students/import/{id}/confirm",
             post(views::import::confirm),
         )
+        .route("/students/import/runs/{id}", get(views::import::run))
+        .route(
+            "/students/import/runs/{id}/progress",
+            get(views::import::run_progress),
+        )
         .route("/students/{id}", get(views::students::show))
         .route("/students/{id}/intake", post(views::students::save_intake))
         .route("/students/{id}/phase", post(views::phases::set_phase))

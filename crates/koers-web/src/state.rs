@@ -1,5 +1,6 @@
 use koers_store::Db;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Settings of the web layer.
@@ -21,6 +22,8 @@ pub struct Inner {
     pub db: Db,
     pub config: WebConfig,
     ready: AtomicBool,
+    /// Progress of the background imports this instance runs: run id → (done, total).
+    progress: Mutex<HashMap<String, (usize, usize)>>,
 }
 
 impl AppState {
@@ -29,6 +32,7 @@ impl AppState {
             db,
             config,
             ready: AtomicBool::new(false),
+            progress: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -47,5 +51,24 @@ impl AppState {
 
     pub fn is_ready(&self) -> bool {
         self.0.ready.load(Ordering::Acquire)
+    }
+
+    /// Record the progress of a background run (`None`: it ended).
+    pub fn set_progress(&self, run_id: &str, progress: Option<(usize, usize)>) {
+        let mut map = self.0.progress.lock().unwrap_or_else(|e| e.into_inner());
+        match progress {
+            Some(p) => {
+                map.insert(run_id.to_owned(), p);
+            }
+            None => {
+                map.remove(run_id);
+            }
+        }
+    }
+
+    /// The progress of a run on this instance: (done, total).
+    pub fn progress(&self, run_id: &str) -> Option<(usize, usize)> {
+        let map = self.0.progress.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(run_id).copied()
     }
 }

@@ -479,6 +479,9 @@ async fn housekeeping(db: Db) {
         if let Err(e) = koers_store::platform::login_failures::prune(&db).await {
             tracing::warn!(error = %e, "pruning login failures failed");
         }
+        if let Err(e) = koers_store::platform::import_runs::interrupt_stale(&db).await {
+            tracing::warn!(error = %e, "marking interrupted imports failed");
+        }
         let today = koers_domain::time::today();
         match koers_store::guidance::coverage::bring_all_up_to_date(&db, today).await {
             Ok(0) => {}

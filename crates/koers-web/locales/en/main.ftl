@@ -396,6 +396,31 @@ import-updated = { $count ->
     [one] 1 updated.
    *[other] { $count } updated.
 }
+import-run-title = Import progress
+import-run-back = Back to import
+import-run-started = Started
+import-run-lines = Lines
+import-run-busy = Saving
+import-run-progress = { $done } lines saved
+import-run-of = { $count ->
+    [one] of 1.
+   *[other] of { $count }.
+}
+import-run-progress-js = {"{"}done{"}"} of {"{"}total{"}"} lines saved
+import-run-wait = You may close this page: the import goes on. Everything is saved at once.
+import-run-refresh = Refresh page
+import-run-to-students = To the students
+import-run-again = Import another file
+import-run-failed = The import did not succeed
+import-run-error-database = Something went wrong while saving. Nothing was saved; please try again.
+import-run-error-interrupted = The import was interrupted (Koers was restarted). Nothing was saved; please try again.
+import-runs-title = Earlier imports
+import-runs-when = When
+import-runs-who = By
+import-runs-status = Result
+import-run-status-running = running
+import-run-status-done = done
+import-run-status-failed = failed
 students-import-link = Import students
 nav-coverage = Coverage
 coverage-title = Coverage of career guidance

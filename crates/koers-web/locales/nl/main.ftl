@@ -396,6 +396,31 @@ import-updated = { $count ->
     [one] 1 bijgewerkt.
    *[other] { $count } bijgewerkt.
 }
+import-run-title = Voortgang van de import
+import-run-back = Terug naar importeren
+import-run-started = Gestart
+import-run-lines = Regels
+import-run-busy = Bezig met opslaan
+import-run-progress = { $done } regels opgeslagen
+import-run-of = { $count ->
+    [one] van 1.
+   *[other] van { $count }.
+}
+import-run-progress-js = {"{"}done{"}"} van {"{"}total{"}"} regels opgeslagen
+import-run-wait = Je kunt deze pagina sluiten: de import gaat door. Alles wordt in één keer opgeslagen.
+import-run-refresh = Pagina vernieuwen
+import-run-to-students = Naar de studenten
+import-run-again = Nog een bestand importeren
+import-run-failed = De import is niet gelukt
+import-run-error-database = Er ging iets mis bij het opslaan. Er is niets opgeslagen; probeer het opnieuw.
+import-run-error-interrupted = De import is onderbroken (Koers werd herstart). Er is niets opgeslagen; probeer het opnieuw.
+import-runs-title = Eerdere imports
+import-runs-when = Wanneer
+import-runs-who = Door
+import-runs-status = Resultaat
+import-run-status-running = bezig
+import-run-status-done = klaar
+import-run-status-failed = mislukt
 students-import-link = Studenten importeren
 nav-coverage = Dekking
 coverage-title = Dekking loopbaanbegeleiding

@@ -1,6 +1,7 @@
 //! Importing students in the browser: upload a CSV, see a preview (or every error with its
 //! line and column), then confirm. Nothing is written before the confirmation, and then all
-//! lines or none.
+//! lines or none. The confirmed import runs in the background; its page shows the progress
+//! (updated by script, or on reload without it) and then the result.
 
 use super::{Ctx, render, render_status};
 use crate::api::guidance::{import_scope, plan_import};
@@ -15,6 +16,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::policy::Action;
 use koers_store::guidance::import;
+use koers_store::platform::import_runs::{self, ImportRun, RunStatus};
 
 const KIND: &str = "students";
 
@@ -45,6 +47,7 @@ struct ImportPage {
     preview: Option<Preview>,
     done: Option<(u64, u64)>,
     scoped: bool,
+    runs: Vec<ImportRun>,
 }
 
 pub struct Preview {
@@ -71,15 +74,31 @@ fn page(a: &Authenticated) -> ImportPage {
         preview: None,
         done: None,
         scoped: import_scope(a).is_some(),
+        runs: Vec::new(),
     }
 }
 
-pub async fn form(WebUser(a): WebUser, Query(q): Query<DoneQuery>) -> WebResult<Response> {
+/// Whether `a` may follow a run: the one who started it, or an administrator.
+fn may_see(a: &Authenticated, run: &ImportRun) -> bool {
+    run.user_id.as_deref() == Some(a.user.id.as_str())
+        || a.actor.has_role(koers_domain::Role::Administrator)
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Query(q): Query<DoneQuery>,
+) -> WebResult<Response> {
     a.require(Action::ImportStudents)?;
     let mut p = page(&a);
     if let (Some(c), Some(u)) = (q.created, q.updated) {
         p.done = Some((c, u));
     }
+    p.runs = import_runs::recent(a.tenant(&state), KIND, 10)
+        .await?
+        .into_iter()
+        .filter(|r| may_see(&a, r))
+        .collect();
     Ok(render(&p))
 }
 
@@ -202,23 +221,113 @@ pub async fn confirm(
         return Err(WebError::NotFound);
     }
     let t = a.tenant(&state);
-    let (_, content) = import::get_upload(t, &id, &a.user.id, KIND)
+    let (filename, content) = import::get_upload(t, &id, &a.user.id, KIND)
         .await?
         .ok_or(WebError::NotFound)?;
     // Checked again: the database may have changed since the preview.
     let plan = plan_import(&state, &a, content.as_bytes()).await?;
-    let (created, updated) = import::apply(t, &plan, Some(&a.user.id), &|_, _| {}).await?;
+    let run = import_runs::start(t, &a.user.id, KIND, &filename, plan.rows.len()).await?;
     import::delete_upload(t, &id).await?;
-    access::audit_change(
-        &state,
-        &a,
-        "student.import",
-        &a.user.id,
-        serde_json::json!({"created": created, "updated": updated}),
-    )
-    .await?;
-    Ok(Redirect::to(&format!(
-        "/students/import?created={created}&updated={updated}"
-    ))
+    state.set_progress(&run, Some((0, plan.rows.len())));
+    let (state2, run2) = (state.clone(), run.clone());
+    tokio::spawn(async move { write_in_background(state2, a, plan, run2).await });
+    Ok(Redirect::to(&format!("/students/import/runs/{run}")).into_response())
+}
+
+/// Write a confirmed plan (all or nothing), keeping the run's progress and result.
+async fn write_in_background(state: AppState, a: Authenticated, plan: import::Plan, run: String) {
+    let t = a.tenant(&state);
+    let progress = |done: usize, total: usize| state.set_progress(&run, Some((done, total)));
+    let result = import::apply(t, &plan, Some(&a.user.id), &progress).await;
+    let ended = match result {
+        Ok((created, updated)) => {
+            let audit = access::audit_change(
+                &state,
+                &a,
+                "student.import",
+                &a.user.id,
+                serde_json::json!({"created": created, "updated": updated, "run": run}),
+            )
+            .await;
+            if let Err(e) = audit {
+                tracing::warn!(error = ?e, "auditing an import failed");
+            }
+            import_runs::finish(t, &run, created, updated).await
+        }
+        Err(e) => {
+            tracing::error!(error = %e, run = %run, "student import failed; nothing was written");
+            import_runs::fail(t, &run, "database").await
+        }
+    };
+    if let Err(e) = ended {
+        tracing::error!(error = %e, run = %run, "recording the end of an import failed");
+    }
+    state.set_progress(&run, None);
+}
+
+#[derive(Template)]
+#[template(path = "import_run.html")]
+struct RunPage {
+    ctx: Ctx,
+    run: ImportRun,
+    /// Lines written so far (known on the instance that runs it), and in all.
+    done: usize,
+    total: usize,
+}
+
+async fn load_run(state: &AppState, a: &Authenticated, id: &str) -> WebResult<ImportRun> {
+    a.require(Action::ImportStudents)?;
+    if !koers_domain::is_id(id) {
+        return Err(WebError::NotFound);
+    }
+    let run = import_runs::get(a.tenant(state), id)
+        .await?
+        .filter(|r| r.kind == KIND && may_see(a, r))
+        .ok_or(WebError::NotFound)?;
+    Ok(run)
+}
+
+/// The page of one run: progress while it runs, then the result.
+pub async fn run(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    let run = load_run(&state, &a, &id).await?;
+    let (done, total) = state
+        .progress(&run.id)
+        .unwrap_or((0, run.total.max(0) as usize));
+    Ok(render(&RunPage {
+        ctx: Ctx::user(&a, "/students/import", "students"),
+        run,
+        done,
+        total,
+    }))
+}
+
+#[derive(serde::Serialize)]
+pub struct RunProgress {
+    status: RunStatus,
+    done: usize,
+    total: usize,
+}
+
+/// The progress of a run as JSON, for the script on its page.
+pub async fn run_progress(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    let run = load_run(&state, &a, &id).await?;
+    let total = run.total.max(0) as usize;
+    let (done, total) = match run.status {
+        RunStatus::Running => state.progress(&run.id).unwrap_or((0, total)),
+        _ => (total, total),
+    };
+    Ok(axum::Json(RunProgress {
+        status: run.status,
+        done,
+        total,
+    })
     .into_response())
 }

@@ -379,6 +379,17 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/students/import/{student}/confirm",
         [Login, Nf, Nf, No, No, No, No, No, No, Nf],
     ),
+    // Likewise a run (here an id that is no run).
+    (
+        "GET",
+        "/students/import/runs/{student}",
+        [Login, Nf, Nf, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "GET",
+        "/students/import/runs/{student}/progress",
+        [Login, Nf, Nf, No, No, No, No, No, No, Nf],
+    ),
     (
         "POST",
         "/agreements/{agreement}/status",

@@ -192,12 +192,60 @@ async fn import_in_the_browser_previews_then_writes_all_at_once() {
 
     let r = b.post(&confirm, &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(r.location(), "/students/import?created=2&updated=0");
+    let run = r.location().to_owned();
+    assert!(run.starts_with("/students/import/runs/"), "{run}");
+    // The run goes on in the background; its page shows progress, then the result.
+    let mut page = b.get(&run).await;
+    for _ in 0..100 {
+        if !page.body.contains("Bezig met opslaan") {
+            break;
+        }
+        assert!(page.body.contains("<progress"));
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        page = b.get(&run).await;
+    }
+    assert!(page.body.contains("De import is klaar."), "{}", page.body);
+    assert!(page.body.contains("2 studenten toegevoegd"));
+    assert!(page.body.contains("goed.csv"));
     assert_eq!(count().await, before + 2);
-    let page = b.get(r.location()).await;
-    assert!(page.body.contains("De import is klaar."));
+    let progress = b.get(&format!("{run}/progress")).await;
+    let p: serde_json::Value = serde_json::from_str(&progress.body).unwrap();
+    assert_eq!(p, serde_json::json!({"status": "done", "done": 2, "total": 2}));
+    // Listed among the earlier imports; not visible to another manager's colleague.
+    assert!(b.get("/students/import").await.body.contains(&run));
+    let mut slb = app.browser().await;
+    slb.login("slb@demo.koers.test", PASSWORD).await;
+    assert_eq!(slb.get(&run).await.status, StatusCode::FORBIDDEN);
+    // An administrator may follow it too.
+    assert_eq!(other.get(&run).await.status, StatusCode::OK);
     // The upload is gone once used.
     assert_eq!(b.post(&confirm, &[]).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_interrupted_import_is_reported_as_such() {
+    let app = spawn().await;
+    let inst = demo_institution(&app.db).await;
+    let t = koers_store::Tenant::new(&app.db, &inst);
+    let manager = user_id(&app.db, "manager@demo.koers.test").await;
+    let run = koers_store::platform::import_runs::start(t, &manager, "students", "groot.csv", 90_000)
+        .await
+        .unwrap();
+    // Started more than an hour ago, on an instance that stopped.
+    sqlx::query("UPDATE import_runs SET started_at = started_at - 7200000 WHERE id = $1")
+        .bind(&run)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        koers_store::platform::import_runs::interrupt_stale(&app.db).await.unwrap(),
+        1
+    );
+    let mut b = app.browser().await;
+    b.login("manager@demo.koers.test", PASSWORD).await;
+    let page = b.get(&format!("/students/import/runs/{run}")).await;
+    assert!(page.body.contains("De import is onderbroken"), "{}", page.body);
+    assert!(b.get("/students/import").await.body.contains("mislukt"));
 }
 
 #[tokio::test]

@@ -137,6 +137,11 @@ pub fn make_app(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(api::IMPORT_LIMIT)),
         )
         .route(
+            "/students/import/progress",
+            post(views::import::upload_progress)
+                .layer(axum::extract::DefaultBodyLimit::max(api::IMPORT_LIMIT)),
+        )
+        .route(
             "/students/import/template.csv",
             get(views::import::template),
         )

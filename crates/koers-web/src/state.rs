@@ -1,7 +1,7 @@
 use koers_store::Db;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Settings of the web layer.
 #[derive(Debug, Clone, Default)]

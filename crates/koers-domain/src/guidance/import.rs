@@ -78,17 +78,22 @@ impl Column {
     }
 
     fn from_header(h: &str) -> Option<Column> {
-        let key: String = h
-            .trim()
-            .trim_start_matches('\u{feff}')
-            .to_lowercase()
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '_' | '.'))
-            .collect();
+        let key = header_key(h);
         Column::ALL
             .into_iter()
             .find(|c| c.aliases().contains(&key.as_str()))
     }
+}
+
+/// A header as compared with the accepted names: lower-case, without a BOM, spaces, `-`,
+/// `_` and `.`.
+pub(crate) fn header_key(h: &str) -> String {
+    h.trim()
+        .trim_start_matches('\u{feff}')
+        .to_lowercase()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '_' | '.'))
+        .collect()
 }
 
 /// One problem in the file. `code` is a stable key (the web layer translates it as
@@ -104,7 +109,12 @@ pub struct ImportError {
 }
 
 impl ImportError {
-    fn new(line: u64, column: Option<&str>, code: &'static str, value: Option<String>) -> Self {
+    pub(crate) fn new(
+        line: u64,
+        column: Option<&str>,
+        code: &'static str,
+        value: Option<String>,
+    ) -> Self {
         Self {
             line,
             column: column.map(str::to_owned),
@@ -190,7 +200,7 @@ fn clean(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn parse_date(s: &str) -> Option<Date> {
+pub(crate) fn parse_date(s: &str) -> Option<Date> {
     let s = s.trim();
     if let Ok(d) = s.parse::<Date>() {
         return Some(d);

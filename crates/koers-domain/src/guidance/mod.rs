@@ -7,6 +7,7 @@ pub mod conversation;
 pub mod ics;
 pub mod import;
 pub mod phase;
+pub mod progress_import;
 
 pub use competency::CareerCompetency;
 pub use conversation::{

@@ -170,3 +170,72 @@ pub async fn save_exit_reflection(t: Tenant<'_>, student_id: &str, text: &str) -
     .rows_affected();
     Ok(n > 0)
 }
+
+/// Write imported BSA signals, all or nothing: every student number must be a student of the
+/// institution (and of `allowed_programmes`, when given). Returns how many were written, or
+/// every problem with its line.
+pub async fn import_progress(
+    t: Tenant<'_>,
+    rows: &[koers_domain::guidance::progress_import::ProgressRow],
+    allowed_programmes: Option<&[String]>,
+    today: Date,
+) -> Result<std::result::Result<usize, Vec<koers_domain::guidance::import::ImportError>>> {
+    use koers_domain::guidance::import::ImportError;
+    let sqlite = t.db.backend() == crate::Backend::Sqlite;
+    let mut students: std::collections::HashMap<String, (String, String)> = Default::default();
+    for chunk in rows.chunks(if sqlite { 2000 } else { 500 }) {
+        let sql = format!(
+            "SELECT student_number, id, programme_id FROM students WHERE student_number IN ({}) \
+             AND institution_id = {}",
+            crate::params(sqlite, 1, chunk.len()),
+            crate::params(sqlite, chunk.len() + 1, 1)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for r in chunk {
+            q = q.bind(&r.student_number);
+        }
+        for r in q.bind(t.institution_id).fetch_all(t.pool()).await? {
+            students.insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
+        }
+    }
+    let mut errors = Vec::new();
+    let mut found = Vec::with_capacity(rows.len());
+    for r in rows {
+        let error = |code| ImportError {
+            line: r.line,
+            column: Some("studentnummer".to_owned()),
+            code,
+            value: Some(r.student_number.clone()),
+        };
+        match students.get(&r.student_number) {
+            None => errors.push(error("student-unknown")),
+            Some((_, p)) if allowed_programmes.is_some_and(|a| !a.contains(p)) => {
+                errors.push(error("student-not-allowed"))
+            }
+            Some((id, _)) => found.push((r, id)),
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    let now = now_ms();
+    let mut tx = t.pool().begin().await?;
+    insert_rows!(
+        &mut *tx,
+        "INSERT INTO study_progress (id, institution_id, student_id, on_date, credits, norm, source, created_at)",
+        "(?, ?, ?, ?, ?, ?, 'import', ?)",
+        found,
+        |q, x| {
+            let (r, id) = x;
+            q.bind(koers_domain::new_id())
+                .bind(t.institution_id)
+                .bind(*id)
+                .bind(r.on_date.unwrap_or(today).to_string())
+                .bind(r.credits)
+                .bind(r.norm)
+                .bind(now)
+        }
+    );
+    tx.commit().await?;
+    Ok(Ok(found.len()))
+}

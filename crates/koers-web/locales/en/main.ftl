@@ -421,6 +421,19 @@ import-runs-status = Result
 import-run-status-running = running
 import-run-status-done = done
 import-run-status-failed = failed
+import-progress-title = Import study progress (BSA)
+import-progress-intro = Import per student the credits earned so far against the norm of the binding study advice. The counsellor sees this signal with the student. Everything is saved at once, or nothing if there is an error.
+import-progress-norm-default = otherwise 45
+import-progress-date-default = otherwise today
+import-progress-submit = Import study progress
+import-progress-invalid = Nothing was saved. Correct the lines below in the BSA file and try again.
+import-progress-done = { $count ->
+    [one] 1 BSA record saved.
+   *[other] { $count } BSA records saved.
+}
+import-error-credits-invalid = "{ $value }" is not a valid number of credits (a whole number from 0 to 240).
+import-error-norm-invalid = "{ $value }" is not a valid norm (a whole number from 1 to 240).
+import-error-student-unknown = Student { $value } does not exist in Koers.
 students-import-link = Import students
 nav-coverage = Coverage
 coverage-title = Coverage of career guidance

@@ -421,6 +421,19 @@ import-runs-status = Resultaat
 import-run-status-running = bezig
 import-run-status-done = klaar
 import-run-status-failed = mislukt
+import-progress-title = Studievoortgang (BSA) importeren
+import-progress-intro = Importeer per student het aantal behaalde studiepunten tegen de norm voor het bindend studieadvies. De loopbaanbegeleider ziet dit signaal bij de student. Alles wordt in één keer opgeslagen, of niets als er een fout in staat.
+import-progress-norm-default = anders 45
+import-progress-date-default = anders vandaag
+import-progress-submit = Studievoortgang importeren
+import-progress-invalid = Er is niets opgeslagen. Verbeter de regels hieronder in het BSA-bestand en probeer het opnieuw.
+import-progress-done = { $count ->
+    [one] 1 BSA-stand opgeslagen.
+   *[other] { $count } BSA-standen opgeslagen.
+}
+import-error-credits-invalid = "{ $value }" is geen geldig aantal studiepunten (een heel getal van 0 tot 240).
+import-error-norm-invalid = "{ $value }" is geen geldige norm (een heel getal van 1 tot 240).
+import-error-student-unknown = Student { $value } bestaat niet in Koers.
 students-import-link = Studenten importeren
 nav-coverage = Dekking
 coverage-title = Dekking loopbaanbegeleiding

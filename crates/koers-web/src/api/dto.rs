@@ -168,6 +168,13 @@ pub struct ImportResult {
     pub updated: u64,
 }
 
+/// The result of a study-progress (BSA) import.
+#[derive(Serialize, ToSchema)]
+pub struct ProgressImportResult {
+    /// Signals written (one per line).
+    pub created: u64,
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewConversationBody {

@@ -189,6 +189,62 @@ pub async fn import_students(
     }))
 }
 
+/// Import first-year study-advice (BSA) signals from CSV (all or nothing): columns
+/// `studentnummer`, `studiepunten`, optional `norm` (default 45) and `peildatum` (default today).
+#[utoipa::path(post, path = "/api/v1/study-progress/import", tag = "guidance",
+    request_body(content = String, content_type = "text/csv",
+        description = "Header line (Dutch or English names), `;` or `,` separated, UTF-8 or Windows-1252"),
+    responses((status = 200, body = ProgressImportResult),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, description = "Errors with line numbers; nothing was written", body = ErrorBody)))]
+pub async fn import_study_progress(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    headers: HeaderMap,
+    body: Bytes,
+) -> WebResult<Json<ProgressImportResult>> {
+    a.require(Action::ImportStudents)?;
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("text/csv");
+    if !(ct.starts_with("text/") || ct.starts_with("application/octet-stream")) {
+        return Err(WebError::UnsupportedMediaType);
+    }
+    let created = run_progress_import(&state, &a, &body).await?;
+    Ok(Json(ProgressImportResult {
+        created: created as u64,
+    }))
+}
+
+/// Parse, check and write a BSA file; the number written, or every error.
+pub(crate) async fn run_progress_import(
+    state: &AppState,
+    a: &Authenticated,
+    bytes: &[u8],
+) -> WebResult<usize> {
+    let rows = koers_domain::guidance::progress_import::parse(bytes).map_err(WebError::Import)?;
+    let scope = import_scope(a);
+    let today = koers_domain::time::today();
+    let created = koers_store::guidance::records::import_progress(
+        a.tenant(state),
+        &rows,
+        scope.as_deref(),
+        today,
+    )
+    .await?
+    .map_err(WebError::Import)?;
+    access::audit_change(
+        state,
+        a,
+        "student.progress.import",
+        &a.user.id,
+        serde_json::json!({"created": created}),
+    )
+    .await?;
+    Ok(created)
+}
+
 /// The programmes an importer may write to (`None`: all).
 pub(crate) fn import_scope(a: &Authenticated) -> Option<Vec<String>> {
     if a.actor.has_role(koers_domain::Role::Administrator) {

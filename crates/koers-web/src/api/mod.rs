@@ -33,6 +33,7 @@ pub use dto::*;
         guidance::list_students,
         guidance::get_student,
         guidance::import_students,
+        guidance::import_study_progress,
         guidance::create_conversation,
         guidance::get_conversation,
         guidance::put_report,
@@ -86,6 +87,11 @@ pub fn router() -> Router<AppState> {
             get(platform::list_programmes).post(platform::create_programme),
         )
         .route("/api/v1/students", get(guidance::list_students))
+        .route(
+            "/api/v1/study-progress/import",
+            axum::routing::post(guidance::import_study_progress)
+                .layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
         .route(
             "/api/v1/students/import",
             axum::routing::post(guidance::import_students)

@@ -4,7 +4,7 @@
 //! (updated by script, or on reload without it) and then the result.
 
 use super::{Ctx, render, render_status};
-use crate::api::guidance::{import_scope, plan_import};
+use crate::api::guidance::{import_scope, plan_import, run_progress_import};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult, import_message};
 use crate::forms::FormData;
@@ -48,6 +48,10 @@ struct ImportPage {
     done: Option<(u64, u64)>,
     scoped: bool,
     runs: Vec<ImportRun>,
+    /// The problems are those of a study-progress (BSA) file.
+    progress_file: bool,
+    /// BSA signals just written.
+    progress_done: Option<u64>,
 }
 
 pub struct Preview {
@@ -64,6 +68,7 @@ pub struct Preview {
 pub struct DoneQuery {
     created: Option<u64>,
     updated: Option<u64>,
+    progress: Option<u64>,
 }
 
 fn page(a: &Authenticated) -> ImportPage {
@@ -75,6 +80,8 @@ fn page(a: &Authenticated) -> ImportPage {
         done: None,
         scoped: import_scope(a).is_some(),
         runs: Vec::new(),
+        progress_file: false,
+        progress_done: None,
     }
 }
 
@@ -94,6 +101,7 @@ pub async fn form(
     if let (Some(c), Some(u)) = (q.created, q.updated) {
         p.done = Some((c, u));
     }
+    p.progress_done = q.progress;
     p.runs = import_runs::recent(a.tenant(&state), KIND, 10)
         .await?
         .into_iter()
@@ -118,6 +126,20 @@ pub async fn template(WebUser(a): WebUser) -> WebResult<Response> {
         body,
     )
         .into_response())
+}
+
+fn problems(
+    a: &Authenticated,
+    errors: &[koers_domain::guidance::import::ImportError],
+) -> Vec<Problem> {
+    errors
+        .iter()
+        .map(|e| Problem {
+            line: e.line,
+            column: e.column.clone().unwrap_or_default(),
+            message: import_message(&a.tr, e),
+        })
+        .collect()
 }
 
 /// Read the multipart upload: the CSRF token and the file.
@@ -195,14 +217,31 @@ pub async fn upload(
             Ok(render(&p))
         }
         Err(WebError::Import(errors)) => {
-            p.problems = errors
-                .iter()
-                .map(|e| Problem {
-                    line: e.line,
-                    column: e.column.clone().unwrap_or_default(),
-                    message: import_message(&a.tr, e),
-                })
-                .collect();
+            p.problems = problems(&a, &errors);
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &p))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Upload a study-progress (BSA) file: written at once when every line is valid (it only
+/// adds signals), otherwise every problem is shown and nothing is written.
+pub async fn upload_progress(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> WebResult<Response> {
+    a.require(Action::ImportStudents)?;
+    let mp = mp.map_err(|_| WebError::BadRequest("send the file as multipart/form-data".into()))?;
+    let (csrf, filename, bytes) = read_upload(mp).await?;
+    crate::csrf::verify(&a.session.csrf_token, &csrf)?;
+    match run_progress_import(&state, &a, &bytes).await {
+        Ok(n) => Ok(Redirect::to(&format!("/students/import?progress={n}")).into_response()),
+        Err(WebError::Import(errors)) => {
+            let mut p = page(&a);
+            p.filename = filename;
+            p.progress_file = true;
+            p.problems = problems(&a, &errors);
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &p))
         }
         Err(e) => Err(e),

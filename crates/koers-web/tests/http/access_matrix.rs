@@ -373,6 +373,11 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/students/import/template.csv",
         [Login, A, A, No, No, No, No, No, No, A],
     ),
+    (
+        "POST",
+        "/students/import/progress",
+        [Login, A, A, No, No, No, No, No, No, A],
+    ),
     // An upload is only ever found by the one who made it.
     (
         "POST",
@@ -433,6 +438,11 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
     (
         "POST",
         "/api/v1/students/import",
+        [Auth, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "POST",
+        "/api/v1/study-progress/import",
         [Auth, A, A, No, No, No, No, No, No, A],
     ),
     (

@@ -800,3 +800,77 @@ async fn eco_coverage(app: &TestApp, token: &str) -> serde_json::Value {
     .await
     .json()
 }
+
+async fn progress_rows(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM study_progress WHERE source = 'import'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn study_progress_import_is_all_or_nothing_and_reaches_the_counsellor() {
+    let app = spawn().await;
+    let admin = app.api_login(ADMIN).await;
+    let import = |token: String, csv: &'static str| {
+        let app = &app;
+        async move {
+            app.api_raw(
+                Method::POST,
+                "/api/v1/study-progress/import",
+                &token,
+                "text/csv",
+                csv.into(),
+            )
+            .await
+        }
+    };
+    // A syntax error and an unknown student: every problem, nothing written.
+    let r = import(admin.clone(), "studentnummer;studiepunten;norm\n500000;veel;45\n").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let d = r.json()["error"]["details"].clone();
+    assert_eq!((d[0]["line"].as_u64(), d[0]["column"].as_str()), (Some(2), Some("studiepunten")));
+    let r = import(admin.clone(), "studentnummer;studiepunten\n500000;30\n999999999;12\n").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let d = r.json()["error"]["details"].clone();
+    assert_eq!(d.as_array().unwrap().len(), 1, "{d}");
+    assert_eq!(d[0]["line"], 3);
+    assert!(d[0]["message"].as_str().unwrap().contains("999999999"));
+    assert_eq!(progress_rows(&app).await, 0);
+
+    // Zoë (500000) behind the norm, with a date in Dutch notation.
+    let r = import(admin.clone(), "Student number,Credits,Norm,Peildatum\n500000,30,45,1-2-2026\n").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json(), json!({"created": 1}));
+    assert_eq!(progress_rows(&app).await, 1);
+
+    // Her counsellor sees the signal on her page.
+    let mut slb = app.browser().await;
+    slb.login(SLB, PASSWORD).await;
+    let zoe = zoe_id(&app, &app.api_login(ZOE).await).await;
+    let page = slb.get(&format!("/students/{zoe}")).await;
+    assert!(page.body.contains("01-02-2026: 30 / 45"), "{}", page.body);
+
+    // The other institution does not know the number.
+    let other = app.api_login("beheerder@tweede.koers.test").await;
+    let r = import(other, "studentnummer;studiepunten\n500000;40\n").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(progress_rows(&app).await, 1);
+
+    // In the browser: errors on the import page (422), then the written count.
+    let mut b = app.browser().await;
+    b.login(ADMIN, PASSWORD).await;
+    b.get("/students/import").await;
+    let r = b
+        .upload("/students/import/progress", "bsa.csv", b"studentnummer;studiepunten\n500000;-1\n")
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("BSA-bestand"), "{}", r.body);
+    assert!(r.body.contains("<td class=\"num\">2</td><td>studiepunten</td>"));
+    let r = b
+        .upload("/students/import/progress", "bsa.csv", b"studentnummer;studiepunten\n500000;44\n")
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(b.get(r.location()).await.body.contains("1 BSA-stand opgeslagen."));
+    assert_eq!(progress_rows(&app).await, 2);
+}

@@ -210,7 +210,10 @@ async fn import_in_the_browser_previews_then_writes_all_at_once() {
     assert_eq!(count().await, before + 2);
     let progress = b.get(&format!("{run}/progress")).await;
     let p: serde_json::Value = serde_json::from_str(&progress.body).unwrap();
-    assert_eq!(p, serde_json::json!({"status": "done", "done": 2, "total": 2}));
+    assert_eq!(
+        p,
+        serde_json::json!({"status": "done", "done": 2, "total": 2})
+    );
     // Listed among the earlier imports; not visible to another manager's colleague.
     assert!(b.get("/students/import").await.body.contains(&run));
     let mut slb = app.browser().await;
@@ -228,9 +231,10 @@ async fn an_interrupted_import_is_reported_as_such() {
     let inst = demo_institution(&app.db).await;
     let t = koers_store::Tenant::new(&app.db, &inst);
     let manager = user_id(&app.db, "manager@demo.koers.test").await;
-    let run = koers_store::platform::import_runs::start(t, &manager, "students", "groot.csv", 90_000)
-        .await
-        .unwrap();
+    let run =
+        koers_store::platform::import_runs::start(t, &manager, "students", "groot.csv", 90_000)
+            .await
+            .unwrap();
     // Started more than an hour ago, on an instance that stopped.
     sqlx::query("UPDATE import_runs SET started_at = started_at - 7200000 WHERE id = $1")
         .bind(&run)
@@ -238,13 +242,19 @@ async fn an_interrupted_import_is_reported_as_such() {
         .await
         .unwrap();
     assert_eq!(
-        koers_store::platform::import_runs::interrupt_stale(&app.db).await.unwrap(),
+        koers_store::platform::import_runs::interrupt_stale(&app.db)
+            .await
+            .unwrap(),
         1
     );
     let mut b = app.browser().await;
     b.login("manager@demo.koers.test", PASSWORD).await;
     let page = b.get(&format!("/students/import/runs/{run}")).await;
-    assert!(page.body.contains("De import is onderbroken"), "{}", page.body);
+    assert!(
+        page.body.contains("De import is onderbroken"),
+        "{}",
+        page.body
+    );
     assert!(b.get("/students/import").await.body.contains("mislukt"));
 }
 

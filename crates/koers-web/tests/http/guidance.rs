@@ -826,11 +826,22 @@ async fn study_progress_import_is_all_or_nothing_and_reaches_the_counsellor() {
         }
     };
     // A syntax error and an unknown student: every problem, nothing written.
-    let r = import(admin.clone(), "studentnummer;studiepunten;norm\n500000;veel;45\n").await;
+    let r = import(
+        admin.clone(),
+        "studentnummer;studiepunten;norm\n500000;veel;45\n",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let d = r.json()["error"]["details"].clone();
-    assert_eq!((d[0]["line"].as_u64(), d[0]["column"].as_str()), (Some(2), Some("studiepunten")));
-    let r = import(admin.clone(), "studentnummer;studiepunten\n500000;30\n999999999;12\n").await;
+    assert_eq!(
+        (d[0]["line"].as_u64(), d[0]["column"].as_str()),
+        (Some(2), Some("studiepunten"))
+    );
+    let r = import(
+        admin.clone(),
+        "studentnummer;studiepunten\n500000;30\n999999999;12\n",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let d = r.json()["error"]["details"].clone();
     assert_eq!(d.as_array().unwrap().len(), 1, "{d}");
@@ -839,7 +850,11 @@ async fn study_progress_import_is_all_or_nothing_and_reaches_the_counsellor() {
     assert_eq!(progress_rows(&app).await, 0);
 
     // Zoë (500000) behind the norm, with a date in Dutch notation.
-    let r = import(admin.clone(), "Student number,Credits,Norm,Peildatum\n500000,30,45,1-2-2026\n").await;
+    let r = import(
+        admin.clone(),
+        "Student number,Credits,Norm,Peildatum\n500000,30,45,1-2-2026\n",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json(), json!({"created": 1}));
     assert_eq!(progress_rows(&app).await, 1);
@@ -862,15 +877,31 @@ async fn study_progress_import_is_all_or_nothing_and_reaches_the_counsellor() {
     b.login(ADMIN, PASSWORD).await;
     b.get("/students/import").await;
     let r = b
-        .upload("/students/import/progress", "bsa.csv", b"studentnummer;studiepunten\n500000;-1\n")
+        .upload(
+            "/students/import/progress",
+            "bsa.csv",
+            b"studentnummer;studiepunten\n500000;-1\n",
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("BSA-bestand"), "{}", r.body);
-    assert!(r.body.contains("<td class=\"num\">2</td><td>studiepunten</td>"));
+    assert!(
+        r.body
+            .contains("<td class=\"num\">2</td><td>studiepunten</td>")
+    );
     let r = b
-        .upload("/students/import/progress", "bsa.csv", b"studentnummer;studiepunten\n500000;44\n")
+        .upload(
+            "/students/import/progress",
+            "bsa.csv",
+            b"studentnummer;studiepunten\n500000;44\n",
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert!(b.get(r.location()).await.body.contains("1 BSA-stand opgeslagen."));
+    assert!(
+        b.get(r.location())
+            .await
+            .body
+            .contains("1 BSA-stand opgeslagen.")
+    );
     assert_eq!(progress_rows(&app).await, 2);
 }

@@ -3,6 +3,7 @@
 //! One module per bounded context (see `docs/architecture.md`). Later contexts
 //! (`guidance`, `curriculum`, `field`, `staff`, `vision`) are added beside `platform`.
 
+pub mod curriculum;
 pub mod guidance;
 pub mod platform;
 pub mod policy;

@@ -1,0 +1,5 @@
+//! The curriculum context: competence frameworks, LOB activities and the learning line,
+//! evidence and assessment, practice conversations and activity designs.
+
+pub mod framework;
+pub mod transcript;

@@ -67,6 +67,31 @@ pub enum Action<'a> {
     ViewCoverage { programme_id: &'a str },
     /// Configure the expected guidance moments of a programme.
     ConfigureGuidance { programme_id: &'a str },
+    /// Read the institution's competence frameworks and learning lines.
+    ViewCurriculum,
+    /// Import, copy and version competence frameworks.
+    ManageFrameworks,
+    /// Add and change the LOB activities of a programme.
+    ManageActivities { programme_id: &'a str },
+    /// Keep one's own evidence, practice conversations and activity designs.
+    WriteOwnWork,
+    /// Read a student's evidence, practice conversation or activity design.
+    ViewWork(WorkRef<'a>),
+    /// Give feedback on it (with a rubric level).
+    ReviewWork(WorkRef<'a>),
+    /// Sign off a student's competence.
+    SignOff { programme_id: Option<&'a str> },
+}
+
+/// What the policy needs to know about a piece of a student's work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkRef<'a> {
+    /// The owner's user id.
+    pub owner_id: &'a str,
+    /// The owner's programme, when the owner is a student.
+    pub programme_id: Option<&'a str>,
+    /// The actor was asked to review it (an open or finished request).
+    pub asked: bool,
 }
 
 /// What the policy needs to know of a student to decide about their data.
@@ -174,6 +199,28 @@ impl Actor {
             Action::ViewCoverage { programme_id } | Action::ConfigureGuidance { programme_id } => {
                 self.has_role_for(ProgrammeManager, programme_id)
             }
+            Action::ViewCurriculum => self.roles.iter().any(|r| r.role != PlacementMentor),
+            Action::ManageFrameworks => {
+                self.has_role(Administrator)
+                    || self.has_role(ProgrammeManager)
+                    || self.has_role(Lecturer)
+            }
+            Action::ManageActivities { programme_id } => {
+                self.has_role(Administrator)
+                    || self.has_role_for(ProgrammeManager, programme_id)
+                    || self.has_role_for(Lecturer, programme_id)
+            }
+            Action::WriteOwnWork => self.has_role(Student),
+            // The owner, whoever they asked, and the lecturers of the owner's programme.
+            Action::ViewWork(w) | Action::ReviewWork(w) => {
+                (w.owner_id == self.user_id && matches!(action, Action::ViewWork(_)))
+                    || w.asked
+                    || w.programme_id
+                        .is_some_and(|p| self.has_role_for(Lecturer, p))
+            }
+            Action::SignOff { programme_id } => {
+                programme_id.is_some_and(|p| self.has_role_for(Lecturer, p))
+            }
         }
     }
 
@@ -223,6 +270,49 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    #[test]
+    fn student_work_is_read_by_owner_reviewers_and_programme_lecturers_only() {
+        let work = |asked| WorkRef {
+            owner_id: "s1",
+            programme_id: Some("p1"),
+            asked,
+        };
+        let owner = Actor {
+            user_id: "s1".into(),
+            ..actor(&[(Role::Student, Some("p1"))])
+        };
+        assert!(owner.may(Action::ViewWork(work(false))));
+        assert!(
+            !owner.may(Action::ReviewWork(work(false))),
+            "no feedback on one's own work"
+        );
+        let peer = actor(&[(Role::Student, Some("p1"))]);
+        assert!(!peer.may(Action::ViewWork(work(false))));
+        assert!(peer.may(Action::ViewWork(work(true))) && peer.may(Action::ReviewWork(work(true))));
+        let lecturer = actor(&[(Role::Lecturer, Some("p1"))]);
+        assert!(lecturer.may(Action::ViewWork(work(false))));
+        assert!(lecturer.may(Action::SignOff {
+            programme_id: Some("p1")
+        }));
+        let other_lecturer = actor(&[(Role::Lecturer, Some("p2"))]);
+        assert!(!other_lecturer.may(Action::ViewWork(work(false))));
+        assert!(!other_lecturer.may(Action::SignOff {
+            programme_id: Some("p1")
+        }));
+        for r in [
+            Role::Administrator,
+            Role::ProgrammeManager,
+            Role::Counsellor,
+            Role::HrAdviser,
+        ] {
+            assert!(
+                !actor(&[(r, None)]).may(Action::ViewWork(work(false))),
+                "{r:?}"
+            );
+        }
+        assert!(!actor(&[(Role::PlacementMentor, None)]).may(Action::ViewCurriculum));
     }
 
     #[test]

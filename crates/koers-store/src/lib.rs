@@ -38,6 +38,7 @@ macro_rules! insert_rows {
     }};
 }
 
+pub mod curriculum;
 pub mod demo;
 pub mod guidance;
 pub mod platform;
@@ -62,6 +63,8 @@ pub enum StoreError {
     Conflict(&'static str),
     #[error("not found")]
     NotFound,
+    #[error("stored data cannot be read: {0}")]
+    Corrupt(String),
     #[error("invalid database url: {0}")]
     BadUrl(String),
 }

@@ -29,6 +29,10 @@ pub enum WebError {
     UnsupportedMediaType,
     #[error("the import has errors")]
     Import(Vec<koers_domain::guidance::import::ImportError>),
+    #[error("the framework document has errors")]
+    Framework(Vec<koers_domain::curriculum::framework::FrameworkError>),
+    #[error("the transcript cannot be read")]
+    Transcript(koers_domain::curriculum::transcript::TranscriptError),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -41,7 +45,10 @@ impl WebError {
             WebError::Forbidden => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Conflict(_) => StatusCode::CONFLICT,
-            WebError::Invalid(_) | WebError::Import(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Invalid(_)
+            | WebError::Import(_)
+            | WebError::Framework(_)
+            | WebError::Transcript(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -58,6 +65,8 @@ impl WebError {
             WebError::Conflict(_) => "conflict",
             WebError::Invalid(_) => "invalid",
             WebError::Import(_) => "import-invalid",
+            WebError::Framework(_) => "framework-invalid",
+            WebError::Transcript(_) => "transcript-invalid",
             WebError::UnsupportedMediaType => "unsupported-media-type",
             WebError::TooManyRequests { .. } => "too-many-requests",
             WebError::Internal(_) => "internal",
@@ -102,6 +111,21 @@ impl WebError {
                     })
                     .collect(),
             )),
+            WebError::Framework(errors) => Some(serde_json::Value::Array(
+                errors
+                    .iter()
+                    .map(|e| {
+                        serde_json::json!({"path": e.path, "code": e.code, "message": framework_message(tr, e)})
+                    })
+                    .collect(),
+            )),
+            WebError::Transcript(e) => {
+                let mut v = serde_json::json!({"code": e.code, "message": transcript_message(tr, e)});
+                if let Some(l) = e.line {
+                    v["line"] = l.into();
+                }
+                Some(serde_json::Value::Array(vec![v]))
+            }
             _ => None,
         }
     }
@@ -113,6 +137,30 @@ impl WebError {
         }
         serde_json::json!({ "error": e })
     }
+}
+
+/// The translated message of one problem in a framework document.
+pub fn framework_message(
+    tr: &Tr,
+    e: &koers_domain::curriculum::framework::FrameworkError,
+) -> String {
+    tr.t1(
+        &format!("framework-error-{}", e.code),
+        "value",
+        e.value.as_deref().unwrap_or(""),
+    )
+}
+
+/// The translated message of a transcript that cannot be read.
+pub fn transcript_message(
+    tr: &Tr,
+    e: &koers_domain::curriculum::transcript::TranscriptError,
+) -> String {
+    tr.t1(
+        &format!("transcript-error-{}", e.code),
+        "value",
+        e.value.as_deref().unwrap_or(""),
+    )
 }
 
 /// The translated message of one import problem (without line and column).

@@ -119,6 +119,17 @@ impl Tr {
             .unwrap_or_else(|| key.to_owned())
     }
 
+    /// The text for `key` with several numeric arguments (plural rules apply).
+    pub fn tns(&self, key: &str, args_in: &[(&str, i64)]) -> String {
+        let mut args: HashMap<Cow<'static, str>, FluentValue<'_>> = HashMap::new();
+        for (name, n) in args_in {
+            args.insert(Cow::Owned((*name).to_owned()), FluentValue::from(*n));
+        }
+        LOCALES
+            .try_lookup_with_args(self.0.langid(), key, &args)
+            .unwrap_or_else(|| key.to_owned())
+    }
+
     /// The text for `key` with a numeric argument (plural rules apply).
     pub fn tn(&self, key: &str, name: &str, n: impl std::borrow::Borrow<i64>) -> String {
         let n = *n.borrow();

@@ -8,6 +8,7 @@ mod app;
 mod assets;
 mod auth;
 mod csrf;
+mod curriculum;
 mod error;
 mod forms;
 mod guidance;

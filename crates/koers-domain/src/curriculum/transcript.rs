@@ -561,10 +561,19 @@ fn sentences(s: &str) -> Vec<&str> {
 }
 
 /// Whether a question (a sentence ending in `?`) is open.
+/// A short opening before a comma ("Hoi Daan, …", "Oké, …") does not count as the question's
+/// start.
 pub fn is_open_question(sentence: &str) -> bool {
-    let n = normalise(sentence);
+    let question = match sentence.split_once(',') {
+        Some((opening, rest)) if opening.split_whitespace().count() <= 3 => rest,
+        _ => sentence,
+    };
+    let n = normalise(question);
     let first = n.split_whitespace().next().unwrap_or("");
-    QUESTION_WORDS.contains(&first) || TELL_ME.iter().any(|p| n.contains(&format!(" {p}")))
+    QUESTION_WORDS.contains(&first)
+        || TELL_ME
+            .iter()
+            .any(|p| normalise(sentence).contains(&format!(" {p}")))
 }
 
 /// Analyse a transcript; `counsellor` names the speaker who held the conversation (the
@@ -841,6 +850,8 @@ mod tests {
             "Kun je vertellen wat er gebeurde?",
             "Beschrijf eens hoe je dag eruitzag?",
             "In hoeverre lukte dat?",
+            "Hoi Daan, hoe was je week?",
+            "Oké, wat nu?",
         ] {
             assert!(is_open_question(q), "{q}");
         }
@@ -849,6 +860,8 @@ mod tests {
             "Vond je het leuk?",
             "Is dat gelukt?",
             "Ga je dat doen?",
+            "Heb je dat gedaan of niet, wat denk je?",
+            "Goed, ga je dat doen?",
         ] {
             assert!(!is_open_question(q), "{q}");
         }

@@ -683,3 +683,41 @@ audit-action-student-update = Study data changed
 coverage-missed-more = The first 200 are below; the CSV holds everyone.
 home-groups = Group sessions
 ics-group-description = Career guidance group session in Koers.
+
+# Curriculum
+error-framework-invalid = The framework was not imported: fix the errors below and try again. Nothing was saved.
+error-transcript-invalid = The transcript cannot be read. Nothing was saved.
+error-format-invalid = Choose WebVTT or text.
+framework-error-json-invalid = This is not valid JSON (line:column { $value }).
+framework-error-object-expected = The document must be a JSON object.
+framework-error-required = This field is required.
+framework-error-key-invalid = "{ $value }" is not a valid key (lower-case letters, digits and dashes).
+framework-error-text-invalid = Use a text, or an object with "nl" and "en".
+framework-error-too-long = This text is too long (at most { $value } characters).
+framework-error-too-many = Too many items (at most { $value }).
+framework-error-array-expected = A list is expected here.
+framework-error-duplicate-key = The key "{ $value }" occurs more than once.
+framework-error-level-unknown = The level "{ $value }" does not exist in this framework.
+framework-error-version-invalid = "{ $value }" is not a valid version.
+transcript-error-empty = The file is empty.
+transcript-error-not-utf8 = The file is not UTF-8 text. Save it as UTF-8 and try again.
+transcript-error-too-large = The file is too large (at most { $value } kB).
+transcript-error-not-webvtt = This is not a WebVTT file: the first line must be WEBVTT.
+transcript-error-timing-missing = This block has no time (such as 00:00:01.000 --> 00:00:04.000).
+transcript-error-timing-invalid = "{ $value }" is not a valid timing line.
+transcript-error-speaker-missing = This text does not say who speaks (such as "Name: text").
+transcript-error-no-utterances = The file holds no conversation.
+transcript-error-counsellor-missing = Say who was the career counsellor.
+transcript-error-counsellor-unknown = "{ $value }" does not speak in this conversation. Choose one of the speakers.
+transcript-error-one-speaker = Only one person speaks in this conversation.
+practice-explain-talk = The student spoke { $student }% of the words, the counsellor { $counsellor }%.
+practice-explain-questions = { $open } open and { $closed } closed { $closed ->
+    [one] question
+   *[other] questions
+}.
+practice-explain-concrete-experience-met = The student told about a concrete experience.
+practice-explain-concrete-experience-not = No concrete experience of the student came up.
+practice-explain-future-met = The conversation was also about the future.
+practice-explain-future-not = The conversation was not about the future.
+practice-explain-next-step-met = The conversation ended with an agreed next step.
+practice-explain-next-step-not = No next step was agreed at the end.

@@ -683,3 +683,41 @@ audit-action-student-update = Studiegegevens gewijzigd
 coverage-missed-more = Hieronder de eerste 200; de CSV bevat iedereen.
 home-groups = Groepsbijeenkomsten
 ics-group-description = Groepsbijeenkomst loopbaanbegeleiding in Koers.
+
+# Curriculum
+error-framework-invalid = Het kader is niet ingelezen: los de fouten hieronder op en probeer het opnieuw. Er is niets opgeslagen.
+error-transcript-invalid = Het transcript kan niet gelezen worden. Er is niets opgeslagen.
+error-format-invalid = Kies WebVTT of tekst.
+framework-error-json-invalid = Dit is geen geldige JSON (regel:kolom { $value }).
+framework-error-object-expected = Het document moet een JSON-object zijn.
+framework-error-required = Dit veld is verplicht.
+framework-error-key-invalid = "{ $value }" is geen geldige sleutel (kleine letters, cijfers en streepjes).
+framework-error-text-invalid = Gebruik een tekst, of een object met "nl" en "en".
+framework-error-too-long = Deze tekst is te lang (maximaal { $value } tekens).
+framework-error-too-many = Te veel onderdelen (maximaal { $value }).
+framework-error-array-expected = Hier hoort een lijst.
+framework-error-duplicate-key = De sleutel "{ $value }" komt vaker voor.
+framework-error-level-unknown = Het niveau "{ $value }" bestaat niet in dit kader.
+framework-error-version-invalid = "{ $value }" is geen geldige versie.
+transcript-error-empty = Het bestand is leeg.
+transcript-error-not-utf8 = Het bestand is geen UTF-8-tekst. Sla het op als UTF-8 en probeer het opnieuw.
+transcript-error-too-large = Het bestand is te groot (maximaal { $value } kB).
+transcript-error-not-webvtt = Dit is geen WebVTT-bestand: de eerste regel moet WEBVTT zijn.
+transcript-error-timing-missing = Bij dit blok staat geen tijd (zoals 00:00:01.000 --> 00:00:04.000).
+transcript-error-timing-invalid = "{ $value }" is geen geldige tijdregel.
+transcript-error-speaker-missing = Bij deze tekst staat niet wie er spreekt (zoals "Naam: tekst").
+transcript-error-no-utterances = Er staat geen gesprek in het bestand.
+transcript-error-counsellor-missing = Geef aan wie de loopbaanbegeleider was.
+transcript-error-counsellor-unknown = "{ $value }" spreekt niet in dit gesprek. Kies een van de sprekers.
+transcript-error-one-speaker = Er spreekt maar één persoon in dit gesprek.
+practice-explain-talk = De student sprak { $student }% van de woorden, de begeleider { $counsellor }%.
+practice-explain-questions = { $open } open en { $closed } gesloten { $closed ->
+    [one] vraag
+   *[other] vragen
+}.
+practice-explain-concrete-experience-met = De student vertelde over een concrete ervaring.
+practice-explain-concrete-experience-not = Er kwam geen concrete ervaring van de student aan bod.
+practice-explain-future-met = Het gesprek ging ook over de toekomst.
+practice-explain-future-not = Het gesprek ging niet over de toekomst.
+practice-explain-next-step-met = Het gesprek eindigde met een afgesproken volgende stap.
+practice-explain-next-step-not = Aan het eind is geen volgende stap afgesproken.

@@ -306,3 +306,97 @@ pub struct CoverageDto {
     pub students: u64,
     pub phases: Vec<PhaseCoverageDto>,
 }
+
+/// A text in Dutch and English.
+#[derive(Serialize, ToSchema, Clone)]
+pub struct TextDto {
+    pub nl: String,
+    pub en: String,
+}
+
+impl From<&koers_domain::curriculum::framework::Text> for TextDto {
+    fn from(t: &koers_domain::curriculum::framework::Text) -> Self {
+        TextDto {
+            nl: t.nl.clone(),
+            en: t.en.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FrameworkDto {
+    pub id: String,
+    /// Stable key; the shipped ones are `career-competencies`, `21st-century-skills` and
+    /// `counsellor-profile`.
+    pub key: String,
+    pub version: String,
+    pub name: TextDto,
+    /// `shipped`, `imported` or `copy`.
+    pub origin: String,
+    pub competences: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FrameworkList {
+    pub items: Vec<FrameworkDto>,
+    pub next: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPracticeBody {
+    /// `webvtt` or `text`.
+    pub format: String,
+    pub transcript: String,
+    /// The speaker (as named in the transcript) who held the conversation.
+    pub counsellor_speaker: String,
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SpeakerDto {
+    pub name: String,
+    /// `counsellor` or `student`.
+    pub role: String,
+    pub words: u64,
+    /// Fraction of all words, 0–1.
+    pub share: f64,
+    /// Fraction of speaking time, 0–1 (only when the transcript has timestamps).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_share: Option<f64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QuestionsDto {
+    pub open: u64,
+    pub closed: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CriterionDto {
+    /// `student-talks-more`, `open-questions`, `concrete-experience`, `future` or `next-step`.
+    pub key: String,
+    pub met: bool,
+    pub explanation: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PracticeDto {
+    pub id: String,
+    /// The user id of the student who practised.
+    pub owner_id: String,
+    pub title: String,
+    pub format: String,
+    pub created_at: String,
+    pub speakers: Vec<SpeakerDto>,
+    pub turns: u64,
+    pub questions: QuestionsDto,
+    /// Summarising or reflecting responses of the counsellor.
+    pub summaries: u64,
+    /// Per career competency (`quality_reflection`, `motive_reflection`, `work_exploration`,
+    /// `career_action`, `networking`): utterances that touched it.
+    #[schema(value_type = Object)]
+    pub competencies: serde_json::Map<String, serde_json::Value>,
+    pub criteria: Vec<CriterionDto>,
+}

@@ -53,7 +53,7 @@ fn phase_dtos(statuses: &[koers_domain::guidance::PhaseStatus; 4]) -> Vec<PhaseS
         .collect()
 }
 
-fn query_pairs(query: Option<&str>) -> WebResult<Vec<(String, String)>> {
+pub(crate) fn query_pairs(query: Option<&str>) -> WebResult<Vec<(String, String)>> {
     serde_urlencoded::from_str(query.unwrap_or(""))
         .map_err(|_| WebError::BadRequest("malformed query string".into()))
 }

@@ -3,6 +3,7 @@
 //! `cursor`; string ids; creates answer 201 with the resource; authorization before
 //! validation; errors `{"error": {"code", "message", "details"}}`.
 
+pub(crate) mod curriculum;
 mod dto;
 pub(crate) mod guidance;
 mod platform;
@@ -41,12 +42,18 @@ pub use dto::*;
         guidance::instrument,
         guidance::create_self_assessment,
         guidance::programme_coverage,
+        curriculum::list_frameworks,
+        curriculum::export_framework,
+        curriculum::import_framework,
+        curriculum::create_practice,
+        curriculum::get_practice,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags((name = "platform", description = "Accounts, sessions, programmes"),
-        (name = "guidance", description = "Students, conversations, the career file, coverage"))
+        (name = "guidance", description = "Students, conversations, the career file, coverage"),
+        (name = "curriculum", description = "Frameworks, the learning line, evidence, practice conversations"))
 )]
 pub struct ApiDoc;
 
@@ -87,6 +94,22 @@ pub fn router() -> Router<AppState> {
             get(platform::list_programmes).post(platform::create_programme),
         )
         .route("/api/v1/students", get(guidance::list_students))
+        .route(
+            "/api/v1/frameworks",
+            get(curriculum::list_frameworks).post(curriculum::import_framework),
+        )
+        .route(
+            "/api/v1/frameworks/{key}/export",
+            get(curriculum::export_framework),
+        )
+        .route(
+            "/api/v1/practice-conversations",
+            axum::routing::post(curriculum::create_practice),
+        )
+        .route(
+            "/api/v1/practice-conversations/{id}",
+            get(curriculum::get_practice),
+        )
         .route(
             "/api/v1/study-progress/import",
             axum::routing::post(guidance::import_study_progress)

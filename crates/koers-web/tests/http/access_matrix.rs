@@ -480,6 +480,32 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/api/v1/programmes/{code}/coverage",
         [Auth, No, A, No, No, No, No, No, No, Nf],
     ),
+    // Curriculum. {practice} is a practice conversation of the demo student.
+    (
+        "GET",
+        "/api/v1/frameworks",
+        [Auth, A, A, A, A, A, A, A, No, A],
+    ),
+    (
+        "POST",
+        "/api/v1/frameworks",
+        [Auth, A, A, No, A, No, No, No, No, A],
+    ),
+    (
+        "GET",
+        "/api/v1/frameworks/{key}/export",
+        [Auth, A, A, A, A, A, A, A, No, A],
+    ),
+    (
+        "POST",
+        "/api/v1/practice-conversations",
+        [Auth, No, No, No, No, A, No, No, No, No],
+    ),
+    (
+        "GET",
+        "/api/v1/practice-conversations/{practice}",
+        [Auth, No, No, No, A, A, No, No, No, Nf],
+    ),
     (
         "DELETE",
         "/api/v1/sessions/current",
@@ -503,6 +529,8 @@ fn every_route_is_in_the_matrix() {
             "{programme}"
         } else if p.contains("students") {
             "{student}"
+        } else if p.contains("practice") {
+            "{practice}"
         } else if p.contains("conversations") {
             "{conversation}"
         } else if p.contains("agreements") {
@@ -525,6 +553,7 @@ fn every_route_is_in_the_matrix() {
             .replace("{user}", "{id}")
             .replace("{student}", "{id}")
             .replace("{conversation}", "{id}")
+            .replace("{practice}", "{id}")
             .replace("{agreement}", "{id}");
         assert!(
             declared
@@ -579,6 +608,21 @@ async fn access_matrix() {
     .await
     .unwrap();
 
+    let zoe_user = user_id(&app.db, "student@demo.koers.test").await;
+    let practice = koers_store::curriculum::practice::create(
+        t,
+        &koers_store::curriculum::practice::NewPractice {
+            person_id: &zoe_user,
+            title: "Oefening",
+            format: "text",
+            transcript: "Zoë: Hoe gaat het?\nDaan: Goed.",
+            counsellor_speaker: "Zoë",
+            analysis: "{}",
+        },
+    )
+    .await
+    .unwrap();
+
     // Each caller: a browser session (cookie + CSRF token) and an API token.
     let mut browsers = Vec::new();
     let mut tokens = Vec::new();
@@ -603,7 +647,9 @@ async fn access_matrix() {
             .replace("{conversation}", &conversation)
             .replace("{agreement}", &agreement)
             .replace("{flag}", &programme)
-            .replace("{code}", "LO-ECO");
+            .replace("{code}", "LO-ECO")
+            .replace("{key}", "career-competencies")
+            .replace("{practice}", &practice);
         for (i, who) in WHO.iter().enumerate() {
             let is_api = path.starts_with("/api/");
             let b = &mut browsers[i];

@@ -6,6 +6,7 @@ mod support;
 
 mod access_matrix;
 mod api;
+mod curriculum;
 mod guidance;
 mod guidance_pages;
 mod web;

@@ -337,3 +337,21 @@ pub fn declared_routes() -> Vec<(String, String)> {
     }
     out
 }
+
+/// A second student who can log in: a generated demo student (of LO-ECO, like Zoë) given the
+/// demo password. Returns the email.
+pub async fn second_student(app: &TestApp) -> String {
+    let email = "anouk.jansen.0@student.demo.koers.test";
+    let inst = demo_institution(&app.db).await;
+    let t = koers_store::Tenant::new(&app.db, &inst);
+    let id = user_id(&app.db, email).await;
+    koers_store::platform::users::set_password(
+        t,
+        &id,
+        &koers_store::platform::passwords::hash(PASSWORD),
+        None,
+    )
+    .await
+    .unwrap();
+    email.to_owned()
+}

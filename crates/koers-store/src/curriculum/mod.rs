@@ -1,0 +1,5 @@
+//! Storage of the curriculum context: frameworks and competences, activities and the
+//! learning line, evidence and assessment, practice conversations, activity designs.
+
+pub mod frameworks;
+pub mod practice;

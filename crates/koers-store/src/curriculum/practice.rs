@@ -1,0 +1,299 @@
+//! Practice conversations (a transcript with its analysis), and the review requests and
+//! feedback that other people give on a student's work (evidence, practice conversations,
+//! activity designs).
+
+use crate::{Result, Tenant, now_ms};
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct Practice {
+    pub id: String,
+    pub person_id: String,
+    pub person_name: String,
+    pub title: String,
+    pub format: String,
+    pub transcript: String,
+    pub counsellor_speaker: String,
+    /// The stored analysis (JSON).
+    pub analysis: String,
+    pub created_at: i64,
+}
+
+pub struct NewPractice<'a> {
+    pub person_id: &'a str,
+    pub title: &'a str,
+    pub format: &'a str,
+    pub transcript: &'a str,
+    pub counsellor_speaker: &'a str,
+    pub analysis: &'a str,
+}
+
+pub async fn create(t: Tenant<'_>, n: &NewPractice<'_>) -> Result<String> {
+    let id = koers_domain::new_id();
+    sqlx::query(
+        "INSERT INTO practice_conversations (id, institution_id, person_id, title, format, transcript, \
+         counsellor_speaker, analysis, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&id)
+    .bind(t.institution_id)
+    .bind(n.person_id)
+    .bind(n.title)
+    .bind(n.format)
+    .bind(n.transcript)
+    .bind(n.counsellor_speaker)
+    .bind(n.analysis)
+    .bind(now_ms())
+    .execute(t.pool())
+    .await?;
+    Ok(id)
+}
+
+const SELECT: &str = "SELECT p.id, p.person_id, u.name, p.title, p.format, p.transcript, p.counsellor_speaker, \
+    p.analysis, p.created_at FROM practice_conversations p JOIN users u ON u.id = p.person_id";
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<Practice> {
+    Ok(Practice {
+        id: r.try_get(0)?,
+        person_id: r.try_get(1)?,
+        person_name: r.try_get(2)?,
+        title: r.try_get(3)?,
+        format: r.try_get(4)?,
+        transcript: r.try_get(5)?,
+        counsellor_speaker: r.try_get(6)?,
+        analysis: r.try_get(7)?,
+        created_at: r.try_get(8)?,
+    })
+}
+
+pub async fn get(t: Tenant<'_>, id: &str) -> Result<Option<Practice>> {
+    let sql = format!("{SELECT} WHERE p.institution_id = $1 AND p.id = $2");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(t.institution_id)
+        .bind(id)
+        .fetch_optional(t.pool())
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+/// A person's practice conversations, oldest first (so growth reads left to right).
+pub async fn for_person(t: Tenant<'_>, person_id: &str) -> Result<Vec<Practice>> {
+    let sql = format!(
+        "{SELECT} WHERE p.institution_id = $1 AND p.person_id = $2 ORDER BY p.created_at, p.id"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(t.institution_id)
+        .bind(person_id)
+        .fetch_all(t.pool())
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+pub async fn delete(t: Tenant<'_>, id: &str) -> Result<()> {
+    let mut tx = t.pool().begin().await?;
+    for sql in [
+        "DELETE FROM feedback WHERE institution_id = $1 AND subject_id = $2",
+        "DELETE FROM review_requests WHERE institution_id = $1 AND subject_id = $2",
+        "DELETE FROM practice_conversations WHERE institution_id = $1 AND id = $2",
+    ] {
+        sqlx::query(sql)
+            .bind(t.institution_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Review requests and feedback, for every kind of student work.
+
+/// Kinds of work others can be asked to review.
+pub const PRACTICE: &str = "practice";
+pub const EVIDENCE: &str = "evidence";
+pub const DESIGN: &str = "design";
+
+#[derive(Debug, Clone)]
+pub struct ReviewRequest {
+    pub id: String,
+    pub subject_kind: String,
+    pub subject_id: String,
+    pub owner_id: String,
+    pub owner_name: String,
+    pub reviewer_id: String,
+    pub reviewer_name: String,
+    pub message: String,
+    pub status: String,
+    pub created_at: i64,
+}
+
+pub async fn request_review(
+    t: Tenant<'_>,
+    kind: &str,
+    subject_id: &str,
+    owner_id: &str,
+    reviewer_id: &str,
+    message: &str,
+) -> Result<String> {
+    let id = koers_domain::new_id();
+    sqlx::query(
+        "INSERT INTO review_requests (id, institution_id, subject_kind, subject_id, owner_id, reviewer_id, \
+         message, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8)",
+    )
+    .bind(&id)
+    .bind(t.institution_id)
+    .bind(kind)
+    .bind(subject_id)
+    .bind(owner_id)
+    .bind(reviewer_id)
+    .bind(message)
+    .bind(now_ms())
+    .execute(t.pool())
+    .await?;
+    Ok(id)
+}
+
+/// Whether `user_id` was asked to review the subject (and the request was not withdrawn).
+pub async fn was_asked(t: Tenant<'_>, subject_id: &str, user_id: &str) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM review_requests WHERE institution_id = $1 AND subject_id = $2 \
+         AND reviewer_id = $3 AND status <> 'withdrawn'",
+    )
+    .bind(t.institution_id)
+    .bind(subject_id)
+    .bind(user_id)
+    .fetch_one(t.pool())
+    .await?;
+    Ok(n > 0)
+}
+
+const REQUESTS: &str = "SELECT r.id, r.subject_kind, r.subject_id, r.owner_id, o.name, r.reviewer_id, v.name, \
+    r.message, r.status, r.created_at FROM review_requests r JOIN users o ON o.id = r.owner_id \
+    JOIN users v ON v.id = r.reviewer_id";
+
+fn request_row(r: &sqlx::any::AnyRow) -> Result<ReviewRequest> {
+    Ok(ReviewRequest {
+        id: r.try_get(0)?,
+        subject_kind: r.try_get(1)?,
+        subject_id: r.try_get(2)?,
+        owner_id: r.try_get(3)?,
+        owner_name: r.try_get(4)?,
+        reviewer_id: r.try_get(5)?,
+        reviewer_name: r.try_get(6)?,
+        message: r.try_get(7)?,
+        status: r.try_get(8)?,
+        created_at: r.try_get(9)?,
+    })
+}
+
+/// Open requests addressed to a reviewer, oldest first.
+pub async fn open_for_reviewer(t: Tenant<'_>, reviewer_id: &str) -> Result<Vec<ReviewRequest>> {
+    let sql = format!(
+        "{REQUESTS} WHERE r.institution_id = $1 AND r.reviewer_id = $2 AND r.status = 'open' ORDER BY r.created_at"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(t.institution_id)
+        .bind(reviewer_id)
+        .fetch_all(t.pool())
+        .await?
+        .iter()
+        .map(request_row)
+        .collect()
+}
+
+/// The requests made for one subject.
+pub async fn requests_for(t: Tenant<'_>, subject_id: &str) -> Result<Vec<ReviewRequest>> {
+    let sql = format!(
+        "{REQUESTS} WHERE r.institution_id = $1 AND r.subject_id = $2 ORDER BY r.created_at"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(t.institution_id)
+        .bind(subject_id)
+        .fetch_all(t.pool())
+        .await?
+        .iter()
+        .map(request_row)
+        .collect()
+}
+
+#[derive(Debug, Clone)]
+pub struct Feedback {
+    pub id: String,
+    pub author_id: Option<String>,
+    pub author_name: Option<String>,
+    pub competence_id: Option<String>,
+    pub level_key: Option<String>,
+    pub text: String,
+    pub created_at: i64,
+}
+
+/// Add feedback; closes the author's open request for the subject.
+pub async fn add_feedback(
+    t: Tenant<'_>,
+    kind: &str,
+    subject_id: &str,
+    author_id: &str,
+    competence_id: Option<&str>,
+    level_key: Option<&str>,
+    text: &str,
+) -> Result<String> {
+    let id = koers_domain::new_id();
+    let now = now_ms();
+    let mut tx = t.pool().begin().await?;
+    sqlx::query(
+        "INSERT INTO feedback (id, institution_id, subject_kind, subject_id, author_id, competence_id, level_key, \
+         text, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&id)
+    .bind(t.institution_id)
+    .bind(kind)
+    .bind(subject_id)
+    .bind(author_id)
+    .bind(competence_id)
+    .bind(level_key)
+    .bind(text)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE review_requests SET status = 'done', closed_at = $4 WHERE institution_id = $1 \
+         AND subject_id = $2 AND reviewer_id = $3 AND status = 'open'",
+    )
+    .bind(t.institution_id)
+    .bind(subject_id)
+    .bind(author_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn feedback_for(t: Tenant<'_>, subject_id: &str) -> Result<Vec<Feedback>> {
+    sqlx::query(
+        "SELECT f.id, f.author_id, u.name, f.competence_id, f.level_key, f.text, f.created_at FROM feedback f \
+         LEFT JOIN users u ON u.id = f.author_id WHERE f.institution_id = $1 AND f.subject_id = $2 \
+         ORDER BY f.created_at, f.id",
+    )
+    .bind(t.institution_id)
+    .bind(subject_id)
+    .fetch_all(t.pool())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Feedback {
+            id: r.try_get(0)?,
+            author_id: r.try_get(1)?,
+            author_name: r.try_get(2)?,
+            competence_id: r.try_get(3)?,
+            level_key: r.try_get(4)?,
+            text: r.try_get(5)?,
+            created_at: r.try_get(6)?,
+        })
+    })
+    .collect()
+}

@@ -1,0 +1,176 @@
+//! Shared steps of the curriculum pages and API: importing frameworks, storing practice
+//! conversations, and checking who may read a student's work (with an audit record for
+//! every read by someone else).
+
+use crate::auth::Authenticated;
+use crate::error::{WebError, WebResult};
+use crate::state::AppState;
+use koers_domain::curriculum::framework;
+use koers_domain::curriculum::transcript::{self, Analysis, Format, TranscriptError, Utterance};
+use koers_domain::policy::{Action, WorkRef};
+use koers_store::curriculum::frameworks::{self, FrameworkSummary};
+use koers_store::curriculum::practice::{self, Practice};
+use koers_store::platform::audit::{self, NewEvent};
+
+/// Parse and store a framework document (a new key, or a new version of an own one).
+pub async fn import_framework(
+    state: &AppState,
+    a: &Authenticated,
+    text: &str,
+    origin: &str,
+    based_on: Option<&str>,
+) -> WebResult<FrameworkSummary> {
+    let f = framework::parse(text).map_err(WebError::Framework)?;
+    if frameworks::is_shipped_key(&f.key) {
+        return Err(WebError::Conflict("shipped framework key"));
+    }
+    let t = a.tenant(state);
+    frameworks::store(t, &f, origin, based_on, Some(&a.user.id)).await?;
+    crate::guidance::audit_change(
+        state,
+        a,
+        "framework.import",
+        &f.key,
+        serde_json::json!({"key": f.key, "version": f.version, "origin": origin}),
+    )
+    .await?;
+    frameworks::versions(t, &f.key)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(WebError::NotFound)
+}
+
+/// Read a transcript and check the counsellor's name against its speakers.
+pub fn read_transcript(
+    bytes: &[u8],
+    format: Format,
+    counsellor: &str,
+) -> Result<(Vec<Utterance>, Analysis), TranscriptError> {
+    let turns = transcript::parse(bytes, format)?;
+    let speakers = transcript::speakers(&turns);
+    let fail = |code, value: Option<String>| TranscriptError {
+        code,
+        line: None,
+        value,
+    };
+    let counsellor = counsellor.trim();
+    if counsellor.is_empty() {
+        return Err(fail("counsellor-missing", None));
+    }
+    if !speakers.iter().any(|s| s == counsellor) {
+        return Err(fail("counsellor-unknown", Some(counsellor.to_owned())));
+    }
+    if speakers.len() < 2 {
+        return Err(fail("one-speaker", None));
+    }
+    let analysis = transcript::analyse(&turns, counsellor);
+    Ok((turns, analysis))
+}
+
+/// Store a practice conversation of the actor, with its analysis.
+pub async fn create_practice(
+    state: &AppState,
+    a: &Authenticated,
+    title: &str,
+    format: Format,
+    bytes: &[u8],
+    counsellor: &str,
+) -> WebResult<(Practice, Analysis)> {
+    let title = title.trim();
+    if title.chars().count() > 200 {
+        return Err(WebError::invalid("title", "name-too-long"));
+    }
+    let (_, analysis) = read_transcript(bytes, format, counsellor).map_err(WebError::Transcript)?;
+    let text = std::str::from_utf8(bytes).unwrap_or_default();
+    let t = a.tenant(state);
+    let id = practice::create(
+        t,
+        &practice::NewPractice {
+            person_id: &a.user.id,
+            title,
+            format: format.key(),
+            transcript: text.trim_start_matches('\u{feff}'),
+            counsellor_speaker: counsellor.trim(),
+            analysis: &serde_json::to_string(&analysis).unwrap_or_default(),
+        },
+    )
+    .await?;
+    let p = practice::get(t, &id).await?.ok_or(WebError::NotFound)?;
+    Ok((p, analysis))
+}
+
+/// What the policy needs about a piece of work of `owner_id`, for the actor.
+pub async fn work_ref_parts(
+    state: &AppState,
+    a: &Authenticated,
+    owner_id: &str,
+    subject_id: &str,
+) -> WebResult<(Option<String>, bool)> {
+    let t = a.tenant(state);
+    let programme = koers_store::guidance::students::by_user(t, owner_id)
+        .await?
+        .map(|s| s.programme_id);
+    let asked = owner_id != a.user.id && practice::was_asked(t, subject_id, &a.user.id).await?;
+    Ok((programme, asked))
+}
+
+/// Load a practice conversation the actor may read (`review`: and give feedback on); the
+/// read is audited when it is not the student's own.
+pub async fn load_practice(
+    state: &AppState,
+    a: &Authenticated,
+    id: &str,
+    review: bool,
+) -> WebResult<(Practice, Analysis, Vec<Utterance>)> {
+    if !koers_domain::is_id(id) {
+        return Err(WebError::NotFound);
+    }
+    let p = practice::get(a.tenant(state), id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let (programme, asked) = work_ref_parts(state, a, &p.person_id, &p.id).await?;
+    let w = WorkRef {
+        owner_id: &p.person_id,
+        programme_id: programme.as_deref(),
+        asked,
+    };
+    let action = if review {
+        Action::ReviewWork(w)
+    } else {
+        Action::ViewWork(w)
+    };
+    a.require(action)?;
+    let format = Format::parse(&p.format).unwrap_or(Format::Text);
+    let (turns, analysis) = read_transcript(p.transcript.as_bytes(), format, &p.counsellor_speaker)
+        .map_err(|e| WebError::Internal(format!("stored transcript: {}", e.code)))?;
+    if p.person_id != a.user.id {
+        audit_work_read(state, a, "practice.read", &p.id, &p.person_id).await?;
+    }
+    Ok((p, analysis, turns))
+}
+
+/// Record that someone other than the owner read a piece of a student's work.
+pub async fn audit_work_read(
+    state: &AppState,
+    a: &Authenticated,
+    action: &str,
+    subject_id: &str,
+    owner_id: &str,
+) -> WebResult<()> {
+    audit::record(
+        state.db(),
+        NewEvent {
+            institution_id: Some(&a.user.institution_id),
+            actor_id: Some(&a.user.id),
+            actor_email: Some(&a.user.email),
+            action,
+            subject_type: Some("work"),
+            subject_id: Some(subject_id),
+            details: serde_json::json!({ "owner_id": owner_id }),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,351 @@
+//! The curriculum API: frameworks and practice conversations.
+
+use crate::support::*;
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+
+const ADMIN: &str = "beheerder@demo.koers.test";
+const LECTURER: &str = "docent@demo.koers.test";
+const ZOE: &str = "student@demo.koers.test";
+
+#[tokio::test]
+async fn shipped_frameworks_are_listed_and_export_to_the_documented_schema() {
+    let app = spawn().await;
+    let zoe = app.api_login(ZOE).await;
+    let list = app
+        .api(Method::GET, "/api/v1/frameworks", Some(&zoe), None)
+        .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    let keys: Vec<String> = list.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["key"].as_str().unwrap().to_owned())
+        .collect();
+    for k in [
+        "career-competencies",
+        "21st-century-skills",
+        "counsellor-profile",
+    ] {
+        assert!(keys.contains(&k.to_owned()), "{keys:?}");
+    }
+    let doc = app
+        .api(
+            Method::GET,
+            "/api/v1/frameworks/21st-century-skills/export",
+            Some(&zoe),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(doc["competences"].as_array().unwrap().len(), 11);
+    assert_eq!(doc["competences"][0]["name"]["en"], "Critical thinking");
+    // Listing twice does not copy the shipped frameworks in twice.
+    let again = app
+        .api(Method::GET, "/api/v1/frameworks", Some(&zoe), None)
+        .await
+        .json();
+    assert_eq!(again["items"].as_array().unwrap().len(), keys.len());
+    assert_eq!(
+        app.api(
+            Method::GET,
+            "/api/v1/frameworks/nope/export",
+            Some(&zoe),
+            None
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn imported_frameworks_are_checked_versioned_and_kept_per_institution() {
+    let app = spawn().await;
+    let lecturer = app.api_login(LECTURER).await;
+    let bad = json!({"key": "Eigen", "name": {"nl": ""}, "version": "1", "levels": [], "competences": [{"key": "a", "name": "A"}]});
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/frameworks",
+            Some(&lecturer),
+            Some(bad),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let paths: Vec<String> = r.json()["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(paths, ["/key", "/name/nl", "/levels"]);
+
+    let mut doc = json!({"key": "praktijkleren", "name": {"nl": "Praktijkleren", "en": "Learning in practice"},
+        "version": "1", "levels": [{"key": "b", "name": "Basis"}, {"key": "g", "name": "Gevorderd"}],
+        "competences": [{"key": "observeren", "name": "Observeren", "descriptors": [{"level": "b", "text": "Kijkt mee"}]}]});
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/frameworks",
+            Some(&lecturer),
+            Some(doc.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["competences"], 1);
+    // The same version again is a conflict; a new version becomes the current one.
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/frameworks",
+            Some(&lecturer),
+            Some(doc.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    doc["version"] = json!("2");
+    doc["competences"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"key": "reflecteren", "name": "Reflecteren"}));
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/frameworks",
+            Some(&lecturer),
+            Some(doc),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let now = app
+        .api(
+            Method::GET,
+            "/api/v1/frameworks/praktijkleren/export",
+            Some(&lecturer),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(now["version"], "2");
+    let v1 = app
+        .api(
+            Method::GET,
+            "/api/v1/frameworks/praktijkleren/export?version=1",
+            Some(&lecturer),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(v1["competences"].as_array().unwrap().len(), 1);
+    // A shipped key cannot be overwritten; students cannot import.
+    let shipped = app
+        .api(
+            Method::GET,
+            "/api/v1/frameworks/career-competencies/export",
+            Some(&lecturer),
+            None,
+        )
+        .await
+        .json();
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/frameworks",
+            Some(&lecturer),
+            Some(shipped),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let zoe = app.api_login(ZOE).await;
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/frameworks",
+            Some(&zoe),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The other institution does not see it.
+    let other = app.api_login("beheerder@tweede.koers.test").await;
+    let r = app
+        .api(
+            Method::GET,
+            "/api/v1/frameworks/praktijkleren/export",
+            Some(&other),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let _ = ADMIN;
+}
+
+const VTT: &str = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Zoë>Hoi Daan, hoe was je eerste week op je stage?</v>\n\n\
+    00:00:04.500 --> 00:00:15.000\n<v Daan>Spannend. Vorige week heb ik mijn eerste les gegeven en ik merkte dat ik goed in uitleggen ben. \
+    Later wil ik graag in het mbo werken.</v>\n\n\
+    00:00:15.500 --> 00:00:19.000\n<v Zoë>Dus uitleggen gaat je goed af. Wat heb je daarvan geleerd?</v>\n\n\
+    00:00:19.500 --> 00:00:30.000\n<v Daan>Dat ik rustig moet blijven als het druk wordt in de klas, en dat ik dat eigenlijk best kan.</v>\n\n\
+    00:00:30.500 --> 00:00:33.000\n<v Zoë>Wat is je volgende stap?</v>\n\n\
+    00:00:33.500 --> 00:00:40.000\n<v Daan>Ik ga mijn mentor vragen of ik volgende week nog een les mag geven. Dat spreken we af.</v>\n";
+
+#[tokio::test]
+async fn practice_conversations_are_analysed_and_private() {
+    let app = spawn().await;
+    let zoe = app.api_login(ZOE).await;
+    let body = json!({"format": "webvtt", "transcript": VTT, "counsellor_speaker": "Zoë", "title": "Oefengesprek 1"});
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/practice-conversations",
+            Some(&zoe),
+            Some(body),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let a = r.json();
+    let id = a["id"].as_str().unwrap().to_owned();
+    assert_eq!(a["speakers"][0]["name"], "Zoë");
+    assert_eq!(a["speakers"][0]["role"], "counsellor");
+    assert_eq!(a["speakers"][1]["role"], "student");
+    let shares: f64 = a["speakers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["share"].as_f64().unwrap())
+        .sum();
+    assert!((shares - 1.0).abs() < 0.002, "{shares}");
+    assert!(a["speakers"][1]["time_share"].as_f64().unwrap() > 0.5);
+    assert_eq!(a["questions"], json!({"open": 3, "closed": 0}));
+    assert!(a["competencies"]["quality_reflection"].as_u64().unwrap() >= 1);
+    let criteria = a["criteria"].as_array().unwrap();
+    assert_eq!(criteria.len(), 5);
+    assert!(criteria.iter().all(|c| c["met"] == true), "{criteria:?}");
+    assert!(
+        criteria[1]["explanation"]
+            .as_str()
+            .unwrap()
+            .starts_with("3 open en 0 gesloten")
+    );
+
+    let got = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/practice-conversations/{id}"),
+            Some(&zoe),
+            None,
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.json()["criteria"], a["criteria"]);
+    // Another student and the counsellor may not read it; the programme's lecturer may.
+    let other = second_student(&app).await;
+    for who in [
+        other.as_str(),
+        "slb@demo.koers.test",
+        "beheerder@tweede.koers.test",
+    ] {
+        let t = app.api_login(who).await;
+        let r = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/practice-conversations/{id}"),
+                Some(&t),
+                None,
+            )
+            .await;
+        assert!(
+            matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+            "{who}: {}",
+            r.status
+        );
+    }
+    let lecturer = app.api_login(LECTURER).await;
+    let r = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/practice-conversations/{id}"),
+            Some(&lecturer),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let audited: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'practice.read'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(audited, 1);
+}
+
+#[tokio::test]
+async fn bad_transcripts_are_refused_clearly_and_store_nothing() {
+    let app = spawn().await;
+    let zoe = app.api_login(ZOE).await;
+    let post = |body: serde_json::Value| {
+        let (app, zoe) = (&app, zoe.clone());
+        async move {
+            app.api(
+                Method::POST,
+                "/api/v1/practice-conversations",
+                Some(&zoe),
+                Some(body),
+            )
+            .await
+        }
+    };
+    let cases = [
+        (
+            json!({"format": "text", "transcript": "", "counsellor_speaker": "A"}),
+            "empty",
+        ),
+        (
+            json!({"format": "webvtt", "transcript": "A: hoi\nB: hallo", "counsellor_speaker": "A"}),
+            "not-webvtt",
+        ),
+        (
+            json!({"format": "text", "transcript": "A: hoi\nB: hallo", "counsellor_speaker": "C"}),
+            "counsellor-unknown",
+        ),
+        (
+            json!({"format": "text", "transcript": "A: hoi\nA: nog eens", "counsellor_speaker": "A"}),
+            "one-speaker",
+        ),
+        (
+            json!({"format": "text", "transcript": "x".repeat(1024 * 1024 + 1), "counsellor_speaker": "A"}),
+            "too-large",
+        ),
+    ];
+    for (body, code) in cases {
+        let r = post(body).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{code}: {}",
+            r.body
+        );
+        assert_eq!(r.json()["error"]["details"][0]["code"], code);
+    }
+    let r = post(json!({"format": "pdf", "transcript": "A: x", "counsellor_speaker": "A"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A 50 MB body is refused before it is read.
+    let huge = format!(
+        "{{\"format\":\"text\",\"counsellor_speaker\":\"A\",\"transcript\":\"{}\"}}",
+        "a".repeat(50 * 1024 * 1024)
+    );
+    let r = app
+        .api_raw(
+            Method::POST,
+            "/api/v1/practice-conversations",
+            &zoe,
+            "application/json",
+            huge.into(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM practice_conversations")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}

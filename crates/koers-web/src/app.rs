@@ -154,6 +154,30 @@ pub fn make_app(state: AppState) -> Router {
             "/students/import/runs/{id}/progress",
             get(views::import::run_progress),
         )
+        .route(
+            "/frameworks",
+            get(views::frameworks::list).post(views::frameworks::import),
+        )
+        .route("/frameworks/{key}", get(views::frameworks::show))
+        .route(
+            "/frameworks/{key}/export.json",
+            get(views::frameworks::export),
+        )
+        .route("/frameworks/{key}/copy", post(views::frameworks::copy))
+        .route(
+            "/practice",
+            get(views::practice::list).post(views::practice::upload),
+        )
+        .route("/practice/{id}", get(views::practice::show))
+        .route(
+            "/practice/{id}/feedback",
+            post(views::practice::add_feedback),
+        )
+        .route(
+            "/practice/{id}/reviewers",
+            post(views::practice::ask_review),
+        )
+        .route("/practice/{id}/delete", post(views::practice::delete))
         .route("/students/{id}", get(views::students::show))
         .route("/students/{id}/intake", post(views::students::save_intake))
         .route("/students/{id}/phase", post(views::phases::set_phase))

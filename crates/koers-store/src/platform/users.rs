@@ -415,3 +415,14 @@ pub async fn set_locale(t: Tenant<'_>, id: &str, locale: Option<&str>) -> Result
     .await?;
     Ok(())
 }
+
+/// An active user of the institution by email address: (id, name).
+pub async fn active_by_email(t: Tenant<'_>, email: &str) -> Result<Option<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, name FROM users WHERE institution_id = $1 AND email = $2 AND active = 1",
+    )
+    .bind(t.institution_id)
+    .bind(email.trim().to_lowercase())
+    .fetch_optional(t.pool())
+    .await?)
+}

@@ -7,12 +7,14 @@ pub mod career_file;
 pub mod conversations;
 pub mod counsellors;
 pub mod coverage;
+pub mod frameworks;
 pub mod groups;
 pub mod growth;
 pub mod home;
 pub mod import;
 pub mod login;
 pub mod phases;
+pub mod practice;
 pub mod programmes;
 pub mod rules;
 pub mod slots;
@@ -50,6 +52,8 @@ pub struct Nav {
     pub has_career_file: bool,
     pub can_manage_counsellors: bool,
     pub is_counsellor: bool,
+    pub can_view_curriculum: bool,
+    pub can_practise: bool,
 }
 
 impl Ctx {
@@ -68,6 +72,8 @@ impl Ctx {
                 has_career_file: a.actor.has_role(koers_domain::Role::Student),
                 can_manage_counsellors: a.actor.may(Action::ManageStandIns),
                 is_counsellor: a.actor.has_role(koers_domain::Role::Counsellor),
+                can_view_curriculum: a.actor.may(Action::ViewCurriculum),
+                can_practise: a.actor.may(Action::WriteOwnWork),
             }),
             path: path.to_owned(),
             section,

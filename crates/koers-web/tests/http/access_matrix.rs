@@ -481,6 +481,48 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         [Auth, No, A, No, No, No, No, No, No, Nf],
     ),
     // Curriculum. {practice} is a practice conversation of the demo student.
+    ("GET", "/frameworks", [Login, A, A, A, A, A, A, A, No, A]),
+    (
+        "POST",
+        "/frameworks",
+        [Login, A, A, No, A, No, No, No, No, A],
+    ),
+    (
+        "GET",
+        "/frameworks/{key}",
+        [Login, A, A, A, A, A, A, A, No, A],
+    ),
+    (
+        "GET",
+        "/frameworks/{key}/export.json",
+        [Login, A, A, A, A, A, A, A, No, A],
+    ),
+    (
+        "POST",
+        "/frameworks/{key}/copy",
+        [Login, A, A, No, A, No, No, No, No, A],
+    ),
+    ("GET", "/practice", [Login, A, A, A, A, A, A, A, A, A]),
+    (
+        "POST",
+        "/practice",
+        [Login, No, No, No, No, A, No, No, No, No],
+    ),
+    (
+        "GET",
+        "/practice/{practice}",
+        [Login, No, No, No, A, A, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/practice/{practice}/feedback",
+        [Login, No, No, No, A, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/practice/{practice}/reviewers",
+        [Login, No, No, No, No, A, No, No, No, Nf],
+    ),
     (
         "GET",
         "/api/v1/frameworks",
@@ -505,6 +547,13 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "GET",
         "/api/v1/practice-conversations/{practice}",
         [Auth, No, No, No, A, A, No, No, No, Nf],
+    ),
+    // Last of the curriculum rows: the student removes {practice}, so the callers after her
+    // find nothing (they are refused on every row above).
+    (
+        "POST",
+        "/practice/{practice}/delete",
+        [Login, No, No, No, No, A, Nf, Nf, Nf, Nf],
     ),
     (
         "DELETE",

@@ -349,3 +349,173 @@ async fn bad_transcripts_are_refused_clearly_and_store_nothing() {
         .unwrap();
     assert_eq!(n, 0);
 }
+
+#[tokio::test]
+async fn framework_pages_list_show_export_import_and_copy() {
+    let app = spawn().await;
+    let mut b = app.browser().await;
+    b.login(LECTURER, PASSWORD).await;
+    let list = b.get("/frameworks").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Loopbaancompetenties"));
+    assert!(list.body.contains("21e-eeuwse vaardigheden"));
+    let show = b.get("/frameworks/counsellor-profile").await;
+    assert!(show.body.contains("Loopbaangesprekken voeren"));
+    assert!(
+        show.body.contains("Voorbeeldig"),
+        "levels as rubric columns"
+    );
+    let export = b.get("/frameworks/counsellor-profile/export.json").await;
+    assert_eq!(export.status, StatusCode::OK);
+    let doc: serde_json::Value = serde_json::from_str(&export.body).unwrap();
+    assert_eq!(doc["key"], "counsellor-profile");
+
+    // A bad upload: every problem with its place, nothing stored.
+    let r = b
+        .upload("/frameworks", "kader.json", br#"{"key": "x", "name": "X", "version": "1", "levels": [{"key": "a"}], "competences": []}"#)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("<code>/levels/0/name</code>"), "{}", r.body);
+    assert!(r.body.contains("<code>/competences</code>"));
+    // A copy with its own key, then changed by importing a new version.
+    let r = b
+        .post(
+            "/frameworks/counsellor-profile/copy",
+            &[("key", "profiel-hd"), ("name", "Profiel HD")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/frameworks/profiel-hd");
+    let copy = b.get("/frameworks/profiel-hd").await;
+    assert!(copy.body.contains("Profiel HD") && copy.body.contains("eigen kopie"));
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&b.get("/frameworks/profiel-hd/export.json").await.body).unwrap();
+    doc["version"] = json!("2");
+    doc["competences"].as_array_mut().unwrap().truncate(2);
+    let r = b
+        .upload("/frameworks", "v2.json", doc.to_string().as_bytes())
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let v2 = b.get("/frameworks/profiel-hd").await;
+    assert!(v2.body.contains("Versies"));
+    assert!(!v2.body.contains("Reflecteren op de eigen loopbaan"));
+    // The same copy key again is refused with the form kept.
+    let r = b
+        .post(
+            "/frameworks/counsellor-profile/copy",
+            &[("key", "profiel-hd"), ("name", "Nog een")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("value=\"Nog een\""));
+    // A student reads frameworks but cannot copy or import.
+    let mut s = app.browser().await;
+    s.login(ZOE, PASSWORD).await;
+    assert_eq!(s.get("/frameworks/profiel-hd").await.status, StatusCode::OK);
+    assert_eq!(
+        s.post(
+            "/frameworks/profiel-hd/copy",
+            &[("key", "mijn"), ("name", "Mijn")]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn practice_pages_upload_explain_ask_and_give_feedback() {
+    let app = spawn().await;
+    let mut zoe = app.browser().await;
+    zoe.login(ZOE, PASSWORD).await;
+    let empty = zoe.get("/practice").await;
+    assert!(empty.body.contains("nog geen oefengesprekken"));
+
+    // A wrong counsellor name: the text is kept and the speakers are offered.
+    let r = zoe
+        .upload_form(
+            "/practice",
+            &[
+                ("title", "Eerste oefening"),
+                ("format", "webvtt"),
+                ("counsellor", "Zoe"),
+            ],
+            ("file", "gesprek.vtt", VTT.as_bytes()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("spreekt niet in dit gesprek"));
+    assert!(r.body.contains("value=\"Zoë\""), "speakers offered");
+    assert!(r.body.contains("value=\"Eerste oefening\""), "title kept");
+    assert!(r.body.contains("hoe was je eerste week"), "text kept");
+
+    let r = zoe
+        .upload_form(
+            "/practice",
+            &[
+                ("title", "Eerste oefening"),
+                ("format", "webvtt"),
+                ("counsellor", "Zoë"),
+                ("text", VTT),
+            ],
+            ("file", "", b""),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page_url = r.location().to_owned();
+    let page = zoe.get(&page_url).await;
+    assert!(page.body.contains("✓ Vooral open vragen"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("<span class=\"badge\">open vraag</span> <q>Wat heb je daarvan geleerd?</q>")
+    );
+    assert!(zoe.get("/practice").await.body.contains("5 / 5"));
+
+    // Another student cannot read it until asked.
+    let other = second_student(&app).await;
+    let mut peer = app.browser().await;
+    peer.login(&other, PASSWORD).await;
+    assert_eq!(peer.get(&page_url).await.status, StatusCode::FORBIDDEN);
+    let r = zoe
+        .post(
+            &format!("{page_url}/reviewers"),
+            &[("email", "niemand@example.nl"), ("message", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = zoe
+        .post(
+            &format!("{page_url}/reviewers"),
+            &[("email", &other), ("message", "Wil jij kijken?")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(peer.get("/practice").await.body.contains("Wil jij kijken?"));
+    let seen = peer.get(&page_url).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(seen.body.contains("Feedback geven"));
+    let r = peer
+        .post(
+            &format!("{page_url}/feedback"),
+            &[("level", "2"), ("text", "Mooie open vragen!")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mine = zoe.get(&page_url).await;
+    assert!(mine.body.contains("Mooie open vragen!"));
+    assert!(mine.body.contains("Ontwikkelend"));
+    assert!(mine.body.contains("feedback gegeven"));
+    // The owner cannot give feedback on her own conversation; then deletes it.
+    assert_eq!(
+        zoe.post(
+            &format!("{page_url}/feedback"),
+            &[("level", "4"), ("text", "Top")]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = zoe.post(&format!("{page_url}/delete"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(zoe.get(&page_url).await.status, StatusCode::NOT_FOUND);
+}

@@ -239,18 +239,36 @@ impl Browser<'_> {
 
     /// Upload a file as `multipart/form-data` (field `file`), with the CSRF token.
     pub async fn upload(&mut self, path: &str, filename: &str, content: &[u8]) -> Res {
+        self.upload_form(path, &[], ("file", filename, content))
+            .await
+    }
+
+    /// A multipart form: the CSRF token, text `fields`, and one file field (name, file name,
+    /// content).
+    pub async fn upload_form(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &[u8]),
+    ) -> Res {
         let boundary = "----koers-test-boundary";
         let mut body = Vec::new();
+        let mut text = |name: &str, value: &str| {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        };
+        text("_csrf", &self.csrf.clone());
+        for (name, value) in fields {
+            text(name, value);
+        }
+        let (name, filename, content) = file;
         body.extend_from_slice(
             format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n",
-                self.csrf
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: text/csv\r\n\r\n"
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: text/csv\r\n\r\n"
             )
             .as_bytes(),
         );

@@ -1,0 +1,251 @@
+//! Competence frameworks: the list with import, one framework with its rubric, versions and
+//! export, and making an own copy.
+
+use super::{Ctx, render, render_status};
+use crate::auth::{Authenticated, WebUser};
+use crate::curriculum as access;
+use crate::error::{WebError, WebResult, framework_message};
+use crate::forms::FormData;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use koers_domain::curriculum::framework::{self, valid_key};
+use koers_domain::policy::Action;
+use koers_store::curriculum::frameworks::{self, FrameworkSummary, StoredFramework};
+
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "frameworks.html")]
+struct ListPage {
+    ctx: Ctx,
+    items: Vec<FrameworkSummary>,
+    can_manage: bool,
+    problems: Vec<Problem>,
+    filename: String,
+    imported: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    imported: Option<String>,
+}
+
+async fn list_page(state: &AppState, a: &Authenticated) -> WebResult<ListPage> {
+    a.require(Action::ViewCurriculum)?;
+    Ok(ListPage {
+        ctx: Ctx::user(a, "/frameworks", "curriculum"),
+        items: frameworks::list(a.tenant(state)).await?,
+        can_manage: a.actor.may(Action::ManageFrameworks),
+        problems: Vec::new(),
+        filename: String::new(),
+        imported: None,
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Query(q): Query<ListQuery>,
+) -> WebResult<Response> {
+    let mut p = list_page(&state, &a).await?;
+    p.imported = q.imported.filter(|k| valid_key(k));
+    Ok(render(&p))
+}
+
+/// Import a framework document uploaded as a file.
+pub async fn import(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> WebResult<Response> {
+    a.require(Action::ManageFrameworks)?;
+    let mut mp =
+        mp.map_err(|_| WebError::BadRequest("send the file as multipart/form-data".into()))?;
+    let (mut csrf, mut filename, mut bytes) = (String::new(), String::new(), Vec::new());
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|_| WebError::BadRequest("unreadable upload".into()))?
+    {
+        match field.name() {
+            Some("_csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                filename = field.file_name().unwrap_or("").to_owned();
+                bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| WebError::BadRequest("upload too large or unreadable".into()))?
+                    .to_vec();
+            }
+            _ => {}
+        }
+    }
+    crate::csrf::verify(&a.session.csrf_token, &csrf)?;
+    let text = String::from_utf8_lossy(&bytes);
+    match access::import_framework(&state, &a, &text, frameworks::IMPORTED, None).await {
+        Ok(f) => Ok(Redirect::to(&format!("/frameworks?imported={}", f.key)).into_response()),
+        Err(WebError::Framework(errors)) => {
+            let mut p = list_page(&state, &a).await?;
+            p.filename = filename;
+            p.problems = errors
+                .iter()
+                .map(|e| Problem {
+                    path: if e.path.is_empty() {
+                        "/".into()
+                    } else {
+                        e.path.clone()
+                    },
+                    message: framework_message(&a.tr, e),
+                })
+                .collect();
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &p))
+        }
+        Err(WebError::Conflict(_)) => {
+            let mut p = list_page(&state, &a).await?;
+            p.filename = filename;
+            p.problems = vec![Problem {
+                path: "/key".into(),
+                message: a.tr.t("frameworks-import-conflict"),
+            }];
+            Ok(render_status(StatusCode::CONFLICT, &p))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "framework.html")]
+struct ShowPage {
+    ctx: Ctx,
+    f: StoredFramework,
+    versions: Vec<FrameworkSummary>,
+    can_manage: bool,
+    lang: &'static str,
+    copy_key: String,
+    copy_name: String,
+    errors: Vec<super::FieldMsg>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct VersionQuery {
+    #[serde(default)]
+    version: Option<String>,
+}
+
+async fn show_page(
+    state: &AppState,
+    a: &Authenticated,
+    key: &str,
+    version: Option<&str>,
+) -> WebResult<ShowPage> {
+    a.require(Action::ViewCurriculum)?;
+    let t = a.tenant(state);
+    let f = frameworks::by_key(t, key, version)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let lang = a.tr.lang();
+    Ok(ShowPage {
+        ctx: Ctx::user(a, "/frameworks", "curriculum"),
+        versions: frameworks::versions(t, key).await?,
+        can_manage: a.actor.may(Action::ManageFrameworks),
+        copy_key: format!("{}-eigen", f.framework.key),
+        copy_name: format!(
+            "{} ({})",
+            f.framework.name.get(lang),
+            a.tr.t("frameworks-copy-suffix")
+        ),
+        f,
+        lang,
+        errors: Vec::new(),
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(key): Path<String>,
+    Query(q): Query<VersionQuery>,
+) -> WebResult<Response> {
+    Ok(render(
+        &show_page(&state, &a, &key, q.version.as_deref()).await?,
+    ))
+}
+
+/// The framework document as a download.
+pub async fn export(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(key): Path<String>,
+    Query(q): Query<VersionQuery>,
+) -> WebResult<Response> {
+    a.require(Action::ViewCurriculum)?;
+    let f = frameworks::by_key(a.tenant(&state), &key, q.version.as_deref())
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let body = serde_json::to_string_pretty(&framework::to_json(&f.framework)).unwrap_or_default();
+    let name = format!("{}-{}.json", f.framework.key, f.framework.version);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", name.replace('"', "")),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// Make an own copy (new key and name) that can then be changed by importing new versions.
+pub async fn copy(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(key): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    a.require(Action::ManageFrameworks)?;
+    let mut page = show_page(&state, &a, &key, None).await?;
+    let new_key = form.get("key").trim().to_owned();
+    let new_name = form.get("name").trim().to_owned();
+    let mut errors = Vec::new();
+    if !valid_key(&new_key) {
+        errors.push(koers_domain::FieldError::new("key", "code-invalid"));
+    }
+    if new_name.is_empty() {
+        errors.push(koers_domain::FieldError::new("name", "required"));
+    } else if new_name.chars().count() > 200 {
+        errors.push(koers_domain::FieldError::new("name", "name-too-long"));
+    }
+    let mut f = page.f.framework.clone();
+    f.key = new_key.clone();
+    f.name = framework::Text {
+        nl: new_name.clone(),
+        en: String::new(),
+    };
+    f.version = "1".into();
+    if errors.is_empty() {
+        let doc = framework::to_json(&f).to_string();
+        match access::import_framework(&state, &a, &doc, frameworks::COPY, Some(&page.f.summary.id))
+            .await
+        {
+            Ok(s) => return Ok(Redirect::to(&format!("/frameworks/{}", s.key)).into_response()),
+            Err(WebError::Conflict(_)) => {
+                errors.push(koers_domain::FieldError::new("key", "code-taken"))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    page.copy_key = new_key;
+    page.copy_name = new_name;
+    page.errors = super::field_msgs(&a.tr, &errors);
+    Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+}

@@ -12,11 +12,11 @@ const PASSWORD = process.env.KOERS_DEMO_PASSWORD || "koers-demo";
 const CHROMIUM = process.env.KOERS_CHROMIUM || "/usr/bin/chromium";
 
 const ROLES = {
-  "beheerder@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/students", "STUDENT", "STUDENT_EDIT", "/students/import"],
+  "beheerder@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/students", "STUDENT", "STUDENT_EDIT", "/students/import", "/frameworks", "/frameworks/career-competencies"],
   "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT", "/students/import", "/counsellors", "/coverage", "/coverage?programme=LO-ZW&cohort=2026", "/coverage/LO-ECO/rules"],
   "slb@demo.koers.test": ["/home", "/account", "/slots", "/groups", "GROUP", "/students", "/students?status=overdue", "ZOE", "ZOE_HANDOVER", "CONVERSATION"],
-  "docent@demo.koers.test": ["/home", "/account"],
-  "student@demo.koers.test": ["/home", "/account", "/admin/users", "/career-file", "/book"],
+  "docent@demo.koers.test": ["/home", "/account", "/frameworks", "/frameworks/21st-century-skills", "/practice", "PRACTICE"],
+  "student@demo.koers.test": ["/home", "/account", "/admin/users", "/career-file", "/book", "/practice", "PRACTICE", "/frameworks/counsellor-profile"],
   "hr@demo.koers.test": ["/home", "/account"],
   "medewerker@demo.koers.test": ["/home", "/account"],
   "mentor@demo.koers.test": ["/home", "/account"],
@@ -72,6 +72,10 @@ async function resolve(page, path) {
   if (path === "ZOE_HANDOVER") {
     await page.goto(`${BASE}/students?q=500000`);
     return `${await page.locator("main tbody a").first().getAttribute("href")}/handover`;
+  }
+  if (path === "PRACTICE") {
+    await page.goto(`${BASE}/practice`);
+    return await page.locator('main a[href^="/practice/"]').first().getAttribute("href");
   }
   if (path === "CONVERSATION") {
     await page.goto(`${BASE}/students?q=500000`);
@@ -238,6 +242,27 @@ test("programme manager imports students: errors with line numbers, then preview
   await checkA11y(page, "earlier imports (manager, nl)");
   await page.goto(`${BASE}/students?q=${stamp}`);
   assert.equal(await page.locator("main tbody tr").count(), 2);
+  await context.close();
+});
+
+test("student practises a career conversation: the analysis is explained, a wrong name keeps the text", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await login(page, "student@demo.koers.test");
+  await page.goto(`${BASE}/practice`);
+  await page.fill("#p-title", "Oefening in de browser");
+  await page.check("input[name=format][value=text]");
+  await page.fill("#p-text", "Zoë: Hoi Sam, vertel eens, hoe ging je eerste week?\nSam: Goed! Vorige week heb ik mijn eerste les gegeven en dat vond ik leuk.\nZoë: Wat is je volgende stap?\nSam: Ik ga volgende week mijn mentor om feedback vragen.\n");
+  await page.fill("#p-counsellor", "Zoe");
+  await Promise.all([page.waitForNavigation(), page.click("form[action='/practice'] button")]);
+  assert.ok(await page.getByText("spreekt niet in dit gesprek").isVisible());
+  assert.match(await page.inputValue("#p-text"), /eerste les gegeven/);
+  await checkA11y(page, "practice upload error (student, nl)");
+  await page.check("input[name=counsellor][value='Zoë']");
+  await Promise.all([page.waitForNavigation(), page.click("form[action='/practice'] button")]);
+  assert.match(page.url(), /\/practice\/[0-9a-f-]+$/);
+  assert.ok(await page.getByText("De student praat meer dan de begeleider").first().isVisible());
+  await checkA11y(page, "practice analysis (student, nl)");
   await context.close();
 });
 

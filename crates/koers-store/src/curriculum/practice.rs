@@ -190,10 +190,13 @@ fn request_row(r: &sqlx::any::AnyRow) -> Result<ReviewRequest> {
     })
 }
 
-/// Open requests addressed to a reviewer, oldest first.
-pub async fn open_for_reviewer(t: Tenant<'_>, reviewer_id: &str) -> Result<Vec<ReviewRequest>> {
+/// Requests addressed to a reviewer: the open ones first (oldest first), then the latest
+/// finished ones.
+pub async fn for_reviewer(t: Tenant<'_>, reviewer_id: &str) -> Result<Vec<ReviewRequest>> {
     let sql = format!(
-        "{REQUESTS} WHERE r.institution_id = $1 AND r.reviewer_id = $2 AND r.status = 'open' ORDER BY r.created_at"
+        "{REQUESTS} WHERE r.institution_id = $1 AND r.reviewer_id = $2 AND r.status <> 'withdrawn' \
+         ORDER BY CASE WHEN r.status = 'open' THEN 0 ELSE 1 END, \
+         CASE WHEN r.status = 'open' THEN r.created_at ELSE -r.created_at END LIMIT 50"
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(t.institution_id)

@@ -1,6 +1,7 @@
 //! Demo data: two institutions (so tenant isolation is visible), fixed accounts for every role,
 //! and generated people with realistic Dutch names, inserted in bulk.
 
+mod curriculum;
 mod history;
 
 use crate::platform::{institutions, passwords, programmes, users};
@@ -235,6 +236,7 @@ pub async fn seed(
     )
     .await?;
     demo_history(t, &zoe, &ids[4], &slb_id).await?;
+    curriculum::seed(t, &ids[4], &ids[3]).await?;
 
     // Generated staff: counsellors (with the two demo counsellors, one per 100 students, so a
     // caseload is about 100 at every size), a lecturer per programme, employees.

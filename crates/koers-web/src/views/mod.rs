@@ -73,7 +73,8 @@ impl Ctx {
                 can_manage_counsellors: a.actor.may(Action::ManageStandIns),
                 is_counsellor: a.actor.has_role(koers_domain::Role::Counsellor),
                 can_view_curriculum: a.actor.may(Action::ViewCurriculum),
-                can_practise: a.actor.may(Action::WriteOwnWork),
+                can_practise: a.actor.may(Action::WriteOwnWork)
+                    || a.actor.has_role(koers_domain::Role::Lecturer),
             }),
             path: path.to_owned(),
             section,

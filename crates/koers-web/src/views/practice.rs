@@ -91,7 +91,7 @@ async fn list_page(
     } else {
         Vec::new()
     };
-    let requests = practice::open_for_reviewer(t, &a.user.id)
+    let requests = practice::for_reviewer(t, &a.user.id)
         .await?
         .into_iter()
         .filter(|r| r.subject_kind == practice::PRACTICE)

@@ -347,7 +347,7 @@ async fn bad_transcripts_are_refused_clearly_and_store_nothing() {
         .fetch_one(app.db.pool())
         .await
         .unwrap();
-    assert_eq!(n, 0);
+    assert_eq!(n, 1, "only the demo conversation");
 }
 
 #[tokio::test]
@@ -428,8 +428,13 @@ async fn practice_pages_upload_explain_ask_and_give_feedback() {
     let app = spawn().await;
     let mut zoe = app.browser().await;
     zoe.login(ZOE, PASSWORD).await;
-    let empty = zoe.get("/practice").await;
-    assert!(empty.body.contains("nog geen oefengesprekken"));
+    // The demo conversation with the lecturer's feedback.
+    let first = zoe.get("/practice").await;
+    assert!(
+        first.body.contains("Oefengesprek met Milan (BPV)"),
+        "{}",
+        first.body
+    );
 
     // A wrong counsellor name: the text is kept and the speakers are offered.
     let r = zoe
@@ -470,6 +475,13 @@ async fn practice_pages_upload_explain_ask_and_give_feedback() {
             .contains("<span class=\"badge\">open vraag</span> <q>Wat heb je daarvan geleerd?</q>")
     );
     assert!(zoe.get("/practice").await.body.contains("5 / 5"));
+    let other_empty = {
+        let other = second_student(&app).await;
+        let mut b = app.browser().await;
+        b.login(&other, PASSWORD).await;
+        b.get("/practice").await
+    };
+    assert!(other_empty.body.contains("nog geen oefengesprekken"));
 
     // Another student cannot read it until asked.
     let other = second_student(&app).await;

@@ -1,0 +1,66 @@
+//! Demo data of the curriculum: the shipped frameworks, and a practice conversation of the
+//! demo student with feedback from the demo lecturer.
+
+use crate::curriculum::{frameworks, practice};
+use crate::{Result, Tenant};
+use koers_domain::curriculum::transcript::{self, Format};
+
+/// A practice conversation in Teams's WebVTT: Zoë practises with a first-year student.
+const TRANSCRIPT: &str = "WEBVTT\n\n\
+00:00:02.000 --> 00:00:06.000\n<v Zoë van der Meer>Hoi Milan, fijn dat je er bent. Hoe gaat het op je stage bij de garage?</v>\n\n\
+00:00:06.500 --> 00:00:19.000\n<v Milan>Wel goed. Vorige week mocht ik voor het eerst zelf een klant helpen met een APK. \
+Dat vond ik spannend, maar het ging goed.</v>\n\n\
+00:00:19.500 --> 00:00:24.000\n<v Zoë van der Meer>Was je zenuwachtig?</v>\n\n\
+00:00:24.500 --> 00:00:27.000\n<v Milan>Een beetje wel.</v>\n\n\
+00:00:27.500 --> 00:00:33.000\n<v Zoë van der Meer>Dus het was spannend en toch lukte het. Wat gaf je daar energie van?</v>\n\n\
+00:00:33.500 --> 00:00:48.000\n<v Milan>Dat de klant blij was en dat ik het zelf kon uitleggen. Ik denk dat ik goed ben in uitleggen. \
+Later wil ik misschien wel werkplaatschef worden.</v>\n\n\
+00:00:48.500 --> 00:00:55.000\n<v Zoë van der Meer>Wie zou je daarover kunnen vragen in je netwerk?</v>\n\n\
+00:00:55.500 --> 00:01:03.000\n<v Milan>Mijn praktijkopleider, die is ook zo begonnen.</v>\n\n\
+00:01:03.500 --> 00:01:08.000\n<v Zoë van der Meer>Goed idee. Wat is je volgende stap?</v>\n\n\
+00:01:08.500 --> 00:01:15.000\n<v Milan>Ik ga deze week met hem praten over hoe hij dat heeft aangepakt.</v>\n";
+
+pub(super) async fn seed(t: Tenant<'_>, student_user: &str, lecturer: &str) -> Result<()> {
+    frameworks::ensure_shipped(t).await?;
+    let counsellor = "Zoë van der Meer";
+    let turns = transcript::parse(TRANSCRIPT.as_bytes(), Format::Webvtt).expect("demo transcript");
+    let analysis = transcript::analyse(&turns, counsellor);
+    let id = practice::create(
+        t,
+        &practice::NewPractice {
+            person_id: student_user,
+            title: "Oefengesprek met Milan (BPV)",
+            format: Format::Webvtt.key(),
+            transcript: TRANSCRIPT,
+            counsellor_speaker: counsellor,
+            analysis: &serde_json::to_string(&analysis).unwrap_or_default(),
+        },
+    )
+    .await?;
+    practice::request_review(
+        t,
+        practice::PRACTICE,
+        &id,
+        student_user,
+        lecturer,
+        "Wilt u kijken naar mijn vragen?",
+    )
+    .await?;
+    let profile = frameworks::by_key(t, "counsellor-profile", None).await?;
+    let competence = profile
+        .as_ref()
+        .and_then(|f| f.competence_id("career-conversations"))
+        .map(str::to_owned);
+    practice::add_feedback(
+        t,
+        practice::PRACTICE,
+        &id,
+        lecturer,
+        competence.as_deref(),
+        Some("2"),
+        "Goed dat je vanuit een concrete ervaring begint en afsluit met een volgende stap. \
+         Let op je gesloten vraag (\"Was je zenuwachtig?\"): vraag liever hoe het voelde.",
+    )
+    .await?;
+    Ok(())
+}

@@ -164,6 +164,25 @@ pub fn make_app(state: AppState) -> Router {
             get(views::frameworks::export),
         )
         .route("/frameworks/{key}/copy", post(views::frameworks::copy))
+        .route("/learning-line", get(views::learning_line::first))
+        .route("/learning-line/{code}", get(views::learning_line::show))
+        .route(
+            "/learning-line/{code}/export.csv",
+            get(views::learning_line::csv),
+        )
+        .route(
+            "/learning-line/{code}/activities",
+            post(views::activities::create),
+        )
+        .route(
+            "/learning-line/{code}/activities/new",
+            get(views::activities::new),
+        )
+        .route(
+            "/activities/{id}",
+            get(views::activities::edit).post(views::activities::update),
+        )
+        .route("/activities/{id}/delete", post(views::activities::delete))
         .route(
             "/practice",
             get(views::practice::list).post(views::practice::upload),

@@ -174,3 +174,68 @@ pub async fn audit_work_read(
     .await?;
     Ok(())
 }
+
+/// A programme's learning line, ready to show: the competences of the frameworks its
+/// activities use (the career competencies when there are none yet), the activities, the
+/// cells per competence and year, and the gaps.
+pub struct LineView {
+    pub programme: koers_store::platform::programmes::Programme,
+    pub competences: Vec<frameworks::CompetenceRef>,
+    pub activities: Vec<koers_store::curriculum::activities::Activity>,
+    pub cells: Vec<koers_domain::curriculum::learning_line::Cell>,
+    pub gaps: Vec<koers_domain::curriculum::learning_line::Gap>,
+}
+
+impl LineView {
+    pub fn cell(
+        &self,
+        competence_id: &str,
+        year: &u8,
+    ) -> Option<&koers_domain::curriculum::learning_line::Cell> {
+        self.cells
+            .iter()
+            .find(|c| c.competence_id == competence_id && c.year == *year)
+    }
+
+    pub fn competence(&self, id: &str) -> Option<&frameworks::CompetenceRef> {
+        self.competences.iter().find(|c| c.id == id)
+    }
+
+    pub fn activity(&self, id: &str) -> Option<&koers_store::curriculum::activities::Activity> {
+        self.activities.iter().find(|a| a.id == id)
+    }
+}
+
+pub async fn learning_line(state: &AppState, a: &Authenticated, code: &str) -> WebResult<LineView> {
+    a.require(Action::ViewCurriculum)?;
+    let t = a.tenant(state);
+    let programme = koers_store::platform::programmes::by_code(t, code)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    frameworks::ensure_shipped(t).await?;
+    let activities = koers_store::curriculum::activities::for_programme(t, &programme.id).await?;
+    let linked: Vec<String> = activities
+        .iter()
+        .flat_map(|x| x.competences.iter().map(|(c, _)| c.clone()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut framework_ids: Vec<String> = frameworks::competences(t, &linked)
+        .await?
+        .into_iter()
+        .map(|c| c.framework_id)
+        .collect();
+    framework_ids.sort();
+    framework_ids.dedup();
+    let competences = frameworks::competences_of(t, &framework_ids).await?;
+    let ids: Vec<String> = competences.iter().map(|c| c.id.clone()).collect();
+    let line: Vec<_> = activities.iter().map(|x| x.as_line()).collect();
+    let (cells, gaps) = koers_domain::curriculum::learning_line::compute(&ids, &line);
+    Ok(LineView {
+        programme,
+        competences,
+        activities,
+        cells,
+        gaps,
+    })
+}

@@ -24,6 +24,23 @@ impl FormData {
             .find(|(k, _)| k == name)
             .map_or("", |(_, v)| v.as_str())
     }
+
+    /// Every value of `name` (checkboxes, multiple selects).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// Fields whose names start with `prefix`: (name without the prefix, value).
+    pub fn all_with_prefix(&self, prefix: &str) -> Vec<(&str, &str)> {
+        self.0
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix(prefix).map(|k| (k, v.as_str())))
+            .collect()
+    }
 }
 
 impl<S: Send + Sync> FromRequest<S> for FormData {

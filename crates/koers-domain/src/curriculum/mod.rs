@@ -2,4 +2,5 @@
 //! evidence and assessment, practice conversations and activity designs.
 
 pub mod framework;
+pub mod learning_line;
 pub mod transcript;

@@ -274,3 +274,27 @@ pub async fn competences(t: Tenant<'_>, ids: &[String]) -> Result<Vec<Competence
         })
         .collect()
 }
+
+/// Every competence of the given frameworks (or, when none are given, of the current
+/// career-competencies framework), by framework name and position.
+pub async fn competences_of(t: Tenant<'_>, framework_ids: &[String]) -> Result<Vec<CompetenceRef>> {
+    let ids: Vec<String> = if framework_ids.is_empty() {
+        match by_key(t, "career-competencies", None).await? {
+            Some(f) => vec![f.summary.id],
+            None => return Ok(Vec::new()),
+        }
+    } else {
+        framework_ids.to_vec()
+    };
+    let sql = format!(
+        "SELECT c.id FROM competences c JOIN frameworks f ON f.id = c.framework_id \
+         WHERE c.institution_id = $1 AND c.framework_id IN ({})",
+        crate::platform::users::placeholders(2, ids.len())
+    );
+    let mut q = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)).bind(t.institution_id);
+    for id in &ids {
+        q = q.bind(id);
+    }
+    let competence_ids = q.fetch_all(t.pool()).await?;
+    competences(t, &competence_ids).await
+}

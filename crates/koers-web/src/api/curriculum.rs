@@ -201,3 +201,145 @@ pub async fn get_practice(
     let (p, analysis, _) = access::load_practice(&state, &a, &id, false).await?;
     Ok(Json(practice_dto(&a.tr, &p, &analysis)))
 }
+
+/// Add an LOB activity to a programme, with the competences it addresses (by framework and
+/// competence key) at I, R or M.
+#[utoipa::path(post, path = "/api/v1/activities", tag = "curriculum",
+    request_body = NewActivityBody,
+    responses((status = 201, body = ActivityDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_activity(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    body: Bytes,
+) -> WebResult<Response> {
+    use koers_domain::curriculum::learning_line::{ActivityInput, Depth, RawActivity};
+    // Only those who manage some programme's activities get past this point.
+    if !(a.actor.has_role(koers_domain::Role::Administrator)
+        || a.actor.has_role(koers_domain::Role::ProgrammeManager)
+        || a.actor.has_role(koers_domain::Role::Lecturer))
+    {
+        return Err(WebError::Forbidden);
+    }
+    let body: NewActivityBody = parse_json(&body)?;
+    let t = a.tenant(&state);
+    let programme = koers_store::platform::programmes::by_code(t, &body.programme)
+        .await?
+        .ok_or_else(|| WebError::invalid("programme", "programme-unknown"))?;
+    a.require(Action::ManageActivities {
+        programme_id: &programme.id,
+    })?;
+    let (year, period, hours) = (
+        body.year.to_string(),
+        body.period.to_string(),
+        body.study_hours.to_string(),
+    );
+    let input = ActivityInput::parse(&RawActivity {
+        kind: &body.kind,
+        title: &body.title,
+        description: &body.description,
+        year: &year,
+        period: &period,
+        phase: body.phase.as_deref().unwrap_or(""),
+        study_hours: &hours,
+        goals: &body.goals,
+        partners: body.partners.iter().map(String::as_str).collect(),
+    })
+    .map_err(WebError::Invalid)?;
+    let mut links = Vec::new();
+    for l in &body.competences {
+        let depth = Depth::parse(&l.level)
+            .ok_or_else(|| WebError::invalid("competences", "depth-invalid"))?;
+        let f = frameworks::by_key(t, &l.framework, None)
+            .await?
+            .ok_or_else(|| WebError::invalid("competences", "competence-unknown"))?;
+        let id = f
+            .competence_id(&l.competence)
+            .ok_or_else(|| WebError::invalid("competences", "competence-unknown"))?;
+        links.push((id.to_owned(), depth));
+    }
+    let id =
+        koers_store::curriculum::activities::create(t, &programme.id, &input, &links, &a.user.id)
+            .await?;
+    crate::guidance::audit_change(
+        &state,
+        &a,
+        "activity.create",
+        &id,
+        serde_json::json!({"title": input.title}),
+    )
+    .await?;
+    let act = koers_store::curriculum::activities::get(t, &id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let ids: Vec<String> = act.competences.iter().map(|(c, _)| c.clone()).collect();
+    let refs = frameworks::competences(t, &ids).await?;
+    let dto = ActivityDto {
+        id: act.id.clone(),
+        programme: programme.code,
+        kind: act.kind.key().into(),
+        title: act.title.clone(),
+        description: act.description.clone(),
+        year: act.year,
+        period: act.period,
+        phase: act.phase.map(|p| p.key().to_owned()),
+        study_hours: act.study_hours,
+        goals: act.goals.clone(),
+        partners: act.partners.clone(),
+        competences: act
+            .competences
+            .iter()
+            .filter_map(|(c, d)| {
+                refs.iter().find(|r| r.id == *c).map(|r| CompetenceLinkDto {
+                    competence_id: r.id.clone(),
+                    framework: r.framework_key.clone(),
+                    competence: r.key.clone(),
+                    level: d.key().into(),
+                })
+            })
+            .collect(),
+    };
+    Ok((StatusCode::CREATED, Json(dto)).into_response())
+}
+
+/// The learning line of a programme: competences × study years with the levels reached,
+/// and the gaps.
+#[utoipa::path(get, path = "/api/v1/programmes/{code}/learning-line", tag = "curriculum",
+    params(("code" = String, Path, description = "Programme code")),
+    responses((status = 200, body = LearningLineDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn learning_line(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Path(code): Path<String>,
+) -> WebResult<Json<LearningLineDto>> {
+    let line = access::learning_line(&state, &a, &code).await?;
+    Ok(Json(LearningLineDto {
+        competences: line
+            .competences
+            .iter()
+            .map(|c| LineCompetenceDto {
+                id: c.id.clone(),
+                framework: c.framework_key.clone(),
+                key: c.key.clone(),
+                name: (&c.name).into(),
+            })
+            .collect(),
+        years: koers_domain::curriculum::learning_line::YEARS.to_vec(),
+        cells: line
+            .cells
+            .iter()
+            .map(|c| LineCellDto {
+                competence_id: c.competence_id.clone(),
+                year: c.year,
+                levels: c.depths.iter().map(|d| d.key().to_owned()).collect(),
+                activities: c.activities,
+            })
+            .collect(),
+        gaps: line
+            .gaps
+            .iter()
+            .map(|g| serde_json::to_value(g).unwrap_or_default())
+            .collect(),
+    }))
+}

@@ -400,3 +400,96 @@ pub struct PracticeDto {
     pub competencies: serde_json::Map<String, serde_json::Value>,
     pub criteria: Vec<CriterionDto>,
 }
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompetenceLinkBody {
+    /// Framework key, e.g. `career-competencies` (its current version).
+    pub framework: String,
+    /// Competence key within the framework.
+    pub competence: String,
+    /// `I` (introduced), `R` (reinforced) or `M` (mastered).
+    pub level: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewActivityBody {
+    /// Programme code.
+    pub programme: String,
+    /// `module`, `project`, `workshop` or `training`.
+    pub kind: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// Study year 1–4.
+    pub year: u8,
+    /// Period 1–4; 0 or absent for the whole year.
+    #[serde(default)]
+    pub period: u8,
+    /// Guidance phase it serves: `intake`, `progress`, `specialisation` or `outflow`.
+    #[serde(default)]
+    pub phase: Option<String>,
+    #[serde(default)]
+    pub study_hours: u32,
+    #[serde(default)]
+    pub goals: String,
+    /// `feeder_school`, `receiving_school`, `business`.
+    #[serde(default)]
+    pub partners: Vec<String>,
+    #[serde(default)]
+    pub competences: Vec<CompetenceLinkBody>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CompetenceLinkDto {
+    pub competence_id: String,
+    pub framework: String,
+    pub competence: String,
+    pub level: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ActivityDto {
+    pub id: String,
+    pub programme: String,
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub year: u8,
+    pub period: u8,
+    pub phase: Option<String>,
+    pub study_hours: u32,
+    pub goals: String,
+    pub partners: Vec<String>,
+    pub competences: Vec<CompetenceLinkDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LineCompetenceDto {
+    pub id: String,
+    pub framework: String,
+    pub key: String,
+    pub name: TextDto,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LineCellDto {
+    pub competence_id: String,
+    pub year: u8,
+    /// The depths reached in this year: `I`, `R`, `M`.
+    pub levels: Vec<String>,
+    pub activities: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LearningLineDto {
+    pub competences: Vec<LineCompetenceDto>,
+    pub years: Vec<u8>,
+    pub cells: Vec<LineCellDto>,
+    /// `{"kind": "never-introduced"|"never-mastered", "competence_id"}`,
+    /// `{"kind": "year-without-activity", "year"}`, `{"kind": "phase-without-activity", "phase"}`,
+    /// `{"kind": "activity-without-competence", "activity_id"}`.
+    #[schema(value_type = Vec<Object>)]
+    pub gaps: Vec<serde_json::Value>,
+}

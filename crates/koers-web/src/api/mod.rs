@@ -47,6 +47,8 @@ pub use dto::*;
         curriculum::import_framework,
         curriculum::create_practice,
         curriculum::get_practice,
+        curriculum::create_activity,
+        curriculum::learning_line,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -101,6 +103,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/frameworks/{key}/export",
             get(curriculum::export_framework),
+        )
+        .route(
+            "/api/v1/activities",
+            axum::routing::post(curriculum::create_activity),
+        )
+        .route(
+            "/api/v1/programmes/{code}/learning-line",
+            get(curriculum::learning_line),
         )
         .route(
             "/api/v1/practice-conversations",

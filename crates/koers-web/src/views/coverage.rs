@@ -122,7 +122,7 @@ pub async fn page(
 
 /// A CSV cell for Dutch Excel: quoted when it holds the separator, quotes or line breaks;
 /// a leading `=`, `+`, `-` or `@` is neutralised so a name never runs as a formula.
-fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")
     } else {

@@ -1,6 +1,7 @@
 //! HTML pages. Every page gets a [`Ctx`]: translator, CSRF token, navigation and flash.
 
 pub mod account;
+pub mod activities;
 pub mod audit;
 pub mod baseline;
 pub mod career_file;
@@ -12,6 +13,7 @@ pub mod groups;
 pub mod growth;
 pub mod home;
 pub mod import;
+pub mod learning_line;
 pub mod login;
 pub mod phases;
 pub mod practice;

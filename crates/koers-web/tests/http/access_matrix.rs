@@ -503,6 +503,37 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         [Login, A, A, No, A, No, No, No, No, A],
     ),
     ("GET", "/practice", [Login, A, A, A, A, A, A, A, A, A]),
+    ("GET", "/learning-line", [Login, A, A, A, A, A, A, A, No, A]),
+    (
+        "GET",
+        "/learning-line/{code}",
+        [Login, A, A, A, A, A, A, A, No, Nf],
+    ),
+    (
+        "GET",
+        "/learning-line/{code}/export.csv",
+        [Login, A, A, A, A, A, A, A, No, Nf],
+    ),
+    (
+        "GET",
+        "/learning-line/{code}/activities/new",
+        [Login, A, A, No, A, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/learning-line/{code}/activities",
+        [Login, A, A, No, A, No, No, No, No, Nf],
+    ),
+    (
+        "GET",
+        "/activities/{activity}",
+        [Login, A, A, No, A, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/activities/{activity}",
+        [Login, A, A, No, A, No, No, No, No, Nf],
+    ),
     (
         "POST",
         "/practice",
@@ -548,6 +579,23 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/api/v1/practice-conversations/{practice}",
         [Auth, No, No, No, A, A, No, No, No, Nf],
     ),
+    (
+        "POST",
+        "/api/v1/activities",
+        [Auth, A, A, No, A, No, No, No, No, A],
+    ),
+    (
+        "GET",
+        "/api/v1/programmes/{code}/learning-line",
+        [Auth, A, A, A, A, A, A, A, No, Nf],
+    ),
+    // The administrator removes {activity}, so the callers after her find nothing (they are
+    // refused on the rows above).
+    (
+        "POST",
+        "/activities/{activity}/delete",
+        [Login, A, Nf, Nf, Nf, Nf, Nf, Nf, Nf, Nf],
+    ),
     // Last of the curriculum rows: the student removes {practice}, so the callers after her
     // find nothing (they are refused on every row above).
     (
@@ -578,6 +626,8 @@ fn every_route_is_in_the_matrix() {
             "{programme}"
         } else if p.contains("students") {
             "{student}"
+        } else if p.contains("activities") {
+            "{activity}"
         } else if p.contains("practice") {
             "{practice}"
         } else if p.contains("conversations") {
@@ -603,6 +653,7 @@ fn every_route_is_in_the_matrix() {
             .replace("{student}", "{id}")
             .replace("{conversation}", "{id}")
             .replace("{practice}", "{id}")
+            .replace("{activity}", "{id}")
             .replace("{agreement}", "{id}");
         assert!(
             declared
@@ -672,6 +723,24 @@ async fn access_matrix() {
     .await
     .unwrap();
 
+    let activity = koers_store::curriculum::activities::create(
+        t,
+        &programme,
+        &koers_domain::curriculum::learning_line::ActivityInput::parse(
+            &koers_domain::curriculum::learning_line::RawActivity {
+                kind: "workshop",
+                title: "Matrix",
+                year: "1",
+                ..Default::default()
+            },
+        )
+        .unwrap(),
+        &[],
+        &zoe_user,
+    )
+    .await
+    .unwrap();
+
     // Each caller: a browser session (cookie + CSRF token) and an API token.
     let mut browsers = Vec::new();
     let mut tokens = Vec::new();
@@ -698,7 +767,8 @@ async fn access_matrix() {
             .replace("{flag}", &programme)
             .replace("{code}", "LO-ECO")
             .replace("{key}", "career-competencies")
-            .replace("{practice}", &practice);
+            .replace("{practice}", &practice)
+            .replace("{activity}", &activity);
         for (i, who) in WHO.iter().enumerate() {
             let is_api = path.starts_with("/api/");
             let b = &mut browsers[i];

@@ -531,3 +531,238 @@ async fn practice_pages_upload_explain_ask_and_give_feedback() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(zoe.get(&page_url).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn activities_build_the_learning_line_and_its_gaps() {
+    let app = spawn().await;
+    let lecturer = app.api_login(LECTURER).await;
+    let empty = app
+        .api(
+            Method::GET,
+            "/api/v1/programmes/LO-ECO/learning-line",
+            Some(&lecturer),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(empty["years"], json!([1, 2, 3, 4]));
+    assert_eq!(
+        empty["competences"].as_array().unwrap().len(),
+        5,
+        "career competencies by default"
+    );
+    let kinds: Vec<&str> = empty["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "never-introduced").count(),
+        5
+    );
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| **k == "year-without-activity")
+            .count(),
+        4
+    );
+
+    let body = json!({"programme": "LO-ECO", "kind": "workshop", "title": "Netwerken met het werkveld", "year": 2,
+        "period": 3, "phase": "progress", "study_hours": 8, "partners": ["receiving_school", "business"],
+        "competences": [
+            {"framework": "career-competencies", "competence": "networking", "level": "I"},
+            {"framework": "career-competencies", "competence": "work-exploration", "level": "R"},
+            {"framework": "21st-century-skills", "competence": "communication", "level": "M"}]});
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/activities",
+            Some(&lecturer),
+            Some(body),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let act = r.json();
+    assert_eq!(act["competences"].as_array().unwrap().len(), 3);
+    assert_eq!(act["partners"], json!(["receiving_school", "business"]));
+
+    let line = app
+        .api(
+            Method::GET,
+            "/api/v1/programmes/LO-ECO/learning-line",
+            Some(&lecturer),
+            None,
+        )
+        .await
+        .json();
+    // Both frameworks now in the line: 5 + 11 competences.
+    assert_eq!(line["competences"].as_array().unwrap().len(), 16);
+    let id_of = |key: &str| {
+        line["competences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["key"] == key)
+            .unwrap()["id"]
+            .clone()
+    };
+    let cell = |key: &str, year: u64| {
+        line["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["competence_id"] == id_of(key) && c["year"] == year)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(cell("networking", 2)["levels"], json!(["I"]));
+    assert_eq!(cell("communication", 2)["levels"], json!(["M"]));
+    assert_eq!(cell("networking", 1)["levels"], json!([]));
+    let gaps = line["gaps"].as_array().unwrap();
+    assert!(
+        gaps.contains(&json!({"kind": "never-mastered", "competence_id": id_of("networking")}))
+    );
+    assert!(gaps.contains(&json!({"kind": "year-without-activity", "year": 1})));
+    assert!(!gaps.contains(&json!({"kind": "year-without-activity", "year": 2})));
+    assert!(gaps.contains(&json!({"kind": "phase-without-activity", "phase": "intake"})));
+
+    // Bad input: field errors, nothing stored; students and other programmes' lecturers refused.
+    let bad = json!({"programme": "LO-ECO", "kind": "lecture", "title": "", "year": 7,
+        "competences": [{"framework": "career-competencies", "competence": "nope", "level": "I"}]});
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/activities",
+            Some(&lecturer),
+            Some(bad),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let details = r.json()["error"]["details"].clone();
+    let fields: Vec<&str> = details
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["kind", "title", "year"]);
+    let zoe = app.api_login(ZOE).await;
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/activities",
+            Some(&zoe),
+            Some(json!({"programme": "LO-ECO"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let other = app.api_login("beheerder@tweede.koers.test").await;
+    let r = app
+        .api(
+            Method::GET,
+            "/api/v1/programmes/LO-ECO/learning-line",
+            Some(&other),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn learning_line_pages_add_change_and_export_activities() {
+    let app = spawn().await;
+    let mut b = app.browser().await;
+    b.login(LECTURER, PASSWORD).await;
+    let page = b.get("/learning-line/LO-ECO").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Nog geen activiteiten"));
+    let form = b.get("/learning-line/LO-ECO/activities/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    // The id of the networking competence, from the form's select.
+    let i = form.body.find("<label for=\"c-").unwrap() + 14;
+    let first_competence = form.body[i..].split('"').next().unwrap().to_owned();
+    // Errors keep what was typed.
+    let select = format!("c-{first_competence}");
+    let r = b
+        .post(
+            "/learning-line/LO-ECO/activities",
+            &[
+                ("title", ""),
+                ("kind", "workshop"),
+                ("year", "9"),
+                ("goals", "Mijn doelen"),
+                (&select, "M"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Mijn doelen"));
+    assert!(r.body.contains("value=\"M\" selected"));
+    let r = b
+        .post(
+            "/learning-line/LO-ECO/activities",
+            &[
+                ("title", "Loopbaanatelier"),
+                ("kind", "workshop"),
+                ("year", "1"),
+                ("period", "2"),
+                ("phase", "intake"),
+                ("study_hours", "6"),
+                ("partners", "business"),
+                (&select, "I"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = b.get("/learning-line/LO-ECO").await;
+    assert!(page.body.contains("Loopbaanatelier"));
+    assert!(page.body.contains("class=\"depth-i\""));
+    let csv = b.get("/learning-line/LO-ECO/export.csv").await;
+    assert!(csv.body.starts_with('\u{feff}'));
+    assert!(
+        csv.body
+            .contains("Kader;Competentie;Jaar 1;Jaar 2;Jaar 3;Jaar 4")
+    );
+    assert!(csv.body.contains(";I;;;"), "{}", csv.body);
+    // Change it, then delete it.
+    let i = page.body.find("href=\"/activities/").unwrap() + 6;
+    let href = page.body[i..].split('"').next().unwrap().to_owned();
+    let edit = b.get(&href).await;
+    assert!(edit.body.contains("value=\"Loopbaanatelier\""));
+    let r = b
+        .post(
+            &href,
+            &[
+                ("title", "Loopbaanatelier 2"),
+                ("kind", "training"),
+                ("year", "1"),
+                (&select, "R"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        b.get("/learning-line/LO-ECO")
+            .await
+            .body
+            .contains("Loopbaanatelier 2")
+    );
+    let r = b.post(&format!("{href}/delete"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        !b.get("/learning-line/LO-ECO")
+            .await
+            .body
+            .contains("Loopbaanatelier")
+    );
+    // A student sees the learning line but cannot add activities.
+    let mut s = app.browser().await;
+    s.login(ZOE, PASSWORD).await;
+    assert_eq!(s.get("/learning-line/LO-ECO").await.status, StatusCode::OK);
+    assert_eq!(
+        s.get("/learning-line/LO-ECO/activities/new").await.status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -20,6 +20,69 @@ Later wil ik misschien wel werkplaatschef worden.</v>\n\n\
 00:01:03.500 --> 00:01:08.000\n<v Zoë van der Meer>Goed idee. Wat is je volgende stap?</v>\n\n\
 00:01:08.500 --> 00:01:15.000\n<v Milan>Ik ga deze week met hem praten over hoe hij dat heeft aangepakt.</v>\n";
 
+/// The LOB learning line of one programme: (kind, title, year, period, phase, hours,
+/// partners, [(framework, competence, depth)]).
+type DemoActivity = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [(&'static str, &'static str, &'static str)],
+);
+
+const ACTIVITIES: [DemoActivity; 7] = [
+    ("workshop", "Wie ben ik als aankomend docent?", "1", "1", "intake", "6", &[],
+        &[("career-competencies", "quality-reflection", "I"), ("career-competencies", "motive-reflection", "I"),
+          ("21st-century-skills", "self-regulation", "I")]),
+    ("module", "Loopbaanleren in het mbo", "1", "3", "progress", "84", &["receiving_school"],
+        &[("career-competencies", "work-exploration", "I"), ("counsellor-profile", "career-conversations", "I"),
+          ("21st-century-skills", "communication", "I")]),
+    ("training", "Oefenen met loopbaangesprekken", "2", "1", "progress", "28", &[],
+        &[("counsellor-profile", "career-conversations", "R"), ("career-competencies", "quality-reflection", "R"),
+          ("21st-century-skills", "communication", "R")]),
+    ("project", "LOB-activiteit ontwerpen voor de stageschool", "2", "3", "", "112", &["receiving_school", "business"],
+        &[("counsellor-profile", "designing-activities", "I"), ("career-competencies", "networking", "I"),
+          ("21st-century-skills", "collaboration", "R"), ("21st-century-skills", "creative-thinking", "I")]),
+    ("workshop", "Kiezen voor je afstudeerrichting", "2", "4", "specialisation", "4", &[],
+        &[("career-competencies", "career-action", "R"), ("career-competencies", "motive-reflection", "R")]),
+    ("module", "Begeleiden in de BPV (Opleiden in de School)", "3", "0", "", "168", &["receiving_school", "business"],
+        &[("counsellor-profile", "placement-guidance", "R"), ("counsellor-profile", "career-conversations", "M"),
+          ("career-competencies", "work-exploration", "R"), ("counsellor-profile", "partnerships", "I")]),
+    ("project", "Afstuderen: mijn visie op loopbaanbegeleiding", "4", "0", "outflow", "240", &["receiving_school"],
+        &[("counsellor-profile", "own-career", "M"), ("career-competencies", "career-action", "M"),
+          ("career-competencies", "quality-reflection", "M"), ("counsellor-profile", "designing-activities", "M")]),
+];
+
+/// The demo learning line of a programme (some gaps left on purpose, so the page shows them).
+pub(super) async fn seed_activities(t: Tenant<'_>, programme_id: &str, lecturer: &str) -> Result<()> {
+    use koers_domain::curriculum::learning_line::{ActivityInput, Depth, RawActivity};
+    frameworks::ensure_shipped(t).await?;
+    for (kind, title, year, period, phase, hours, partners, comps) in ACTIVITIES {
+        let input = ActivityInput::parse(&RawActivity {
+            kind,
+            title,
+            year,
+            period,
+            phase,
+            study_hours: hours,
+            partners: partners.to_vec(),
+            ..Default::default()
+        })
+        .expect("demo activity");
+        let mut links = Vec::new();
+        for (fw, key, depth) in comps {
+            let f = frameworks::by_key(t, fw, None).await?.expect("shipped framework");
+            let id = f.competence_id(key).expect("shipped competence").to_owned();
+            links.push((id, Depth::parse(depth).expect("demo depth")));
+        }
+        crate::curriculum::activities::create(t, programme_id, &input, &links, lecturer).await?;
+    }
+    Ok(())
+}
+
 pub(super) async fn seed(t: Tenant<'_>, student_user: &str, lecturer: &str) -> Result<()> {
     frameworks::ensure_shipped(t).await?;
     let counsellor = "Zoë van der Meer";

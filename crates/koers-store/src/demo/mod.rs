@@ -237,6 +237,7 @@ pub async fn seed(
     .await?;
     demo_history(t, &zoe, &ids[4], &slb_id).await?;
     curriculum::seed(t, &ids[4], &ids[3]).await?;
+    curriculum::seed_activities(t, &eco.0.id, &ids[3]).await?;
 
     // Generated staff: counsellors (with the two demo counsellors, one per 100 students, so a
     // caseload is about 100 at every size), a lecturer per programme, employees.

@@ -539,7 +539,7 @@ async fn activities_build_the_learning_line_and_its_gaps() {
     let empty = app
         .api(
             Method::GET,
-            "/api/v1/programmes/LO-ECO/learning-line",
+            "/api/v1/programmes/LO-TECH/learning-line",
             Some(&lecturer),
             None,
         )
@@ -569,7 +569,7 @@ async fn activities_build_the_learning_line_and_its_gaps() {
         4
     );
 
-    let body = json!({"programme": "LO-ECO", "kind": "workshop", "title": "Netwerken met het werkveld", "year": 2,
+    let body = json!({"programme": "LO-TECH", "kind": "workshop", "title": "Netwerken met het werkveld", "year": 2,
         "period": 3, "phase": "progress", "study_hours": 8, "partners": ["receiving_school", "business"],
         "competences": [
             {"framework": "career-competencies", "competence": "networking", "level": "I"},
@@ -591,7 +591,7 @@ async fn activities_build_the_learning_line_and_its_gaps() {
     let line = app
         .api(
             Method::GET,
-            "/api/v1/programmes/LO-ECO/learning-line",
+            "/api/v1/programmes/LO-TECH/learning-line",
             Some(&lecturer),
             None,
         )
@@ -629,7 +629,7 @@ async fn activities_build_the_learning_line_and_its_gaps() {
     assert!(gaps.contains(&json!({"kind": "phase-without-activity", "phase": "intake"})));
 
     // Bad input: field errors, nothing stored; students and other programmes' lecturers refused.
-    let bad = json!({"programme": "LO-ECO", "kind": "lecture", "title": "", "year": 7,
+    let bad = json!({"programme": "LO-TECH", "kind": "lecture", "title": "", "year": 7,
         "competences": [{"framework": "career-competencies", "competence": "nope", "level": "I"}]});
     let r = app
         .api(
@@ -654,7 +654,7 @@ async fn activities_build_the_learning_line_and_its_gaps() {
             Method::POST,
             "/api/v1/activities",
             Some(&zoe),
-            Some(json!({"programme": "LO-ECO"})),
+            Some(json!({"programme": "LO-TECH"})),
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -662,7 +662,7 @@ async fn activities_build_the_learning_line_and_its_gaps() {
     let r = app
         .api(
             Method::GET,
-            "/api/v1/programmes/LO-ECO/learning-line",
+            "/api/v1/programmes/LO-TECH/learning-line",
             Some(&other),
             None,
         )
@@ -675,10 +675,14 @@ async fn learning_line_pages_add_change_and_export_activities() {
     let app = spawn().await;
     let mut b = app.browser().await;
     b.login(LECTURER, PASSWORD).await;
-    let page = b.get("/learning-line/LO-ECO").await;
+    let page = b.get("/learning-line/LO-TECH").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Nog geen activiteiten"));
-    let form = b.get("/learning-line/LO-ECO/activities/new").await;
+    // The demo programme has a learning line with a few gaps left.
+    let eco = b.get("/learning-line/LO-ECO").await;
+    assert!(eco.body.contains("Oefenen met loopbaangesprekken"));
+    assert!(eco.body.contains("Gaten in de leerlijn"));
+    let form = b.get("/learning-line/LO-TECH/activities/new").await;
     assert_eq!(form.status, StatusCode::OK);
     // The id of the networking competence, from the form's select.
     let i = form.body.find("<label for=\"c-").unwrap() + 14;
@@ -687,7 +691,7 @@ async fn learning_line_pages_add_change_and_export_activities() {
     let select = format!("c-{first_competence}");
     let r = b
         .post(
-            "/learning-line/LO-ECO/activities",
+            "/learning-line/LO-TECH/activities",
             &[
                 ("title", ""),
                 ("kind", "workshop"),
@@ -702,7 +706,7 @@ async fn learning_line_pages_add_change_and_export_activities() {
     assert!(r.body.contains("value=\"M\" selected"));
     let r = b
         .post(
-            "/learning-line/LO-ECO/activities",
+            "/learning-line/LO-TECH/activities",
             &[
                 ("title", "Loopbaanatelier"),
                 ("kind", "workshop"),
@@ -716,10 +720,10 @@ async fn learning_line_pages_add_change_and_export_activities() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = b.get("/learning-line/LO-ECO").await;
+    let page = b.get("/learning-line/LO-TECH").await;
     assert!(page.body.contains("Loopbaanatelier"));
     assert!(page.body.contains("class=\"depth-i\""));
-    let csv = b.get("/learning-line/LO-ECO/export.csv").await;
+    let csv = b.get("/learning-line/LO-TECH/export.csv").await;
     assert!(csv.body.starts_with('\u{feff}'));
     assert!(
         csv.body
@@ -744,7 +748,7 @@ async fn learning_line_pages_add_change_and_export_activities() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(
-        b.get("/learning-line/LO-ECO")
+        b.get("/learning-line/LO-TECH")
             .await
             .body
             .contains("Loopbaanatelier 2")
@@ -752,7 +756,7 @@ async fn learning_line_pages_add_change_and_export_activities() {
     let r = b.post(&format!("{href}/delete"), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(
-        !b.get("/learning-line/LO-ECO")
+        !b.get("/learning-line/LO-TECH")
             .await
             .body
             .contains("Loopbaanatelier")
@@ -760,9 +764,9 @@ async fn learning_line_pages_add_change_and_export_activities() {
     // A student sees the learning line but cannot add activities.
     let mut s = app.browser().await;
     s.login(ZOE, PASSWORD).await;
-    assert_eq!(s.get("/learning-line/LO-ECO").await.status, StatusCode::OK);
+    assert_eq!(s.get("/learning-line/LO-TECH").await.status, StatusCode::OK);
     assert_eq!(
-        s.get("/learning-line/LO-ECO/activities/new").await.status,
+        s.get("/learning-line/LO-TECH/activities/new").await.status,
         StatusCode::FORBIDDEN
     );
 }

@@ -184,6 +184,27 @@ pub fn make_app(state: AppState) -> Router {
         )
         .route("/activities/{id}/delete", post(views::activities::delete))
         .route(
+            "/learning-line/{code}/progress",
+            get(views::evidence::group),
+        )
+        .route(
+            "/evidence",
+            get(views::evidence::list)
+                .post(views::evidence::create)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    koers_domain::curriculum::evidence::MAX_FILE_BYTES + 64 * 1024,
+                )),
+        )
+        .route("/evidence/{id}", get(views::evidence::show))
+        .route("/evidence/{id}/file", get(views::evidence::file))
+        .route("/evidence/{id}/assess", post(views::evidence::assess))
+        .route("/evidence/{id}/sign-off", post(views::evidence::sign_off))
+        .route(
+            "/evidence/{id}/reviewers",
+            post(views::evidence::ask_review),
+        )
+        .route("/evidence/{id}/delete", post(views::evidence::delete))
+        .route(
             "/practice",
             get(views::practice::list).post(views::practice::upload),
         )

@@ -239,3 +239,55 @@ pub async fn learning_line(state: &AppState, a: &Authenticated, code: &str) -> W
         gaps,
     })
 }
+
+/// Load a piece of evidence the actor may read (`review`: and assess); reads by others than
+/// the owner are audited.
+pub async fn load_evidence(
+    state: &AppState,
+    a: &Authenticated,
+    id: &str,
+    review: bool,
+) -> WebResult<koers_store::curriculum::evidence::Evidence> {
+    if !koers_domain::is_id(id) {
+        return Err(WebError::NotFound);
+    }
+    let e = koers_store::curriculum::evidence::get(a.tenant(state), id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let (programme, asked) = work_ref_parts(state, a, &e.person_id, &e.id).await?;
+    let w = WorkRef {
+        owner_id: &e.person_id,
+        programme_id: programme.as_deref(),
+        asked,
+    };
+    a.require(if review {
+        Action::ReviewWork(w)
+    } else {
+        Action::ViewWork(w)
+    })?;
+    if e.person_id != a.user.id {
+        audit_work_read(state, a, "evidence.read", &e.id, &e.person_id).await?;
+    }
+    Ok(e)
+}
+
+/// The owner asks someone of the institution (by email) to review a piece of work; the
+/// translated problem when there is no such person.
+pub async fn ask_review(
+    state: &AppState,
+    a: &Authenticated,
+    kind: &str,
+    subject_id: &str,
+    email: &str,
+    message: &str,
+) -> WebResult<Option<String>> {
+    let t = a.tenant(state);
+    let email = email.trim();
+    let reviewer = koers_store::platform::users::active_by_email(t, email).await?;
+    let Some((reviewer_id, _)) = reviewer.filter(|(rid, _)| *rid != a.user.id) else {
+        return Ok(Some(a.tr.t1("practice-reviewer-unknown", "value", email)));
+    };
+    let message: String = message.trim().chars().take(500).collect();
+    practice::request_review(t, kind, subject_id, &a.user.id, &reviewer_id, &message).await?;
+    Ok(None)
+}

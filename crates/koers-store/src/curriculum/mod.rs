@@ -2,5 +2,6 @@
 //! learning line, evidence and assessment, practice conversations, activity designs.
 
 pub mod activities;
+pub mod evidence;
 pub mod frameworks;
 pub mod practice;

@@ -34,30 +34,114 @@ type DemoActivity = (
 );
 
 const ACTIVITIES: [DemoActivity; 7] = [
-    ("workshop", "Wie ben ik als aankomend docent?", "1", "1", "intake", "6", &[],
-        &[("career-competencies", "quality-reflection", "I"), ("career-competencies", "motive-reflection", "I"),
-          ("21st-century-skills", "self-regulation", "I")]),
-    ("module", "Loopbaanleren in het mbo", "1", "3", "progress", "84", &["receiving_school"],
-        &[("career-competencies", "work-exploration", "I"), ("counsellor-profile", "career-conversations", "I"),
-          ("21st-century-skills", "communication", "I")]),
-    ("training", "Oefenen met loopbaangesprekken", "2", "1", "progress", "28", &[],
-        &[("counsellor-profile", "career-conversations", "R"), ("career-competencies", "quality-reflection", "R"),
-          ("21st-century-skills", "communication", "R")]),
-    ("project", "LOB-activiteit ontwerpen voor de stageschool", "2", "3", "", "112", &["receiving_school", "business"],
-        &[("counsellor-profile", "designing-activities", "I"), ("career-competencies", "networking", "I"),
-          ("21st-century-skills", "collaboration", "R"), ("21st-century-skills", "creative-thinking", "I")]),
-    ("workshop", "Kiezen voor je afstudeerrichting", "2", "4", "specialisation", "4", &[],
-        &[("career-competencies", "career-action", "R"), ("career-competencies", "motive-reflection", "R")]),
-    ("module", "Begeleiden in de BPV (Opleiden in de School)", "3", "0", "", "168", &["receiving_school", "business"],
-        &[("counsellor-profile", "placement-guidance", "R"), ("counsellor-profile", "career-conversations", "M"),
-          ("career-competencies", "work-exploration", "R"), ("counsellor-profile", "partnerships", "I")]),
-    ("project", "Afstuderen: mijn visie op loopbaanbegeleiding", "4", "0", "outflow", "240", &["receiving_school"],
-        &[("counsellor-profile", "own-career", "M"), ("career-competencies", "career-action", "M"),
-          ("career-competencies", "quality-reflection", "M"), ("counsellor-profile", "designing-activities", "M")]),
+    (
+        "workshop",
+        "Wie ben ik als aankomend docent?",
+        "1",
+        "1",
+        "intake",
+        "6",
+        &[],
+        &[
+            ("career-competencies", "quality-reflection", "I"),
+            ("career-competencies", "motive-reflection", "I"),
+            ("21st-century-skills", "self-regulation", "I"),
+        ],
+    ),
+    (
+        "module",
+        "Loopbaanleren in het mbo",
+        "1",
+        "3",
+        "progress",
+        "84",
+        &["receiving_school"],
+        &[
+            ("career-competencies", "work-exploration", "I"),
+            ("counsellor-profile", "career-conversations", "I"),
+            ("21st-century-skills", "communication", "I"),
+        ],
+    ),
+    (
+        "training",
+        "Oefenen met loopbaangesprekken",
+        "2",
+        "1",
+        "progress",
+        "28",
+        &[],
+        &[
+            ("counsellor-profile", "career-conversations", "R"),
+            ("career-competencies", "quality-reflection", "R"),
+            ("21st-century-skills", "communication", "R"),
+        ],
+    ),
+    (
+        "project",
+        "LOB-activiteit ontwerpen voor de stageschool",
+        "2",
+        "3",
+        "",
+        "112",
+        &["receiving_school", "business"],
+        &[
+            ("counsellor-profile", "designing-activities", "I"),
+            ("career-competencies", "networking", "I"),
+            ("21st-century-skills", "collaboration", "R"),
+            ("21st-century-skills", "creative-thinking", "I"),
+        ],
+    ),
+    (
+        "workshop",
+        "Kiezen voor je afstudeerrichting",
+        "2",
+        "4",
+        "specialisation",
+        "4",
+        &[],
+        &[
+            ("career-competencies", "career-action", "R"),
+            ("career-competencies", "motive-reflection", "R"),
+        ],
+    ),
+    (
+        "module",
+        "Begeleiden in de BPV (Opleiden in de School)",
+        "3",
+        "0",
+        "",
+        "168",
+        &["receiving_school", "business"],
+        &[
+            ("counsellor-profile", "placement-guidance", "R"),
+            ("counsellor-profile", "career-conversations", "M"),
+            ("career-competencies", "work-exploration", "R"),
+            ("counsellor-profile", "partnerships", "I"),
+        ],
+    ),
+    (
+        "project",
+        "Afstuderen: mijn visie op loopbaanbegeleiding",
+        "4",
+        "0",
+        "outflow",
+        "240",
+        &["receiving_school"],
+        &[
+            ("counsellor-profile", "own-career", "M"),
+            ("career-competencies", "career-action", "M"),
+            ("career-competencies", "quality-reflection", "M"),
+            ("counsellor-profile", "designing-activities", "M"),
+        ],
+    ),
 ];
 
 /// The demo learning line of a programme (some gaps left on purpose, so the page shows them).
-pub(super) async fn seed_activities(t: Tenant<'_>, programme_id: &str, lecturer: &str) -> Result<()> {
+pub(super) async fn seed_activities(
+    t: Tenant<'_>,
+    programme_id: &str,
+    lecturer: &str,
+) -> Result<()> {
     use koers_domain::curriculum::learning_line::{ActivityInput, Depth, RawActivity};
     frameworks::ensure_shipped(t).await?;
     for (kind, title, year, period, phase, hours, partners, comps) in ACTIVITIES {
@@ -74,7 +158,9 @@ pub(super) async fn seed_activities(t: Tenant<'_>, programme_id: &str, lecturer:
         .expect("demo activity");
         let mut links = Vec::new();
         for (fw, key, depth) in comps {
-            let f = frameworks::by_key(t, fw, None).await?.expect("shipped framework");
+            let f = frameworks::by_key(t, fw, None)
+                .await?
+                .expect("shipped framework");
             let id = f.competence_id(key).expect("shipped competence").to_owned();
             links.push((id, Depth::parse(depth).expect("demo depth")));
         }
@@ -114,6 +200,62 @@ pub(super) async fn seed(t: Tenant<'_>, student_user: &str, lecturer: &str) -> R
         .as_ref()
         .and_then(|f| f.competence_id("career-conversations"))
         .map(str::to_owned);
+    // Evidence for two career competencies: one assessed and signed off, one waiting.
+    let career = frameworks::by_key(t, "career-competencies", None)
+        .await?
+        .expect("shipped framework");
+    let reflection = career
+        .competence_id("quality-reflection")
+        .expect("shipped competence");
+    let exploring = career
+        .competence_id("work-exploration")
+        .expect("shipped competence");
+    let signed = crate::curriculum::evidence::create(
+        t,
+        &crate::curriculum::evidence::NewEvidence {
+            person_id: student_user,
+            competence_id: reflection,
+            title: "Reflectie op mijn eerste lessen",
+            body: "In mijn eerste BPV-periode gaf ik vier lessen bedrijfseconomie. Uitleggen gaat me goed af; \
+                   klassenmanagement vind ik nog lastig. Ik vroeg mijn werkplekbegeleider om feedback en oefen nu \
+                   met duidelijke afspraken aan het begin van de les.",
+            link: None,
+            file: None,
+        },
+    )
+    .await?;
+    practice::add_feedback(
+        t,
+        practice::EVIDENCE,
+        &signed,
+        lecturer,
+        Some(reflection),
+        Some("3"),
+        "Eerlijke en concrete reflectie, met een duidelijke volgende stap.",
+    )
+    .await?;
+    crate::curriculum::evidence::sign_off(t, student_user, reflection, "3", lecturer).await?;
+    let waiting = crate::curriculum::evidence::create(
+        t,
+        &crate::curriculum::evidence::NewEvidence {
+            person_id: student_user,
+            competence_id: exploring,
+            title: "Meeloopdag bij het Horizon College",
+            body: "Ik liep een dag mee met een docent economie in het mbo en sprak met de teamleider over werken in het mbo.",
+            link: Some("https://example.nl/verslag-meeloopdag"),
+            file: None,
+        },
+    )
+    .await?;
+    practice::request_review(
+        t,
+        practice::EVIDENCE,
+        &waiting,
+        student_user,
+        lecturer,
+        "Is dit genoeg bewijs voor werkexploratie?",
+    )
+    .await?;
     practice::add_feedback(
         t,
         practice::PRACTICE,

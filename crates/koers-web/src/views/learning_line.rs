@@ -27,6 +27,8 @@ struct Page {
     programmes: Vec<Programme>,
     line: Option<LineView>,
     can_manage: bool,
+    /// Lecturers and managers of the programme see the group's progress.
+    can_see_progress: bool,
     years: [u8; 4],
     lang: &'static str,
 }
@@ -86,6 +88,7 @@ pub async fn first(
                 programmes: all,
                 line: None,
                 can_manage: false,
+                can_see_progress: false,
                 years: YEARS,
                 lang: a.tr.lang(),
             }));
@@ -105,11 +108,17 @@ pub async fn show(
     let can_manage = a.actor.may(Action::ManageActivities {
         programme_id: &line.programme.id,
     });
+    let can_see_progress = a.actor.may(Action::SignOff {
+        programme_id: Some(&line.programme.id),
+    }) || a
+        .actor
+        .has_role_for(koers_domain::Role::ProgrammeManager, &line.programme.id);
     Ok(render(&Page {
         ctx: Ctx::user(&a, "/learning-line", "curriculum"),
         programmes: all,
         line: Some(line),
         can_manage,
+        can_see_progress,
         years: YEARS,
         lang: a.tr.lang(),
     }))

@@ -8,6 +8,7 @@ pub mod career_file;
 pub mod conversations;
 pub mod counsellors;
 pub mod coverage;
+pub mod evidence;
 pub mod frameworks;
 pub mod groups;
 pub mod growth;

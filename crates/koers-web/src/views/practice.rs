@@ -376,29 +376,19 @@ pub async fn ask_review(
     if p.person_id != a.user.id {
         return Err(WebError::Forbidden);
     }
-    let t = a.tenant(&state);
-    let email = form.get("email").trim();
-    let reviewer = koers_store::platform::users::active_by_email(t, email).await?;
-    let Some((reviewer_id, _)) = reviewer.filter(|(rid, _)| *rid != a.user.id) else {
-        let page = show_page(
-            &state,
-            &a,
-            &id,
-            Some(a.tr.t1("practice-reviewer-unknown", "value", email)),
-        )
-        .await?;
-        return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
-    };
-    let message = form.get("message").trim();
-    practice::request_review(
-        t,
+    if let Some(problem) = access::ask_review(
+        &state,
+        &a,
         practice::PRACTICE,
         &p.id,
-        &a.user.id,
-        &reviewer_id,
-        message,
+        form.get("email"),
+        form.get("message"),
     )
-    .await?;
+    .await?
+    {
+        let page = show_page(&state, &a, &id, Some(problem)).await?;
+        return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    }
     Ok(Redirect::to(&format!("/practice/{}#h-reviewers", p.id)).into_response())
 }
 

@@ -503,6 +503,42 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         [Login, A, A, No, A, No, No, No, No, A],
     ),
     ("GET", "/practice", [Login, A, A, A, A, A, A, A, A, A]),
+    ("GET", "/evidence", [Login, A, A, A, A, A, A, A, No, A]),
+    (
+        "POST",
+        "/evidence",
+        [Login, No, No, No, No, A, No, No, No, No],
+    ),
+    (
+        "GET",
+        "/evidence/{evidence}",
+        [Login, No, No, No, A, A, No, No, No, Nf],
+    ),
+    (
+        "GET",
+        "/evidence/{evidence}/file",
+        [Login, No, No, No, Nf, Nf, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/evidence/{evidence}/assess",
+        [Login, No, No, No, A, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/evidence/{evidence}/sign-off",
+        [Login, No, No, No, A, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/evidence/{evidence}/reviewers",
+        [Login, No, No, No, No, A, No, No, No, Nf],
+    ),
+    (
+        "GET",
+        "/learning-line/{code}/progress",
+        [Login, No, A, No, A, No, No, No, No, Nf],
+    ),
     ("GET", "/learning-line", [Login, A, A, A, A, A, A, A, No, A]),
     (
         "GET",
@@ -596,6 +632,11 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/activities/{activity}/delete",
         [Login, A, Nf, Nf, Nf, Nf, Nf, Nf, Nf, Nf],
     ),
+    (
+        "POST",
+        "/evidence/{evidence}/delete",
+        [Login, No, No, No, No, A, Nf, Nf, Nf, Nf],
+    ),
     // Last of the curriculum rows: the student removes {practice}, so the callers after her
     // find nothing (they are refused on every row above).
     (
@@ -626,6 +667,8 @@ fn every_route_is_in_the_matrix() {
             "{programme}"
         } else if p.contains("students") {
             "{student}"
+        } else if p.contains("evidence") {
+            "{evidence}"
         } else if p.contains("activities") {
             "{activity}"
         } else if p.contains("practice") {
@@ -654,6 +697,7 @@ fn every_route_is_in_the_matrix() {
             .replace("{conversation}", "{id}")
             .replace("{practice}", "{id}")
             .replace("{activity}", "{id}")
+            .replace("{evidence}", "{id}")
             .replace("{agreement}", "{id}");
         assert!(
             declared
@@ -741,6 +785,27 @@ async fn access_matrix() {
     .await
     .unwrap();
 
+    let competence = koers_store::curriculum::frameworks::by_key(t, "career-competencies", None)
+        .await
+        .unwrap()
+        .unwrap()
+        .competence_ids[0]
+        .1
+        .clone();
+    let evidence_id = koers_store::curriculum::evidence::create(
+        t,
+        &koers_store::curriculum::evidence::NewEvidence {
+            person_id: &zoe_user,
+            competence_id: &competence,
+            title: "Matrix",
+            body: "Tekst",
+            link: None,
+            file: None,
+        },
+    )
+    .await
+    .unwrap();
+
     // Each caller: a browser session (cookie + CSRF token) and an API token.
     let mut browsers = Vec::new();
     let mut tokens = Vec::new();
@@ -768,7 +833,8 @@ async fn access_matrix() {
             .replace("{code}", "LO-ECO")
             .replace("{key}", "career-competencies")
             .replace("{practice}", &practice)
-            .replace("{activity}", &activity);
+            .replace("{activity}", &activity)
+            .replace("{evidence}", &evidence_id);
         for (i, who) in WHO.iter().enumerate() {
             let is_api = path.starts_with("/api/");
             let b = &mut browsers[i];

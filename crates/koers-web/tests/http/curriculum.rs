@@ -770,3 +770,119 @@ async fn learning_line_pages_add_change_and_export_activities() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn evidence_is_added_assessed_signed_off_and_kept_private() {
+    let app = spawn().await;
+    let mut zoe = app.browser().await;
+    zoe.login(ZOE, PASSWORD).await;
+    let page = zoe.get("/evidence").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let i = page.body.find("<option value=\"").unwrap() + 15;
+    let competence = page.body[i..].split('"').next().unwrap().to_owned();
+    // A file that claims to be a PDF but is not: refused, the typed text kept.
+    let r = zoe
+        .upload_form(
+            "/evidence",
+            &[
+                ("competence", &competence),
+                ("title", "Mijn verslag"),
+                ("body", "Wat ik leerde"),
+            ],
+            ("file", "verslag.pdf", b"<html><script>alert(1)</script>"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Dit soort bestand kan niet"), "{}", r.body);
+    assert!(r.body.contains("Wat ik leerde"));
+    let r = zoe
+        .upload_form(
+            "/evidence",
+            &[
+                ("competence", &competence),
+                ("title", "Mijn verslag"),
+                ("body", "Wat ik leerde"),
+                ("link", ""),
+            ],
+            ("file", "verslag.pdf", b"%PDF-1.4 demo"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let url = r.location().to_owned();
+    let shown = zoe.get(&url).await;
+    assert!(shown.body.contains("Wat ik leerde"));
+    let file = zoe.get(&format!("{url}/file")).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.body, "%PDF-1.4 demo");
+    assert!(file.header("content-disposition").starts_with("attachment"));
+
+    // A fellow student only after being asked; the lecturer of the programme always.
+    let other = second_student(&app).await;
+    let mut peer = app.browser().await;
+    peer.login(&other, PASSWORD).await;
+    assert_eq!(peer.get(&url).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        peer.get(&format!("{url}/file")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = zoe
+        .post(
+            &format!("{url}/reviewers"),
+            &[("email", &other), ("message", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(peer.get("/evidence").await.body.contains(&url));
+    let r = peer
+        .post(&format!("{url}/assess"), &[("level", ""), ("text", "x")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = peer
+        .post(
+            &format!("{url}/assess"),
+            &[("level", "2"), ("text", "Goed onderbouwd")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // A fellow student cannot sign off; the lecturer can.
+    assert_eq!(
+        peer.post(&format!("{url}/sign-off"), &[("level", "3")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let mut lecturer = app.browser().await;
+    lecturer.login(LECTURER, PASSWORD).await;
+    let r = lecturer
+        .post(&format!("{url}/sign-off"), &[("level", "3")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mine = zoe.get(&url).await;
+    assert!(mine.body.contains("Goed onderbouwd"));
+    assert!(
+        mine.body.contains("Afgetekend op niveau Bekwaam"),
+        "{}",
+        mine.body
+    );
+    let list = zoe.get("/evidence").await;
+    assert!(list.body.contains("afgetekend"));
+    let group = lecturer.get("/learning-line/LO-ECO/progress").await;
+    assert_eq!(group.status, StatusCode::OK);
+    assert!(group.body.contains("Zoë van der Meer"));
+    assert!(
+        group.body.contains("1 afgetekend, 1 met bewijs"),
+        "{}",
+        group.body
+    );
+    // The counsellor does not read evidence; the student deletes it.
+    let mut slb = app.browser().await;
+    slb.login("slb@demo.koers.test", PASSWORD).await;
+    assert_eq!(slb.get(&url).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        slb.get("/learning-line/LO-ECO/progress").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = zoe.post(&format!("{url}/delete"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(zoe.get(&url).await.status, StatusCode::NOT_FOUND);
+}

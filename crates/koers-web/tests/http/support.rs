@@ -69,8 +69,11 @@ impl Res {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
     pub fn location(&self) -> &str {
+        self.header("location")
+    }
+    pub fn header(&self, name: &str) -> &str {
         self.headers
-            .get(header::LOCATION)
+            .get(name)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
     }

@@ -15,11 +15,11 @@ const ROLES = {
   "beheerder@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/students", "STUDENT", "STUDENT_EDIT", "/students/import", "/frameworks", "/frameworks/career-competencies"],
   "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT", "/students/import", "/counsellors", "/coverage", "/coverage?programme=LO-ZW&cohort=2026", "/coverage/LO-ECO/rules", "/learning-line/LO-ECO", "/learning-line/LO-ECO/progress"],
   "slb@demo.koers.test": ["/home", "/account", "/slots", "/groups", "GROUP", "/students", "/students?status=overdue", "ZOE", "ZOE_HANDOVER", "CONVERSATION"],
-  "docent@demo.koers.test": ["/home", "/account", "/frameworks", "/frameworks/21st-century-skills", "/practice", "PRACTICE", "/learning-line/LO-ECO", "/learning-line/LO-ECO/activities/new", "ACTIVITY", "/evidence", "EVIDENCE", "/learning-line/LO-ECO/progress"],
-  "student@demo.koers.test": ["/home", "/account", "/admin/users", "/career-file", "/book", "/practice", "PRACTICE", "/frameworks/counsellor-profile", "/learning-line/LO-ECO", "/evidence", "EVIDENCE"],
+  "docent@demo.koers.test": ["/home", "/account", "/frameworks", "/frameworks/21st-century-skills", "/practice", "PRACTICE", "/learning-line/LO-ECO", "/learning-line/LO-ECO/activities/new", "ACTIVITY", "/evidence", "EVIDENCE", "/learning-line/LO-ECO/progress", "/designs/library", "DESIGN"],
+  "student@demo.koers.test": ["/home", "/account", "/admin/users", "/career-file", "/book", "/practice", "PRACTICE", "/frameworks/counsellor-profile", "/learning-line/LO-ECO", "/evidence", "EVIDENCE", "/designs", "DESIGN"],
   "hr@demo.koers.test": ["/home", "/account"],
   "medewerker@demo.koers.test": ["/home", "/account"],
-  "mentor@demo.koers.test": ["/home", "/account"],
+  "mentor@demo.koers.test": ["/home", "/account", "/designs/library", "DESIGN"],
   "beheerder@tweede.koers.test": ["/home", "/admin/users", "/admin/programmes", "/admin/audit", "/students"],
 };
 
@@ -72,6 +72,10 @@ async function resolve(page, path) {
   if (path === "ZOE_HANDOVER") {
     await page.goto(`${BASE}/students?q=500000`);
     return `${await page.locator("main tbody a").first().getAttribute("href")}/handover`;
+  }
+  if (path === "DESIGN") {
+    await page.goto(`${BASE}/designs/library`);
+    return await page.locator('main a[href^="/designs/"]').first().getAttribute("href");
   }
   if (path === "EVIDENCE") {
     await page.goto(`${BASE}/evidence`);

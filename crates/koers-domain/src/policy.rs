@@ -81,6 +81,10 @@ pub enum Action<'a> {
     ReviewWork(WorkRef<'a>),
     /// Sign off a student's competence.
     SignOff { programme_id: Option<&'a str> },
+    /// Read the shared library of published activity designs (placement mentors too).
+    ViewLibrary,
+    /// Publish a student's activity design to the library (or withdraw it).
+    PublishDesign { programme_id: Option<&'a str> },
 }
 
 /// What the policy needs to know about a piece of a student's work.
@@ -218,9 +222,10 @@ impl Actor {
                     || w.programme_id
                         .is_some_and(|p| self.has_role_for(Lecturer, p))
             }
-            Action::SignOff { programme_id } => {
+            Action::SignOff { programme_id } | Action::PublishDesign { programme_id } => {
                 programme_id.is_some_and(|p| self.has_role_for(Lecturer, p))
             }
+            Action::ViewLibrary => !self.roles.is_empty(),
         }
     }
 

@@ -195,6 +195,19 @@ pub fn make_app(state: AppState) -> Router {
                     koers_domain::curriculum::evidence::MAX_FILE_BYTES + 64 * 1024,
                 )),
         )
+        .route(
+            "/designs",
+            get(views::designs::list).post(views::designs::create),
+        )
+        .route("/designs/library", get(views::designs::library))
+        .route(
+            "/designs/{id}",
+            get(views::designs::show).post(views::designs::update),
+        )
+        .route("/designs/{id}/feedback", post(views::designs::add_feedback))
+        .route("/designs/{id}/reviewers", post(views::designs::ask_review))
+        .route("/designs/{id}/publish", post(views::designs::publish))
+        .route("/designs/{id}/delete", post(views::designs::delete))
         .route("/evidence/{id}", get(views::evidence::show))
         .route("/evidence/{id}/file", get(views::evidence::file))
         .route("/evidence/{id}/assess", post(views::evidence::assess))

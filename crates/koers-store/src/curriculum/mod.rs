@@ -2,6 +2,7 @@
 //! learning line, evidence and assessment, practice conversations, activity designs.
 
 pub mod activities;
+pub mod designs;
 pub mod evidence;
 pub mod frameworks;
 pub mod practice;

@@ -200,6 +200,33 @@ pub(super) async fn seed(t: Tenant<'_>, student_user: &str, lecturer: &str) -> R
         .as_ref()
         .and_then(|f| f.competence_id("career-conversations"))
         .map(str::to_owned);
+    // A design of an LOB activity, published by the lecturer.
+    let design = koers_domain::curriculum::design::DesignInput::parse(&koers_domain::curriculum::design::RawDesign {
+        title: "Netwerkbingo op de stageplek",
+        mbo_level: "3",
+        mbo_programme: "Commercieel medewerker",
+        setting: "placement",
+        goal: "Studenten leren hoe collega's aan hun beroep kwamen en leggen contacten voor later.",
+        steps: "1. Iedere student krijgt een bingokaart met vragen.\n2. Op de stageplek spreekt hij drie collega's.\n\
+                3. Terug op school bespreken de studenten in tweetallen wat ze hoorden.\n4. Ieder noteert een volgende stap.",
+        competencies: vec!["networking", "work_exploration", "motive_reflection"],
+        practice_based: "De studenten voeren de opdracht uit op hun eigen stageplek, met echte collega's in het beroep.",
+        dialogical: "Na afloop bespreken ze in tweetallen wat ze hoorden en wat dat zegt over hun eigen wensen.",
+        demand_driven: "Iedere student kiest zelf welke collega's hij spreekt en voegt een eigen vraag toe aan de kaart.",    })
+    .expect("demo design");
+    let design_id = crate::curriculum::designs::create(t, student_user, &design).await?;
+    practice::add_feedback(
+        t,
+        practice::DESIGN,
+        &design_id,
+        lecturer,
+        None,
+        None,
+        "Sterk ontwerp: echt praktijkgericht en de studenten sturen zelf. Gepubliceerd.",
+    )
+    .await?;
+    crate::curriculum::designs::set_published(t, &design_id, true).await?;
+
     // Evidence for two career competencies: one assessed and signed off, one waiting.
     let career = frameworks::by_key(t, "career-competencies", None)
         .await?

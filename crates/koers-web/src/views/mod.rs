@@ -8,6 +8,7 @@ pub mod career_file;
 pub mod conversations;
 pub mod counsellors;
 pub mod coverage;
+pub mod designs;
 pub mod evidence;
 pub mod frameworks;
 pub mod groups;
@@ -57,6 +58,7 @@ pub struct Nav {
     pub is_counsellor: bool,
     pub can_view_curriculum: bool,
     pub can_practise: bool,
+    pub can_view_library: bool,
 }
 
 impl Ctx {
@@ -76,6 +78,7 @@ impl Ctx {
                 can_manage_counsellors: a.actor.may(Action::ManageStandIns),
                 is_counsellor: a.actor.has_role(koers_domain::Role::Counsellor),
                 can_view_curriculum: a.actor.may(Action::ViewCurriculum),
+                can_view_library: a.actor.may(Action::ViewLibrary),
                 can_practise: a.actor.may(Action::WriteOwnWork)
                     || a.actor.has_role(koers_domain::Role::Lecturer),
             }),

@@ -503,6 +503,42 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         [Login, A, A, No, A, No, No, No, No, A],
     ),
     ("GET", "/practice", [Login, A, A, A, A, A, A, A, A, A]),
+    ("GET", "/designs", [Login, A, A, A, A, A, A, A, A, A]),
+    (
+        "POST",
+        "/designs",
+        [Login, No, No, No, No, A, No, No, No, No],
+    ),
+    (
+        "GET",
+        "/designs/library",
+        [Login, A, A, A, A, A, A, A, A, A],
+    ),
+    (
+        "GET",
+        "/designs/{design}",
+        [Login, No, No, No, A, A, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/designs/{design}",
+        [Login, No, No, No, No, A, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/designs/{design}/feedback",
+        [Login, No, No, No, A, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/designs/{design}/reviewers",
+        [Login, No, No, No, No, A, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/designs/{design}/publish",
+        [Login, No, No, No, A, No, No, No, No, Nf],
+    ),
     ("GET", "/evidence", [Login, A, A, A, A, A, A, A, No, A]),
     (
         "POST",
@@ -637,6 +673,11 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/evidence/{evidence}/delete",
         [Login, No, No, No, No, A, Nf, Nf, Nf, Nf],
     ),
+    (
+        "POST",
+        "/designs/{design}/delete",
+        [Login, No, No, No, No, A, Nf, Nf, Nf, Nf],
+    ),
     // Last of the curriculum rows: the student removes {practice}, so the callers after her
     // find nothing (they are refused on every row above).
     (
@@ -667,6 +708,8 @@ fn every_route_is_in_the_matrix() {
             "{programme}"
         } else if p.contains("students") {
             "{student}"
+        } else if p.contains("designs") {
+            "{design}"
         } else if p.contains("evidence") {
             "{evidence}"
         } else if p.contains("activities") {
@@ -698,6 +741,7 @@ fn every_route_is_in_the_matrix() {
             .replace("{practice}", "{id}")
             .replace("{activity}", "{id}")
             .replace("{evidence}", "{id}")
+            .replace("{design}", "{id}")
             .replace("{agreement}", "{id}");
         assert!(
             declared
@@ -806,6 +850,24 @@ async fn access_matrix() {
     .await
     .unwrap();
 
+    let design_id = koers_store::curriculum::designs::create(
+        t,
+        &zoe_user,
+        &koers_domain::curriculum::design::DesignInput::parse(
+            &koers_domain::curriculum::design::RawDesign {
+                title: "Matrix",
+                setting: "school",
+                goal: "Doel",
+                steps: "Stappen",
+                competencies: vec!["networking"],
+                ..Default::default()
+            },
+        )
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+
     // Each caller: a browser session (cookie + CSRF token) and an API token.
     let mut browsers = Vec::new();
     let mut tokens = Vec::new();
@@ -834,7 +896,8 @@ async fn access_matrix() {
             .replace("{key}", "career-competencies")
             .replace("{practice}", &practice)
             .replace("{activity}", &activity)
-            .replace("{evidence}", &evidence_id);
+            .replace("{evidence}", &evidence_id)
+            .replace("{design}", &design_id);
         for (i, who) in WHO.iter().enumerate() {
             let is_api = path.starts_with("/api/");
             let b = &mut browsers[i];

@@ -886,3 +886,104 @@ async fn evidence_is_added_assessed_signed_off_and_kept_private() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(zoe.get(&url).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn designs_are_checked_reviewed_and_published_to_the_library() {
+    let app = spawn().await;
+    let mut zoe = app.browser().await;
+    zoe.login(ZOE, PASSWORD).await;
+    assert_eq!(zoe.get("/designs").await.status, StatusCode::OK);
+    // Errors keep what was typed.
+    let r = zoe
+        .post(
+            "/designs",
+            &[
+                ("title", "Interviewronde"),
+                ("setting", "school"),
+                ("goal", ""),
+                ("steps", "Stap 1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("value=\"Interviewronde\"") && r.body.contains("Stap 1"));
+    assert!(r.body.contains("Kies minstens één loopbaancompetentie"));
+    let r = zoe
+        .post(
+            "/designs",
+            &[("title", "Interviewronde"), ("mbo_level", "3"), ("mbo_programme", "Handel"), ("setting", "placement"),
+              ("goal", "Studenten leggen contact met collega's op hun stageplek"), ("steps", "1. Bingokaart\n2. Gesprekken"),
+              ("competencies", "networking"), ("competencies", "work_exploration"),
+              ("practice_based", "De studenten voeren de opdracht uit op hun eigen stageplek bij het leerbedrijf."),
+              ("dialogical", "Kort."), ("demand_driven", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let url = r.location().to_owned();
+    let page = zoe.get(&url).await;
+    assert!(
+        page.body.contains("✓ Hoe is het praktijkgericht?"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("✗ Hoe is het dialooggericht?"));
+
+    // The lecturer cannot publish an incomplete design; after the student explains, he can.
+    let mut lecturer = app.browser().await;
+    lecturer.login(LECTURER, PASSWORD).await;
+    let r = lecturer
+        .post(&format!("{url}/publish"), &[("publish", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = lecturer
+        .post(
+            &format!("{url}/feedback"),
+            &[("text", "Werk de dialoog verder uit.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = zoe
+        .post(
+            &url,
+            &[("title", "Interviewronde"), ("setting", "placement"), ("goal", "Contact leggen"), ("steps", "1. Bingo"),
+              ("competencies", "networking"),
+              ("practice_based", "De studenten voeren de opdracht uit op hun eigen stageplek bij het leerbedrijf."),
+              ("dialogical", "Na afloop bespreken ze in tweetallen wat ze hoorden en wat dat over henzelf zegt."),
+              ("demand_driven", "Iedere student kiest zelf welke drie collega's hij wil spreken en met welke eigen vraag.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        zoe.get(&url)
+            .await
+            .body
+            .contains("Werk de dialoog verder uit.")
+    );
+    // Before publishing, the mentor and another student cannot read it.
+    let mut mentor = app.browser().await;
+    mentor.login("mentor@demo.koers.test", PASSWORD).await;
+    assert_eq!(mentor.get(&url).await.status, StatusCode::FORBIDDEN);
+    let r = lecturer
+        .post(&format!("{url}/publish"), &[("publish", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let lib = mentor.get("/designs/library").await;
+    assert!(lib.body.contains("Interviewronde"), "{}", lib.body);
+    assert_eq!(mentor.get(&url).await.status, StatusCode::OK);
+    // The student cannot publish her own design; changing it takes it back to draft.
+    assert_eq!(
+        zoe.post(&format!("{url}/publish"), &[("publish", "1")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = zoe.post(&format!("{url}/delete"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        !mentor
+            .get("/designs/library")
+            .await
+            .body
+            .contains("Interviewronde")
+    );
+}

@@ -164,6 +164,10 @@ pub fn make_app(state: AppState) -> Router {
             get(views::frameworks::export),
         )
         .route("/frameworks/{key}/copy", post(views::frameworks::copy))
+        .route(
+            "/frameworks/{key}/edit",
+            get(views::frameworks::edit).post(views::frameworks::save),
+        )
         .route("/learning-line", get(views::learning_line::first))
         .route("/learning-line/{code}", get(views::learning_line::show))
         .route(

@@ -249,3 +249,108 @@ pub async fn copy(
     page.errors = super::field_msgs(&a.tr, &errors);
     Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
+
+#[derive(Template)]
+#[template(path = "framework_edit.html")]
+struct EditPage {
+    ctx: Ctx,
+    key: String,
+    name: String,
+    document: String,
+    problems: Vec<Problem>,
+}
+
+/// The next version label: one more when it is a number, else with `.1` added.
+fn next_version(v: &str) -> String {
+    match v.parse::<u64>() {
+        Ok(n) => (n + 1).to_string(),
+        Err(_) => format!("{v}.1"),
+    }
+}
+
+async fn own_framework(
+    state: &AppState,
+    a: &Authenticated,
+    key: &str,
+) -> WebResult<StoredFramework> {
+    a.require(Action::ManageFrameworks)?;
+    let f = frameworks::by_key(a.tenant(state), key, None)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    if f.summary.origin == frameworks::SHIPPED {
+        return Err(WebError::Forbidden);
+    }
+    Ok(f)
+}
+
+/// Change an own framework in the browser: its document, saved as a new version.
+pub async fn edit(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(key): Path<String>,
+) -> WebResult<Response> {
+    let f = own_framework(&state, &a, &key).await?;
+    let mut doc = f.framework.clone();
+    doc.version = next_version(&doc.version);
+    Ok(render(&EditPage {
+        ctx: Ctx::user(&a, "/frameworks", "curriculum"),
+        name: f.framework.name.get(a.tr.lang()).to_owned(),
+        key,
+        document: serde_json::to_string_pretty(&framework::to_json(&doc)).unwrap_or_default(),
+        problems: Vec::new(),
+    }))
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(key): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    let f = own_framework(&state, &a, &key).await?;
+    let text = form.get("document").to_owned();
+    let problems = match framework::parse(&text) {
+        Ok(doc) if doc.key != key => vec![Problem {
+            path: "/key".into(),
+            message: a.tr.t1("frameworks-edit-key", "value", &key),
+        }],
+        Ok(_) => match access::import_framework(
+            &state,
+            &a,
+            &text,
+            frameworks::IMPORTED,
+            Some(&f.summary.id),
+        )
+        .await
+        {
+            Ok(_) => return Ok(Redirect::to(&format!("/frameworks/{key}")).into_response()),
+            Err(WebError::Conflict(_)) => vec![Problem {
+                path: "/version".into(),
+                message: a.tr.t("frameworks-import-conflict"),
+            }],
+            Err(e) => return Err(e),
+        },
+        Err(errors) => errors
+            .iter()
+            .map(|e| Problem {
+                path: if e.path.is_empty() {
+                    "/".into()
+                } else {
+                    e.path.clone()
+                },
+                message: framework_message(&a.tr, e),
+            })
+            .collect(),
+    };
+    Ok(render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &EditPage {
+            ctx: Ctx::user(&a, "/frameworks", "curriculum"),
+            name: f.framework.name.get(a.tr.lang()).to_owned(),
+            key,
+            document: text,
+            problems,
+        },
+    ))
+}

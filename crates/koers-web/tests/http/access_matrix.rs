@@ -503,6 +503,17 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         [Login, A, A, No, A, No, No, No, No, A],
     ),
     ("GET", "/practice", [Login, A, A, A, A, A, A, A, A, A]),
+    // Shipped frameworks are not edited in place ({key} is a shipped one).
+    (
+        "GET",
+        "/frameworks/{key}/edit",
+        [Login, No, No, No, No, No, No, No, No, No],
+    ),
+    (
+        "POST",
+        "/frameworks/{key}/edit",
+        [Login, No, No, No, No, No, No, No, No, No],
+    ),
     ("GET", "/designs", [Login, A, A, A, A, A, A, A, A, A]),
     (
         "POST",
@@ -539,7 +550,7 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/designs/{design}/publish",
         [Login, No, No, No, A, No, No, No, No, Nf],
     ),
-    ("GET", "/evidence", [Login, A, A, A, A, A, A, A, No, A]),
+    ("GET", "/evidence", [Login, A, A, A, A, A, A, A, A, A]),
     (
         "POST",
         "/evidence",

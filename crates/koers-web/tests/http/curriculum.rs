@@ -399,6 +399,47 @@ async fn framework_pages_list_show_export_import_and_copy() {
     let v2 = b.get("/frameworks/profiel-hd").await;
     assert!(v2.body.contains("Versies"));
     assert!(!v2.body.contains("Reflecteren op de eigen loopbaan"));
+    // Edited in the browser as a new version; a broken document keeps the text.
+    let edit = b.get("/frameworks/profiel-hd/edit").await;
+    assert!(
+        edit.body.contains("&#34;version&#34;: &#34;3&#34;"),
+        "{}",
+        edit.body
+    );
+    let r = b
+        .post(
+            "/frameworks/profiel-hd/edit",
+            &[("document", "{\"key\": \"profiel-hd\", \"name\": 5}")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("<code>/name</code>"));
+    let mut doc3: serde_json::Value =
+        serde_json::from_str(&b.get("/frameworks/profiel-hd/export.json").await.body).unwrap();
+    doc3["version"] = json!("3");
+    doc3["name"]["nl"] = json!("Profiel HD, derde versie");
+    let r = b
+        .post(
+            "/frameworks/profiel-hd/edit",
+            &[("document", &doc3.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        b.get("/frameworks/profiel-hd")
+            .await
+            .body
+            .contains("Profiel HD, derde versie")
+    );
+    doc3["key"] = json!("ander");
+    doc3["version"] = json!("4");
+    let r = b
+        .post(
+            "/frameworks/profiel-hd/edit",
+            &[("document", &doc3.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // The same copy key again is refused with the form kept.
     let r = b
         .post(

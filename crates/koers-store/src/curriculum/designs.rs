@@ -115,17 +115,12 @@ pub async fn set_published(t: Tenant<'_>, id: &str, published: bool) -> Result<(
 
 pub async fn delete(t: Tenant<'_>, id: &str) -> Result<()> {
     let mut tx = t.pool().begin().await?;
-    for sql in [
-        "DELETE FROM feedback WHERE institution_id = $1 AND subject_id = $2",
-        "DELETE FROM review_requests WHERE institution_id = $1 AND subject_id = $2",
-        "DELETE FROM activity_designs WHERE institution_id = $1 AND id = $2",
-    ] {
-        sqlx::query(sql)
-            .bind(t.institution_id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-    }
+    super::practice::delete_reviews(&mut tx, t, id).await?;
+    sqlx::query("DELETE FROM activity_designs WHERE institution_id = $1 AND id = $2")
+        .bind(t.institution_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -140,17 +140,12 @@ pub async fn file(t: Tenant<'_>, file_id: &str) -> Result<Option<(String, String
 
 pub async fn delete(t: Tenant<'_>, e: &Evidence) -> Result<()> {
     let mut tx = t.pool().begin().await?;
-    for sql in [
-        "DELETE FROM feedback WHERE institution_id = $1 AND subject_id = $2",
-        "DELETE FROM review_requests WHERE institution_id = $1 AND subject_id = $2",
-        "DELETE FROM evidence WHERE institution_id = $1 AND id = $2",
-    ] {
-        sqlx::query(sql)
-            .bind(t.institution_id)
-            .bind(&e.id)
-            .execute(&mut *tx)
-            .await?;
-    }
+    super::practice::delete_reviews(&mut tx, t, &e.id).await?;
+    sqlx::query("DELETE FROM evidence WHERE institution_id = $1 AND id = $2")
+        .bind(t.institution_id)
+        .bind(&e.id)
+        .execute(&mut *tx)
+        .await?;
     if let Some(f) = &e.file_id {
         sqlx::query("DELETE FROM files WHERE institution_id = $1 AND id = $2")
             .bind(t.institution_id)

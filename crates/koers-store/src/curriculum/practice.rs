@@ -94,18 +94,32 @@ pub async fn for_person(t: Tenant<'_>, person_id: &str) -> Result<Vec<Practice>>
 
 pub async fn delete(t: Tenant<'_>, id: &str) -> Result<()> {
     let mut tx = t.pool().begin().await?;
+    delete_reviews(&mut tx, t, id).await?;
+    sqlx::query("DELETE FROM practice_conversations WHERE institution_id = $1 AND id = $2")
+        .bind(t.institution_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Remove the feedback on and review requests for a piece of work (before the work itself).
+pub(crate) async fn delete_reviews(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    t: Tenant<'_>,
+    subject_id: &str,
+) -> Result<()> {
     for sql in [
         "DELETE FROM feedback WHERE institution_id = $1 AND subject_id = $2",
         "DELETE FROM review_requests WHERE institution_id = $1 AND subject_id = $2",
-        "DELETE FROM practice_conversations WHERE institution_id = $1 AND id = $2",
     ] {
         sqlx::query(sql)
             .bind(t.institution_id)
-            .bind(id)
-            .execute(&mut *tx)
+            .bind(subject_id)
+            .execute(&mut **tx)
             .await?;
     }
-    tx.commit().await?;
     Ok(())
 }
 

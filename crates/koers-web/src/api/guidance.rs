@@ -175,13 +175,7 @@ pub async fn import_students(
     body: Bytes,
 ) -> WebResult<Json<ImportResult>> {
     a.require(Action::ImportStudents)?;
-    let ct = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("text/csv");
-    if !(ct.starts_with("text/") || ct.starts_with("application/octet-stream")) {
-        return Err(WebError::UnsupportedMediaType);
-    }
+    require_text_body(&headers)?;
     let (created, updated) = run_import(&state, &a, &body, tr).await?;
     Ok(Json(ImportResult {
         created: created as u64,
@@ -204,13 +198,7 @@ pub async fn import_study_progress(
     body: Bytes,
 ) -> WebResult<Json<ProgressImportResult>> {
     a.require(Action::ImportStudents)?;
-    let ct = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("text/csv");
-    if !(ct.starts_with("text/") || ct.starts_with("application/octet-stream")) {
-        return Err(WebError::UnsupportedMediaType);
-    }
+    require_text_body(&headers)?;
     let created = run_progress_import(&state, &a, &body).await?;
     Ok(Json(ProgressImportResult {
         created: created as u64,
@@ -243,6 +231,19 @@ pub(crate) async fn run_progress_import(
     )
     .await?;
     Ok(created)
+}
+
+/// A CSV upload is sent as text (or as bytes without a type); anything else is refused.
+fn require_text_body(headers: &HeaderMap) -> WebResult<()> {
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("text/csv");
+    if ct.starts_with("text/") || ct.starts_with("application/octet-stream") {
+        Ok(())
+    } else {
+        Err(WebError::UnsupportedMediaType)
+    }
 }
 
 /// The programmes an importer may write to (`None`: all).

@@ -4,6 +4,7 @@
 //! (`guidance`, `curriculum`, `field`, `staff`, `vision`) are added beside `platform`.
 
 pub mod curriculum;
+pub mod document;
 pub mod guidance;
 pub mod platform;
 pub mod policy;

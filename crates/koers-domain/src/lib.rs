@@ -8,6 +8,7 @@ pub mod document;
 pub mod guidance;
 pub mod platform;
 pub mod policy;
+pub mod staff;
 pub mod time;
 
 pub use platform::*;

@@ -1,0 +1,3 @@
+//! The staff context: the HRM scan, development plans and staff career conversations.
+
+pub mod scan;

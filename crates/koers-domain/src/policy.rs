@@ -85,6 +85,10 @@ pub enum Action<'a> {
     ViewLibrary,
     /// Publish a student's activity design to the library (or withdraw it).
     PublishDesign { programme_id: Option<&'a str> },
+    /// Run HRM-scan rounds: choose respondents, open, close, publish.
+    RunHrmScan,
+    /// Read a round's results (HR and administrators; all staff once published).
+    ViewScanResults { published: bool },
 }
 
 /// What the policy needs to know about a piece of a student's work.
@@ -226,6 +230,12 @@ impl Actor {
                 programme_id.is_some_and(|p| self.has_role_for(Lecturer, p))
             }
             Action::ViewLibrary => !self.roles.is_empty(),
+            Action::RunHrmScan => self.has_role(HrAdviser),
+            Action::ViewScanResults { published } => {
+                self.has_role(HrAdviser)
+                    || self.has_role(Administrator)
+                    || (published && self.roles.iter().any(|r| r.role.is_staff()))
+            }
         }
     }
 

@@ -42,6 +42,7 @@ pub mod curriculum;
 pub mod demo;
 pub mod guidance;
 pub mod platform;
+pub mod staff;
 mod tenant;
 
 pub use tenant::Tenant;

@@ -32,6 +32,12 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+/// A random identifier without a time in it (UUIDv4), for records that must not reveal when
+/// they were made (anonymous scan responses).
+pub fn random_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
 /// Whether a string is a well-formed identifier (protects lookups from junk).
 pub fn is_id(s: &str) -> bool {
     uuid::Uuid::try_parse(s).is_ok()

@@ -981,3 +981,7 @@ frameworks-edit-intro = Change the framework (names, descriptions, levels, compe
 frameworks-edit-document = The framework (JSON)
 frameworks-edit-save = Save as new version
 frameworks-edit-key = The key must stay "{ $value }"; make a copy for a new framework.
+error-group-invalid = Choose the group hr, manager or staff.
+error-respondent-unknown = One of the respondents does not exist in Koers.
+error-respondent-twice = A respondent occurs twice.
+error-stage-invalid = Choose a stage: recruitment, appointment, guidance or appraisal.

@@ -981,3 +981,7 @@ frameworks-edit-intro = Pas het kader aan (namen, beschrijvingen, niveaus, compe
 frameworks-edit-document = Het kader (JSON)
 frameworks-edit-save = Opslaan als nieuwe versie
 frameworks-edit-key = De sleutel moet "{ $value }" blijven; maak een kopie voor een nieuw kader.
+error-group-invalid = Kies de groep hr, manager of staff.
+error-respondent-unknown = Een van de respondenten bestaat niet in Koers.
+error-respondent-twice = Een respondent staat er twee keer in.
+error-stage-invalid = Kies een fase: werving, aanstelling, begeleiding of beoordeling.

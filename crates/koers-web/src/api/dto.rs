@@ -493,3 +493,100 @@ pub struct LearningLineDto {
     #[schema(value_type = Vec<Object>)]
     pub gaps: Vec<serde_json::Value>,
 }
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RespondentBody {
+    pub email: String,
+    /// `hr`, `manager` or `staff`.
+    pub group: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewScanBody {
+    pub name: String,
+    pub respondents: Vec<RespondentBody>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ScanRoundDto {
+    pub id: String,
+    pub name: String,
+    /// `draft`, `open` or `closed`.
+    pub status: String,
+    pub invited: i64,
+    pub responded: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ScanItemDto {
+    pub id: String,
+    pub stage: String,
+    /// `policy`, `practice` or `experience`.
+    pub aspect: String,
+    pub text: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QuestionnaireDto {
+    pub id: String,
+    pub name: String,
+    /// The four HRM stages, in order.
+    pub stages: Vec<String>,
+    /// Answers are 1 (not at all) to 5 (fully), or null for "don't know".
+    pub items: Vec<ScanItemDto>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScanResponseBody {
+    /// Per item id: 1–5, or null for "don't know".
+    #[schema(value_type = Object)]
+    pub answers: std::collections::BTreeMap<String, Option<i64>>,
+    /// Open comments per stage.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub comments: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ScanGroupDto {
+    pub group: String,
+    pub respondents: usize,
+    /// Null where fewer than five answered.
+    pub score: Option<f64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ScanAspectDto {
+    pub aspect: String,
+    pub score: Option<f64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ScanStageDto {
+    pub stage: String,
+    /// 0–100; null where fewer than five answered.
+    pub score: Option<f64>,
+    pub respondents: usize,
+    pub by_aspect: Vec<ScanAspectDto>,
+    pub by_group: Vec<ScanGroupDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ScanDifferenceDto {
+    pub stage: String,
+    pub higher: String,
+    pub lower: String,
+    pub points: f64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ScanResultsDto {
+    pub stages: Vec<ScanStageDto>,
+    pub differences: Vec<ScanDifferenceDto>,
+    /// Open comments per stage (only when at least five answered the round).
+    #[schema(value_type = Object)]
+    pub comments: std::collections::BTreeMap<String, Vec<String>>,
+}

@@ -7,6 +7,7 @@ pub(crate) mod curriculum;
 mod dto;
 pub(crate) mod guidance;
 mod platform;
+pub(crate) mod staff;
 
 use crate::error::WebError;
 use crate::state::AppState;
@@ -49,13 +50,20 @@ pub use dto::*;
         curriculum::get_practice,
         curriculum::create_activity,
         curriculum::learning_line,
+        staff::create_scan,
+        staff::open_scan,
+        staff::close_scan,
+        staff::questionnaire,
+        staff::respond,
+        staff::results,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags((name = "platform", description = "Accounts, sessions, programmes"),
         (name = "guidance", description = "Students, conversations, the career file, coverage"),
-        (name = "curriculum", description = "Frameworks, the learning line, evidence, practice conversations"))
+        (name = "curriculum", description = "Frameworks, the learning line, evidence, practice conversations"),
+        (name = "staff", description = "The HRM scan and staff career development"))
 )]
 pub struct ApiDoc;
 
@@ -104,6 +112,24 @@ pub fn router() -> Router<AppState> {
             "/api/v1/frameworks/{key}/export",
             get(curriculum::export_framework),
         )
+        .route("/api/v1/hrm-scans", axum::routing::post(staff::create_scan))
+        .route(
+            "/api/v1/hrm-scans/{id}/open",
+            axum::routing::post(staff::open_scan),
+        )
+        .route(
+            "/api/v1/hrm-scans/{id}/close",
+            axum::routing::post(staff::close_scan),
+        )
+        .route(
+            "/api/v1/hrm-scans/{id}/questionnaire",
+            get(staff::questionnaire),
+        )
+        .route(
+            "/api/v1/hrm-scans/{id}/responses",
+            axum::routing::post(staff::respond),
+        )
+        .route("/api/v1/hrm-scans/{id}/results", get(staff::results))
         .route(
             "/api/v1/activities",
             axum::routing::post(curriculum::create_activity),

@@ -480,6 +480,38 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/api/v1/programmes/{code}/coverage",
         [Auth, No, A, No, No, No, No, No, No, Nf],
     ),
+    // The HRM scan. {scan} is a draft round with medewerker@ invited as staff; the rows run
+    // in the order of its life (open, answer, results, close).
+    (
+        "POST",
+        "/api/v1/hrm-scans",
+        [Auth, No, No, No, No, No, A, No, No, No],
+    ),
+    (
+        "POST",
+        "/api/v1/hrm-scans/{scan}/open",
+        [Auth, No, No, No, No, No, A, No, No, No],
+    ),
+    (
+        "GET",
+        "/api/v1/hrm-scans/{scan}/questionnaire",
+        [Auth, No, No, No, No, No, A, A, No, Nf],
+    ),
+    (
+        "POST",
+        "/api/v1/hrm-scans/{scan}/responses",
+        [Auth, No, No, No, No, No, No, A, No, Nf],
+    ),
+    (
+        "GET",
+        "/api/v1/hrm-scans/{scan}/results",
+        [Auth, A, No, No, No, No, A, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/api/v1/hrm-scans/{scan}/close",
+        [Auth, No, No, No, No, No, A, No, No, No],
+    ),
     // Curriculum. {practice} is a practice conversation of the demo student.
     ("GET", "/frameworks", [Login, A, A, A, A, A, A, A, No, A]),
     (
@@ -719,6 +751,8 @@ fn every_route_is_in_the_matrix() {
             "{programme}"
         } else if p.contains("students") {
             "{student}"
+        } else if p.contains("hrm-scans") {
+            "{scan}"
         } else if p.contains("designs") {
             "{design}"
         } else if p.contains("evidence") {
@@ -753,6 +787,7 @@ fn every_route_is_in_the_matrix() {
             .replace("{activity}", "{id}")
             .replace("{evidence}", "{id}")
             .replace("{design}", "{id}")
+            .replace("{scan}", "{id}")
             .replace("{agreement}", "{id}");
         assert!(
             declared
@@ -879,6 +914,18 @@ async fn access_matrix() {
     .await
     .unwrap();
 
+    let scan_id = koers_store::staff::scans::create_round(
+        t,
+        "Matrix",
+        &user_id(&app.db, "hr@demo.koers.test").await,
+        &[(
+            user_id(&app.db, "medewerker@demo.koers.test").await,
+            koers_domain::staff::scan::Group::Staff,
+        )],
+    )
+    .await
+    .unwrap();
+
     // Each caller: a browser session (cookie + CSRF token) and an API token.
     let mut browsers = Vec::new();
     let mut tokens = Vec::new();
@@ -908,7 +955,8 @@ async fn access_matrix() {
             .replace("{practice}", &practice)
             .replace("{activity}", &activity)
             .replace("{evidence}", &evidence_id)
-            .replace("{design}", &design_id);
+            .replace("{design}", &design_id)
+            .replace("{scan}", &scan_id);
         for (i, who) in WHO.iter().enumerate() {
             let is_api = path.starts_with("/api/");
             let b = &mut browsers[i];

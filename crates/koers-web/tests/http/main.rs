@@ -9,4 +9,5 @@ mod api;
 mod curriculum;
 mod guidance;
 mod guidance_pages;
+mod staff;
 mod web;

@@ -1,0 +1,262 @@
+//! HRM-scan rounds: the instrument, invited respondents, and anonymous responses. A response
+//! is stored with its group only (random id, no time); the invitation records that its
+//! person answered, in the same transaction, so a person answers once.
+
+use crate::{Result, StoreError, Tenant, now_ms};
+use koers_domain::staff::scan::{self, Group, Instrument, Response};
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct StoredInstrument {
+    pub id: String,
+    pub instrument: Instrument,
+}
+
+/// The current instrument of the institution (the shipped one is copied in on first use).
+pub async fn current_instrument(t: Tenant<'_>) -> Result<StoredInstrument> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT id, document FROM hrm_instruments WHERE institution_id = $1 AND current_version = 1 \
+         ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(t.institution_id)
+    .fetch_optional(t.pool())
+    .await?;
+    let (id, doc) = match row {
+        Some(r) => r,
+        None => {
+            let shipped = scan::parse(scan::SHIPPED).expect("the shipped instrument is valid");
+            let id = koers_domain::new_id();
+            sqlx::query(
+                "INSERT INTO hrm_instruments (id, institution_id, key, version, document, origin, current_version, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, 'shipped', 1, $6) ON CONFLICT (institution_id, key, version) DO NOTHING",
+            )
+            .bind(&id)
+            .bind(t.institution_id)
+            .bind(&shipped.key)
+            .bind(&shipped.version)
+            .bind(scan::SHIPPED)
+            .bind(now_ms())
+            .execute(t.pool())
+            .await?;
+            return Box::pin(current_instrument(t)).await;
+        }
+    };
+    let instrument =
+        scan::parse(&doc).map_err(|e| StoreError::Corrupt(format!("instrument: {e:?}")))?;
+    Ok(StoredInstrument { id, instrument })
+}
+
+pub async fn instrument(t: Tenant<'_>, id: &str) -> Result<Instrument> {
+    let doc: String = sqlx::query_scalar(
+        "SELECT document FROM hrm_instruments WHERE institution_id = $1 AND id = $2",
+    )
+    .bind(t.institution_id)
+    .bind(id)
+    .fetch_one(t.pool())
+    .await?;
+    scan::parse(&doc).map_err(|e| StoreError::Corrupt(format!("instrument: {e:?}")))
+}
+
+#[derive(Debug, Clone)]
+pub struct Round {
+    pub id: String,
+    pub name: String,
+    pub instrument_id: String,
+    /// `draft`, `open` or `closed`.
+    pub status: String,
+    pub created_at: i64,
+    pub opened_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub published_at: Option<i64>,
+    pub invited: i64,
+    pub responded: i64,
+}
+
+/// Create a round (a draft) for these respondents: (user id, group).
+pub async fn create_round(
+    t: Tenant<'_>,
+    name: &str,
+    created_by: &str,
+    respondents: &[(String, Group)],
+) -> Result<String> {
+    let instrument = current_instrument(t).await?;
+    let id = koers_domain::new_id();
+    let mut tx = t.pool().begin().await?;
+    sqlx::query(
+        "INSERT INTO scan_rounds (id, institution_id, name, instrument_id, status, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, 'draft', $5, $6)",
+    )
+    .bind(&id)
+    .bind(t.institution_id)
+    .bind(name)
+    .bind(&instrument.id)
+    .bind(created_by)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    insert_rows!(
+        &mut *tx,
+        "INSERT INTO scan_invitations (round_id, user_id, institution_id, respondent_group)",
+        "(?, ?, ?, ?)",
+        respondents,
+        |q, x| q
+            .bind(&id)
+            .bind(&x.0)
+            .bind(t.institution_id)
+            .bind(x.1.key())
+    );
+    tx.commit().await?;
+    Ok(id)
+}
+
+const ROUND: &str = "SELECT r.id, r.name, r.instrument_id, r.status, r.created_at, r.opened_at, r.closed_at, \
+    r.published_at, (SELECT COUNT(*) FROM scan_invitations i WHERE i.round_id = r.id), \
+    (SELECT COUNT(*) FROM scan_invitations i WHERE i.round_id = r.id AND i.responded = 1) FROM scan_rounds r";
+
+fn round_row(r: &sqlx::any::AnyRow) -> Result<Round> {
+    Ok(Round {
+        id: r.try_get(0)?,
+        name: r.try_get(1)?,
+        instrument_id: r.try_get(2)?,
+        status: r.try_get(3)?,
+        created_at: r.try_get(4)?,
+        opened_at: r.try_get(5)?,
+        closed_at: r.try_get(6)?,
+        published_at: r.try_get(7)?,
+        invited: r.try_get(8)?,
+        responded: r.try_get(9)?,
+    })
+}
+
+pub async fn round(t: Tenant<'_>, id: &str) -> Result<Option<Round>> {
+    let sql = format!("{ROUND} WHERE r.institution_id = $1 AND r.id = $2");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(t.institution_id)
+        .bind(id)
+        .fetch_optional(t.pool())
+        .await?
+        .as_ref()
+        .map(round_row)
+        .transpose()
+}
+
+pub async fn rounds(t: Tenant<'_>) -> Result<Vec<Round>> {
+    let sql = format!("{ROUND} WHERE r.institution_id = $1 ORDER BY r.created_at DESC");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(t.institution_id)
+        .fetch_all(t.pool())
+        .await?
+        .iter()
+        .map(round_row)
+        .collect()
+}
+
+/// Move a round on: draft → open, open → closed. `Conflict` from any other status.
+pub async fn set_status(t: Tenant<'_>, id: &str, to: &str) -> Result<()> {
+    let (from, column) = match to {
+        "open" => ("draft", "opened_at"),
+        "closed" => ("open", "closed_at"),
+        _ => return Err(StoreError::Conflict("round status")),
+    };
+    let sql = format!(
+        "UPDATE scan_rounds SET status = $3, {column} = $5 WHERE institution_id = $1 AND id = $2 AND status = $4"
+    );
+    let n = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(t.institution_id)
+        .bind(id)
+        .bind(to)
+        .bind(from)
+        .bind(now_ms())
+        .execute(t.pool())
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(StoreError::Conflict("round status"));
+    }
+    Ok(())
+}
+
+/// The person's invitation to a round: (group, answered already).
+pub async fn invitation(
+    t: Tenant<'_>,
+    round_id: &str,
+    user_id: &str,
+) -> Result<Option<(Group, bool)>> {
+    let r: Option<(String, i64)> = sqlx::query_as(
+        "SELECT respondent_group, responded FROM scan_invitations WHERE institution_id = $1 AND round_id = $2 AND user_id = $3",
+    )
+    .bind(t.institution_id)
+    .bind(round_id)
+    .bind(user_id)
+    .fetch_optional(t.pool())
+    .await?;
+    Ok(r.and_then(|(g, done)| Group::parse(&g).map(|g| (g, done != 0))))
+}
+
+/// Store a response anonymously; `Conflict` when the person answered already.
+pub async fn submit(
+    t: Tenant<'_>,
+    round_id: &str,
+    user_id: &str,
+    group: Group,
+    answers: &serde_json::Value,
+    comments: &serde_json::Value,
+) -> Result<()> {
+    let mut tx = t.pool().begin().await?;
+    let n = sqlx::query(
+        "UPDATE scan_invitations SET responded = 1 WHERE institution_id = $1 AND round_id = $2 AND user_id = $3 \
+         AND responded = 0",
+    )
+    .bind(t.institution_id)
+    .bind(round_id)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::Conflict("response"));
+    }
+    sqlx::query(
+        "INSERT INTO scan_responses (id, round_id, institution_id, respondent_group, answers, comments) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(koers_domain::random_id())
+    .bind(round_id)
+    .bind(t.institution_id)
+    .bind(group.key())
+    .bind(answers.to_string())
+    .bind(comments.to_string())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The responses of a round, for scoring; and the comments per stage (in random order).
+pub async fn responses(
+    t: Tenant<'_>,
+    round_id: &str,
+) -> Result<(Vec<Response>, Vec<(String, String)>)> {
+    let rows = sqlx::query(
+        "SELECT respondent_group, answers, comments FROM scan_responses WHERE institution_id = $1 AND round_id = $2 \
+         ORDER BY id",
+    )
+    .bind(t.institution_id)
+    .bind(round_id)
+    .fetch_all(t.pool())
+    .await?;
+    let mut out = Vec::new();
+    let mut comments = Vec::new();
+    for r in rows {
+        let Some(group) = Group::parse(&r.try_get::<String, _>(0)?) else {
+            continue;
+        };
+        let answers: std::collections::BTreeMap<String, Option<u8>> =
+            serde_json::from_str(&r.try_get::<String, _>(1)?).unwrap_or_default();
+        let c: std::collections::BTreeMap<String, String> =
+            serde_json::from_str(&r.try_get::<String, _>(2)?).unwrap_or_default();
+        comments.extend(c.into_iter().filter(|(_, v)| !v.trim().is_empty()));
+        out.push(Response { group, answers });
+    }
+    Ok((out, comments))
+}

@@ -1,0 +1,238 @@
+//! The HRM scan through the API: rounds, anonymous responses, results with the minimum
+//! group size.
+
+use crate::support::*;
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+
+const HR: &str = "hr@demo.koers.test";
+const STAFF: [&str; 5] = [
+    "medewerker@demo.koers.test",
+    "slb@demo.koers.test",
+    "slb2@demo.koers.test",
+    "docent@demo.koers.test",
+    "beheerder@demo.koers.test",
+];
+const RECRUITMENT: [&str; 6] = [
+    "rec-pol-1",
+    "rec-pol-2",
+    "rec-pra-1",
+    "rec-pra-2",
+    "rec-exp-1",
+    "rec-exp-2",
+];
+
+fn answers(v: u8) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    for k in RECRUITMENT {
+        m.insert(k.into(), json!(v));
+    }
+    m.insert("gui-pol-1".into(), serde_json::Value::Null);
+    serde_json::Value::Object(m)
+}
+
+#[tokio::test]
+async fn a_scan_round_is_answered_anonymously_and_scored() {
+    let app = spawn().await;
+    let hr = app.api_login(HR).await;
+    let mut respondents = vec![
+        json!({"email": HR, "group": "hr"}),
+        json!({"email": "manager@demo.koers.test", "group": "manager"}),
+    ];
+    respondents.extend(STAFF.iter().map(|e| json!({"email": e, "group": "staff"})));
+    let manager = app.api_login("manager@demo.koers.test").await;
+    let body = json!({"name": "Scan 2026", "respondents": respondents});
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/hrm-scans",
+            Some(&manager),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "only HR runs scans");
+    let bad =
+        json!({"name": "Scan", "respondents": [{"email": "niemand@example.nl", "group": "staff"}]});
+    assert_eq!(
+        app.api(Method::POST, "/api/v1/hrm-scans", Some(&hr), Some(bad))
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let r = app
+        .api(Method::POST, "/api/v1/hrm-scans", Some(&hr), Some(body))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let round = r.json();
+    assert_eq!(
+        (round["status"].as_str(), round["invited"].as_i64()),
+        (Some("draft"), Some(7))
+    );
+    let id = round["id"].as_str().unwrap().to_owned();
+
+    let q = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/hrm-scans/{id}/questionnaire"),
+            Some(&manager),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(q["items"].as_array().unwrap().len(), 24);
+    assert_eq!(
+        q["stages"],
+        json!(["recruitment", "appointment", "guidance", "appraisal"])
+    );
+    let respond = |who: String, v: u8| {
+        let app = &app;
+        let id = id.clone();
+        async move {
+            let token = app.api_login(&who).await;
+            app.api(
+                Method::POST,
+                &format!("/api/v1/hrm-scans/{id}/responses"),
+                Some(&token),
+                Some(json!({"answers": answers(v), "comments": {"guidance": format!("Opmerking {v}")}})),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        respond(HR.into(), 5).await.status,
+        StatusCode::CONFLICT,
+        "not open yet"
+    );
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/hrm-scans/{id}/open"),
+            Some(&hr),
+            None,
+        )
+        .await;
+    assert_eq!(r.json()["status"], "open");
+    assert_eq!(
+        app.api(
+            Method::POST,
+            &format!("/api/v1/hrm-scans/{id}/open"),
+            Some(&hr),
+            None
+        )
+        .await
+        .status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(respond(HR.into(), 5).await.status, StatusCode::CREATED);
+    assert_eq!(
+        respond(HR.into(), 1).await.status,
+        StatusCode::CONFLICT,
+        "a person answers once"
+    );
+    assert_eq!(
+        respond("manager@demo.koers.test".into(), 3).await.status,
+        StatusCode::CREATED
+    );
+    for (who, v) in STAFF.iter().zip([5, 5, 4, 3, 1]) {
+        assert_eq!(
+            respond((*who).into(), v).await.status,
+            StatusCode::CREATED,
+            "{who}"
+        );
+    }
+    assert_eq!(
+        respond("student@demo.koers.test".into(), 5).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Nothing in a stored response points at a person.
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT id, answers, comments FROM scan_responses")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(rows.len(), 7);
+    let users: Vec<String> = sqlx::query_scalar("SELECT id FROM users")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+    for (rid, a, c) in &rows {
+        assert!(
+            users
+                .iter()
+                .all(|u| !a.contains(u) && !c.contains(u) && rid != u)
+        );
+    }
+
+    let res = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/hrm-scans/{id}/results"),
+            Some(&hr),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = res.json();
+    let rec = &res["stages"][0];
+    assert_eq!(rec["stage"], "recruitment");
+    // Staff 100, 100, 75, 50, 0 on every item → 65; HR and manager alone → no score.
+    let group = |g: &str| {
+        rec["by_group"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["group"] == g)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(group("staff")["score"], json!(65.0));
+    assert_eq!(
+        group("hr"),
+        json!({"group": "hr", "respondents": 1, "score": null})
+    );
+    assert_eq!(group("manager")["score"], serde_json::Value::Null);
+    // All seven: (325 + 100 + 50) / 7 = 67.857… → 67.9.
+    assert_eq!(rec["score"], json!(67.9));
+    assert_eq!(rec["respondents"], 7);
+    // Guidance was only "don't know": no score, but the comments are there.
+    assert_eq!(res["stages"][2]["score"], serde_json::Value::Null);
+    assert_eq!(res["comments"]["guidance"].as_array().unwrap().len(), 7);
+
+    // Staff do not read unpublished results; after closing nobody can answer.
+    let staff = app.api_login(STAFF[0]).await;
+    assert_eq!(
+        app.api(
+            Method::GET,
+            &format!("/api/v1/hrm-scans/{id}/results"),
+            Some(&staff),
+            None
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/hrm-scans/{id}/close"),
+            Some(&hr),
+            None,
+        )
+        .await;
+    assert_eq!(r.json()["status"], "closed");
+    assert_eq!(r.json()["responded"], 7);
+    // The other institution finds nothing.
+    let other = app.api_login("beheerder@tweede.koers.test").await;
+    assert_eq!(
+        app.api(
+            Method::GET,
+            &format!("/api/v1/hrm-scans/{id}/results"),
+            Some(&other),
+            None
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+}

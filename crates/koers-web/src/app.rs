@@ -200,6 +200,16 @@ pub fn make_app(state: AppState) -> Router {
                 )),
         )
         .route(
+            "/hrm-scan",
+            get(views::hrm_scan::list).post(views::hrm_scan::create),
+        )
+        .route("/hrm-scan/{id}", get(views::hrm_scan::show))
+        .route("/hrm-scan/{id}/status", post(views::hrm_scan::set_status))
+        .route(
+            "/hrm-scan/{id}/answer",
+            get(views::hrm_scan::answer).post(views::hrm_scan::submit),
+        )
+        .route(
             "/designs",
             get(views::designs::list).post(views::designs::create),
         )

@@ -3,6 +3,7 @@
 
 mod curriculum;
 mod history;
+mod staff;
 
 use crate::platform::{institutions, passwords, programmes, users};
 use crate::{Db, Result, Tenant, now_ms};
@@ -285,6 +286,7 @@ pub async fn seed(
     }
 
     bulk_students(t, &progs, &counsellors, students, progress).await?;
+    staff::seed(t, &ids[5]).await?;
 
     let second = institutions::create(db, "Hogeschool Tweede", "tweede").await?;
     let t2 = Tenant::new(db, &second.id);

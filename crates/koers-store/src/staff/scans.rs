@@ -260,3 +260,63 @@ pub async fn responses(
     }
     Ok((out, comments))
 }
+
+/// Publish a closed round's results to all staff of the institution.
+pub async fn publish(t: Tenant<'_>, id: &str) -> Result<()> {
+    let n = sqlx::query(
+        "UPDATE scan_rounds SET published_at = $3 WHERE institution_id = $1 AND id = $2 AND status = 'closed' \
+         AND published_at IS NULL",
+    )
+    .bind(t.institution_id)
+    .bind(id)
+    .bind(now_ms())
+    .execute(t.pool())
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::Conflict("round status"));
+    }
+    Ok(())
+}
+
+/// Open rounds a person is invited to and has not answered yet.
+pub async fn open_invitations(t: Tenant<'_>, user_id: &str) -> Result<Vec<Round>> {
+    let sql = format!(
+        "{ROUND} JOIN scan_invitations v ON v.round_id = r.id WHERE r.institution_id = $1 AND v.user_id = $2 \
+         AND v.responded = 0 AND r.status = 'open' ORDER BY r.opened_at"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(t.institution_id)
+        .bind(user_id)
+        .fetch_all(t.pool())
+        .await?
+        .iter()
+        .map(round_row)
+        .collect()
+}
+
+/// Everyone of the institution who works there, with the group their roles suggest: HR
+/// advisers `hr`, programme managers and administrators `manager`, other staff `staff`.
+pub async fn all_staff(t: Tenant<'_>) -> Result<Vec<(String, Group)>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT DISTINCT u.id, r.role FROM users u JOIN role_assignments r ON r.user_id = u.id \
+         WHERE u.institution_id = $1 AND u.active = 1 AND r.role NOT IN ('student', 'placement_mentor')",
+    )
+    .bind(t.institution_id)
+    .fetch_all(t.pool())
+    .await?;
+    let mut out: Vec<(String, Group)> = Vec::new();
+    for (id, role) in rows {
+        let g = match role.as_str() {
+            "hr_adviser" => Group::Hr,
+            "programme_manager" | "administrator" => Group::Manager,
+            _ => Group::Staff,
+        };
+        match out.iter_mut().find(|(u, _)| *u == id) {
+            // The most specific group wins: hr over manager over staff.
+            Some((_, have)) => *have = (*have).min(g),
+            None => out.push((id, g)),
+        }
+    }
+    Ok(out)
+}

@@ -14,6 +14,7 @@ pub mod frameworks;
 pub mod groups;
 pub mod growth;
 pub mod home;
+pub mod hrm_scan;
 pub mod import;
 pub mod learning_line;
 pub mod login;
@@ -59,6 +60,7 @@ pub struct Nav {
     pub can_view_curriculum: bool,
     pub can_practise: bool,
     pub can_view_library: bool,
+    pub is_staff: bool,
 }
 
 impl Ctx {
@@ -79,6 +81,7 @@ impl Ctx {
                 is_counsellor: a.actor.has_role(koers_domain::Role::Counsellor),
                 can_view_curriculum: a.actor.may(Action::ViewCurriculum),
                 can_view_library: a.actor.may(Action::ViewLibrary),
+                is_staff: a.actor.is_staff(),
                 can_practise: a.actor.may(Action::WriteOwnWork)
                     || a.actor.has_role(koers_domain::Role::Lecturer),
             }),

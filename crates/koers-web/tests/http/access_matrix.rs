@@ -494,6 +494,32 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
     ),
     (
         "GET",
+        "/hrm-scan/{scan}/answer",
+        [Login, No, No, No, No, No, No, A, No, Nf],
+    ),
+    (
+        "POST",
+        "/hrm-scan/{scan}/answer",
+        [Login, No, No, No, No, No, No, A, No, Nf],
+    ),
+    (
+        "GET",
+        "/hrm-scan/{scan}",
+        [Login, A, No, No, No, No, A, A, No, Nf],
+    ),
+    (
+        "POST",
+        "/hrm-scan/{scan}/status",
+        [Login, No, No, No, No, No, A, No, No, No],
+    ),
+    ("GET", "/hrm-scan", [Login, A, A, A, A, No, A, A, No, A]),
+    (
+        "POST",
+        "/hrm-scan",
+        [Login, No, No, No, No, No, A, No, No, No],
+    ),
+    (
+        "GET",
         "/api/v1/hrm-scans/{scan}/questionnaire",
         [Auth, No, No, No, No, No, A, A, No, Nf],
     ),
@@ -751,7 +777,7 @@ fn every_route_is_in_the_matrix() {
             "{programme}"
         } else if p.contains("students") {
             "{student}"
-        } else if p.contains("hrm-scans") {
+        } else if p.contains("hrm-scan") {
             "{scan}"
         } else if p.contains("designs") {
             "{design}"

@@ -147,7 +147,8 @@ async fn a_scan_round_is_answered_anonymously_and_scored() {
 
     // Nothing in a stored response points at a person.
     let rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT id, answers, comments FROM scan_responses")
+        sqlx::query_as("SELECT id, answers, comments FROM scan_responses WHERE round_id = $1")
+            .bind(&id)
             .fetch_all(app.db.pool())
             .await
             .unwrap();
@@ -235,4 +236,94 @@ async fn a_scan_round_is_answered_anonymously_and_scored() {
         .status,
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn the_scan_in_the_browser_from_start_to_published_results() {
+    let app = spawn().await;
+    let mut hr = app.browser().await;
+    hr.login(HR, PASSWORD).await;
+    assert_eq!(
+        hr.post("/hrm-scan", &[("name", " ")]).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let r = hr.post("/hrm-scan", &[("name", "Scan voorjaar")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let url = r.location().to_owned();
+    assert!(hr.get(&url).await.body.contains("concept"));
+    let r = hr.post(&format!("{url}/status"), &[("to", "open")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    let mut m = app.browser().await;
+    m.login(STAFF[0], PASSWORD).await;
+    assert!(
+        m.get("/hrm-scan")
+            .await
+            .body
+            .contains("Je bent uitgenodigd")
+    );
+    let form = m.get(&format!("{url}/answer")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("weet ik niet"));
+    // One statement left open: the form comes back with what was chosen.
+    let q = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/hrm-scans/{}/questionnaire", &url[10..]),
+            Some(&app.api_login(HR).await),
+            None,
+        )
+        .await
+        .json();
+    let keys: Vec<String> = q["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect();
+    let mut fields: Vec<(String, String)> = keys
+        .iter()
+        .skip(1)
+        .map(|k| (format!("i-{k}"), "4".to_owned()))
+        .collect();
+    fields.push((
+        "c-guidance".into(),
+        "Meer tijd voor ontwikkeling graag".into(),
+    ));
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = m.post(&format!("{url}/answer"), &refs).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("nog 1 stelling niet beantwoord"));
+    assert!(r.body.contains("Meer tijd voor ontwikkeling graag"));
+    fields.push((format!("i-{}", keys[0]), "dk".into()));
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = m.post(&format!("{url}/answer"), &refs).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        m.get(&format!("{url}/answer")).await.status,
+        StatusCode::CONFLICT,
+        "once"
+    );
+
+    // Results for HR (a dash below five), then published to all staff.
+    let page = hr.get(&url).await;
+    assert!(page.body.contains("Uitslag") && page.body.contains("(n=1)"));
+    assert!(!m.get(&url).await.body.contains("Score per fase"));
+    hr.post(&format!("{url}/status"), &[("to", "closed")]).await;
+    let r = hr
+        .post(&format!("{url}/status"), &[("to", "published")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(m.get(&url).await.body.contains("Score per fase"));
+    // A student never sees the scan.
+    let mut s = app.browser().await;
+    s.login("student@demo.koers.test", PASSWORD).await;
+    assert_eq!(s.get("/hrm-scan").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.get(&url).await.status, StatusCode::FORBIDDEN);
 }

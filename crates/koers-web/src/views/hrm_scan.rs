@@ -1,0 +1,344 @@
+//! The HRM scan in the browser: HR advisers start, open, close and publish rounds and read the
+//! results (a heat map of stage × group with a table, the largest differences, comments);
+//! invited staff answer the statements once, anonymously.
+
+use super::{Ctx, render, render_status};
+use crate::auth::{Authenticated, WebUser};
+use crate::error::{WebError, WebResult};
+use crate::forms::FormData;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use koers_domain::policy::Action;
+use koers_domain::staff::scan::{self, Aspect, Difference, Group, Item, Stage, StageResult};
+use koers_store::staff::scans::{self, Round};
+
+#[derive(Template)]
+#[template(path = "hrm_scans.html")]
+struct ListPage {
+    ctx: Ctx,
+    rounds: Vec<Round>,
+    invitations: Vec<Round>,
+    can_run: bool,
+    error: Option<String>,
+}
+
+async fn list_page(
+    state: &AppState,
+    a: &Authenticated,
+    error: Option<String>,
+) -> WebResult<ListPage> {
+    if !a.actor.is_staff() {
+        return Err(WebError::Forbidden);
+    }
+    let t = a.tenant(state);
+    let can_run = a.actor.may(Action::RunHrmScan);
+    let rounds = scans::rounds(t)
+        .await?
+        .into_iter()
+        .filter(|r| {
+            can_run
+                || a.actor.may(Action::ViewScanResults {
+                    published: r.published_at.is_some(),
+                })
+        })
+        .collect();
+    Ok(ListPage {
+        ctx: Ctx::user(a, "/hrm-scan", "hrm-scan"),
+        rounds,
+        invitations: scans::open_invitations(t, &a.user.id).await?,
+        can_run,
+        error,
+    })
+}
+
+pub async fn list(State(state): State<AppState>, WebUser(a): WebUser) -> WebResult<Response> {
+    Ok(render(&list_page(&state, &a, None).await?))
+}
+
+/// Start a round for all staff, in groups by their roles.
+pub async fn create(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    a.require(Action::RunHrmScan)?;
+    let name = form
+        .get("name")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if name.is_empty() || name.chars().count() > 200 {
+        let page = list_page(&state, &a, Some(a.tr.t("hrm-name-required"))).await?;
+        return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    }
+    let t = a.tenant(&state);
+    let respondents = scans::all_staff(t).await?;
+    let id = scans::create_round(t, &name, &a.user.id, &respondents).await?;
+    crate::guidance::audit_change(
+        &state,
+        &a,
+        "hrm_scan.create",
+        &id,
+        serde_json::json!({"respondents": respondents.len()}),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/hrm-scan/{id}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "hrm_scan.html")]
+struct RoundPage {
+    ctx: Ctx,
+    r: Round,
+    can_run: bool,
+    results: Option<Vec<StageResult>>,
+    differences: Vec<Difference>,
+    comments: Vec<(String, String)>,
+    groups: [Group; 3],
+    aspects: [Aspect; 3],
+    invited_open: bool,
+}
+
+impl RoundPage {
+    fn score_text(&self, s: &Option<f64>) -> String {
+        s.map_or_else(|| "–".to_owned(), |v| format!("{v:.0}"))
+    }
+
+    /// A heat-map class per 20 points.
+    fn heat(&self, s: &Option<f64>) -> String {
+        s.map_or_else(
+            || "heat-none".to_owned(),
+            |v| format!("heat-{}", ((v / 20.0).floor() as i64).clamp(0, 4)),
+        )
+    }
+
+    fn comments_of(&self, stage: &str) -> Vec<&str> {
+        self.comments
+            .iter()
+            .filter(|(s, _)| s == stage)
+            .map(|(_, c)| c.as_str())
+            .collect()
+    }
+}
+
+async fn load(state: &AppState, a: &Authenticated, id: &str) -> WebResult<Round> {
+    if !koers_domain::is_id(id) {
+        return Err(WebError::NotFound);
+    }
+    scans::round(a.tenant(state), id)
+        .await?
+        .ok_or(WebError::NotFound)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    let r = load(&state, &a, &id).await?;
+    let t = a.tenant(&state);
+    let can_run = a.actor.may(Action::RunHrmScan);
+    let may_results = a.actor.may(Action::ViewScanResults {
+        published: r.published_at.is_some(),
+    });
+    let invitation = scans::invitation(t, &r.id, &a.user.id).await?;
+    if !can_run && !may_results && invitation.is_none() {
+        return Err(WebError::Forbidden);
+    }
+    let (results, differences, comments) = if may_results {
+        let i = scans::instrument(t, &r.instrument_id).await?;
+        let (responses, comments) = scans::responses(t, &r.id).await?;
+        let res = scan::results(&i, &responses);
+        let diff = scan::largest_differences(&res, 5);
+        let comments = if responses.len() >= scan::MIN_GROUP {
+            comments
+        } else {
+            Vec::new()
+        };
+        (Some(res), diff, comments)
+    } else {
+        (None, Vec::new(), Vec::new())
+    };
+    Ok(render(&RoundPage {
+        ctx: Ctx::user(&a, "/hrm-scan", "hrm-scan"),
+        invited_open: r.status == "open" && invitation.is_some_and(|(_, done)| !done),
+        r,
+        can_run,
+        results,
+        differences,
+        comments,
+        groups: Group::ALL,
+        aspects: Aspect::ALL,
+    }))
+}
+
+/// Open, close or publish a round.
+pub async fn set_status(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    a.require(Action::RunHrmScan)?;
+    let r = load(&state, &a, &id).await?;
+    let t = a.tenant(&state);
+    let to = form.get("to");
+    let result = match to {
+        "open" | "closed" => scans::set_status(t, &r.id, to).await,
+        "published" => scans::publish(t, &r.id).await,
+        _ => return Err(WebError::invalid("to", "required")),
+    };
+    match result {
+        Ok(()) => {}
+        Err(koers_store::StoreError::Conflict(_)) => {
+            return Err(WebError::Conflict("round status"));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    crate::guidance::audit_change(
+        &state,
+        &a,
+        &format!("hrm_scan.{to}"),
+        &r.id,
+        serde_json::json!({}),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/hrm-scan/{}", r.id)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "hrm_answer.html")]
+struct AnswerPage {
+    ctx: Ctx,
+    r: Round,
+    stages: Vec<(Stage, Vec<Item>)>,
+    lang: &'static str,
+    kept: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+impl AnswerPage {
+    fn kept_is(&self, name: &str, value: &str) -> bool {
+        self.kept.iter().any(|(k, v)| k == name && v == value)
+    }
+
+    fn kept_text(&self, name: &str) -> &str {
+        self.kept
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+async fn answer_page(
+    state: &AppState,
+    a: &Authenticated,
+    id: &str,
+    kept: Vec<(String, String)>,
+    error: Option<String>,
+) -> WebResult<(AnswerPage, Group)> {
+    let r = load(state, a, id).await?;
+    let t = a.tenant(state);
+    let (group, done) = scans::invitation(t, &r.id, &a.user.id)
+        .await?
+        .ok_or(WebError::Forbidden)?;
+    if r.status != "open" || done {
+        return Err(WebError::Conflict("response"));
+    }
+    let i = scans::instrument(t, &r.instrument_id).await?;
+    let stages = Stage::ALL
+        .into_iter()
+        .map(|s| {
+            (
+                s,
+                i.items.iter().filter(|it| it.stage == s).cloned().collect(),
+            )
+        })
+        .collect();
+    Ok((
+        AnswerPage {
+            ctx: Ctx::user(a, "/hrm-scan", "hrm-scan"),
+            r,
+            stages,
+            lang: a.tr.lang(),
+            kept,
+            error,
+        },
+        group,
+    ))
+}
+
+pub async fn answer(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    Ok(render(
+        &answer_page(&state, &a, &id, Vec::new(), None).await?.0,
+    ))
+}
+
+/// Store the answers (every statement answered, "don't know" allowed) anonymously.
+pub async fn submit(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    let (page, group) = answer_page(&state, &a, &id, form.0.clone(), None).await?;
+    let mut answers = serde_json::Map::new();
+    let mut missing = 0;
+    for (_, items) in &page.stages {
+        for it in items {
+            match form.get(&format!("i-{}", it.key)) {
+                "dk" => {
+                    answers.insert(it.key.clone(), serde_json::Value::Null);
+                }
+                v => match v.parse::<u8>() {
+                    Ok(n) if (1..=5).contains(&n) => {
+                        answers.insert(it.key.clone(), n.into());
+                    }
+                    _ => missing += 1,
+                },
+            }
+        }
+    }
+    if missing > 0 {
+        let msg = a.tr.tn("hrm-missing", "count", missing as i64);
+        let (page, _) = answer_page(&state, &a, &id, form.0.clone(), Some(msg)).await?;
+        return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    }
+    let mut comments = serde_json::Map::new();
+    for s in Stage::ALL {
+        let text: String = form
+            .get(&format!("c-{}", s.key()))
+            .trim()
+            .chars()
+            .take(4000)
+            .collect();
+        if !text.is_empty() {
+            comments.insert(s.key().into(), text.into());
+        }
+    }
+    let t = a.tenant(&state);
+    match scans::submit(
+        t,
+        &page.r.id,
+        &a.user.id,
+        group,
+        &answers.into(),
+        &comments.into(),
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/hrm-scan/{}?answered=1", page.r.id)).into_response()),
+        Err(koers_store::StoreError::Conflict(_)) => Err(WebError::Conflict("response")),
+        Err(e) => Err(e.into()),
+    }
+}

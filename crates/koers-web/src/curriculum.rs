@@ -10,6 +10,7 @@ use koers_domain::curriculum::transcript::{self, Analysis, Format, TranscriptErr
 use koers_domain::policy::{Action, WorkRef};
 use koers_store::curriculum::frameworks::{self, FrameworkSummary};
 use koers_store::curriculum::practice::{self, Practice};
+use koers_store::curriculum::reviews;
 use koers_store::platform::audit::{self, NewEvent};
 
 /// Parse and store a framework document (a new key, or a new version of an own one).
@@ -111,7 +112,7 @@ pub async fn work_ref_parts(
     let programme = koers_store::guidance::students::by_user(t, owner_id)
         .await?
         .map(|s| s.programme_id);
-    let asked = owner_id != a.user.id && practice::was_asked(t, subject_id, &a.user.id).await?;
+    let asked = owner_id != a.user.id && reviews::was_asked(t, subject_id, &a.user.id).await?;
     Ok((programme, asked))
 }
 
@@ -288,6 +289,6 @@ pub async fn ask_review(
         return Ok(Some(a.tr.t1("practice-reviewer-unknown", "value", email)));
     };
     let message: String = message.trim().chars().take(500).collect();
-    practice::request_review(t, kind, subject_id, &a.user.id, &reviewer_id, &message).await?;
+    reviews::request_review(t, kind, subject_id, &a.user.id, &reviewer_id, &message).await?;
     Ok(None)
 }

@@ -1,6 +1,6 @@
 //! Evidence of a student per competence (with an optional file kept in the database), and
 //! the lecturer's sign-off of a competence. Assessments are feedback with a rubric level
-//! (`practice::add_feedback` with kind `evidence`).
+//! (`reviews::add_feedback` with kind `evidence`).
 
 use crate::{Result, Tenant, now_ms};
 use sqlx::Row;
@@ -140,7 +140,7 @@ pub async fn file(t: Tenant<'_>, file_id: &str) -> Result<Option<(String, String
 
 pub async fn delete(t: Tenant<'_>, e: &Evidence) -> Result<()> {
     let mut tx = t.pool().begin().await?;
-    super::practice::delete_reviews(&mut tx, t, &e.id).await?;
+    super::reviews::delete_reviews(&mut tx, t, &e.id).await?;
     sqlx::query("DELETE FROM evidence WHERE institution_id = $1 AND id = $2")
         .bind(t.institution_id)
         .bind(&e.id)

@@ -6,3 +6,4 @@ pub mod designs;
 pub mod evidence;
 pub mod frameworks;
 pub mod practice;
+pub mod reviews;

@@ -1,7 +1,7 @@
 //! Demo data of the curriculum: the shipped frameworks, and a practice conversation of the
 //! demo student with feedback from the demo lecturer.
 
-use crate::curriculum::{frameworks, practice};
+use crate::curriculum::{frameworks, practice, reviews};
 use crate::{Result, Tenant};
 use koers_domain::curriculum::transcript::{self, Format};
 
@@ -186,9 +186,9 @@ pub(super) async fn seed(t: Tenant<'_>, student_user: &str, lecturer: &str) -> R
         },
     )
     .await?;
-    practice::request_review(
+    reviews::request_review(
         t,
-        practice::PRACTICE,
+        reviews::PRACTICE,
         &id,
         student_user,
         lecturer,
@@ -215,9 +215,9 @@ pub(super) async fn seed(t: Tenant<'_>, student_user: &str, lecturer: &str) -> R
         demand_driven: "Iedere student kiest zelf welke collega's hij spreekt en voegt een eigen vraag toe aan de kaart.",    })
     .expect("demo design");
     let design_id = crate::curriculum::designs::create(t, student_user, &design).await?;
-    practice::add_feedback(
+    reviews::add_feedback(
         t,
-        practice::DESIGN,
+        reviews::DESIGN,
         &design_id,
         lecturer,
         None,
@@ -251,9 +251,9 @@ pub(super) async fn seed(t: Tenant<'_>, student_user: &str, lecturer: &str) -> R
         },
     )
     .await?;
-    practice::add_feedback(
+    reviews::add_feedback(
         t,
-        practice::EVIDENCE,
+        reviews::EVIDENCE,
         &signed,
         lecturer,
         Some(reflection),
@@ -274,18 +274,18 @@ pub(super) async fn seed(t: Tenant<'_>, student_user: &str, lecturer: &str) -> R
         },
     )
     .await?;
-    practice::request_review(
+    reviews::request_review(
         t,
-        practice::EVIDENCE,
+        reviews::EVIDENCE,
         &waiting,
         student_user,
         lecturer,
         "Is dit genoeg bewijs voor werkexploratie?",
     )
     .await?;
-    practice::add_feedback(
+    reviews::add_feedback(
         t,
-        practice::PRACTICE,
+        reviews::PRACTICE,
         &id,
         lecturer,
         competence.as_deref(),

@@ -17,7 +17,7 @@ use koers_domain::curriculum::design::{self, Check, DesignInput, RawDesign, Sett
 use koers_domain::guidance::CareerCompetency;
 use koers_domain::policy::{Action, WorkRef};
 use koers_store::curriculum::designs::{self, Design};
-use koers_store::curriculum::practice::{self, Feedback, ReviewRequest};
+use koers_store::curriculum::reviews::{self, Feedback, ReviewRequest};
 
 #[derive(Default, Clone)]
 pub struct Form {
@@ -117,10 +117,10 @@ async fn list_page(
         } else {
             Vec::new()
         },
-        requests: practice::for_reviewer(t, &a.user.id)
+        requests: reviews::for_reviewer(t, &a.user.id)
             .await?
             .into_iter()
-            .filter(|r| r.subject_kind == practice::DESIGN)
+            .filter(|r| r.subject_kind == reviews::DESIGN)
             .collect(),
         can_write,
         form: Form {
@@ -268,9 +268,9 @@ async fn show_page(
     let checks = design::checklist(&d.practice_based, &d.dialogical, &d.demand_driven);
     Ok(ShowPage {
         ctx: Ctx::user(a, "/designs", "designs"),
-        feedback: practice::feedback_for(t, &d.id).await?,
+        feedback: reviews::feedback_for(t, &d.id).await?,
         requests: if r.own {
-            practice::requests_for(t, &d.id).await?
+            reviews::requests_for(t, &d.id).await?
         } else {
             Vec::new()
         },
@@ -339,9 +339,9 @@ pub async fn add_feedback(
         let page = show_page(&state, &a, &id, None, Vec::new(), Some(msg)).await?;
         return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
     }
-    practice::add_feedback(
+    reviews::add_feedback(
         a.tenant(&state),
-        practice::DESIGN,
+        reviews::DESIGN,
         &d.id,
         &a.user.id,
         None,
@@ -366,7 +366,7 @@ pub async fn ask_review(
     if let Some(problem) = access::ask_review(
         &state,
         &a,
-        practice::DESIGN,
+        reviews::DESIGN,
         &d.id,
         form.get("email"),
         form.get("message"),

@@ -18,7 +18,7 @@ use koers_domain::curriculum::framework::{Competence, Level};
 use koers_domain::policy::{Action, WorkRef};
 use koers_store::curriculum::evidence::{self, Evidence, SignOff};
 use koers_store::curriculum::frameworks::{self, CompetenceRef, FrameworkSummary, StoredFramework};
-use koers_store::curriculum::practice::{self, Feedback, ReviewRequest};
+use koers_store::curriculum::reviews::{self, Feedback, ReviewRequest};
 
 /// Progress in one framework.
 pub struct FrameworkProgress {
@@ -121,10 +121,10 @@ async fn list_page(
         .map(|e| e.competence_id.clone())
         .collect();
     names.extend(frameworks::competences(t, &missing).await?);
-    let requests = practice::for_reviewer(t, &a.user.id)
+    let requests = reviews::for_reviewer(t, &a.user.id)
         .await?
         .into_iter()
-        .filter(|r| r.subject_kind == practice::EVIDENCE)
+        .filter(|r| r.subject_kind == reviews::EVIDENCE)
         .collect();
     Ok(ListPage {
         ctx: Ctx::user(a, "/evidence", "evidence"),
@@ -311,9 +311,9 @@ async fn show_page(
         .find(|s| s.competence_id == e.competence_id);
     Ok(ShowPage {
         ctx: Ctx::user(a, "/evidence", "evidence"),
-        feedback: practice::feedback_for(t, &e.id).await?,
+        feedback: reviews::feedback_for(t, &e.id).await?,
         requests: if own {
-            practice::requests_for(t, &e.id).await?
+            reviews::requests_for(t, &e.id).await?
         } else {
             Vec::new()
         },
@@ -394,9 +394,9 @@ pub async fn assess(
     if text.chars().count() > 4000 {
         return Err(WebError::invalid("text", "text-too-long"));
     }
-    practice::add_feedback(
+    reviews::add_feedback(
         a.tenant(&state),
-        practice::EVIDENCE,
+        reviews::EVIDENCE,
         &e.id,
         &a.user.id,
         Some(&e.competence_id),
@@ -457,7 +457,7 @@ pub async fn ask_review(
     if let Some(problem) = access::ask_review(
         &state,
         &a,
-        practice::EVIDENCE,
+        reviews::EVIDENCE,
         &e.id,
         form.get("email"),
         form.get("message"),

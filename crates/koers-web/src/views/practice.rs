@@ -16,7 +16,8 @@ use koers_domain::curriculum::framework::Level;
 use koers_domain::curriculum::transcript::{self, Analysis, Format, MarkKind, Utterance};
 use koers_domain::policy::{Action, WorkRef};
 use koers_store::curriculum::frameworks;
-use koers_store::curriculum::practice::{self, Feedback, Practice, ReviewRequest};
+use koers_store::curriculum::practice::{self, Practice};
+use koers_store::curriculum::reviews::{self, Feedback, ReviewRequest};
 
 /// The counsellor-profile competence that feedback on practice conversations is given on.
 const PROFILE: &str = "counsellor-profile";
@@ -91,10 +92,10 @@ async fn list_page(
     } else {
         Vec::new()
     };
-    let requests = practice::for_reviewer(t, &a.user.id)
+    let requests = reviews::for_reviewer(t, &a.user.id)
         .await?
         .into_iter()
-        .filter(|r| r.subject_kind == practice::PRACTICE)
+        .filter(|r| r.subject_kind == reviews::PRACTICE)
         .collect();
     Ok(ListPage {
         ctx: Ctx::user(a, "/practice", "practice"),
@@ -299,9 +300,9 @@ async fn show_page(
     let (levels, _) = counsellor_profile(state, a).await?;
     Ok(ShowPage {
         ctx: Ctx::user(a, "/practice", "practice"),
-        feedback: practice::feedback_for(t, &p.id).await?,
+        feedback: reviews::feedback_for(t, &p.id).await?,
         requests: if own {
-            practice::requests_for(t, &p.id).await?
+            reviews::requests_for(t, &p.id).await?
         } else {
             Vec::new()
         },
@@ -351,9 +352,9 @@ pub async fn add_feedback(
     if text.chars().count() > 4000 {
         return Err(WebError::invalid("text", "text-too-long"));
     }
-    practice::add_feedback(
+    reviews::add_feedback(
         a.tenant(&state),
-        practice::PRACTICE,
+        reviews::PRACTICE,
         &p.id,
         &a.user.id,
         competence.as_deref().filter(|_| level.is_some()),
@@ -379,7 +380,7 @@ pub async fn ask_review(
     if let Some(problem) = access::ask_review(
         &state,
         &a,
-        practice::PRACTICE,
+        reviews::PRACTICE,
         &p.id,
         form.get("email"),
         form.get("message"),

@@ -19,7 +19,7 @@ const ROLES = {
   "student@demo.koers.test": ["/home", "/account", "/admin/users", "/career-file", "/book", "/practice", "PRACTICE", "/frameworks/counsellor-profile", "/learning-line/LO-ECO", "/evidence", "EVIDENCE", "/designs", "DESIGN"],
   "hr@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN"],
   "medewerker@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN", "SCAN_ANSWER"],
-  "mentor@demo.koers.test": ["/home", "/account", "/designs/library", "DESIGN"],
+  "mentor@demo.koers.test": ["/home", "/account", "/designs/library", "DESIGN", "/evidence"],
   "beheerder@tweede.koers.test": ["/home", "/admin/users", "/admin/programmes", "/admin/audit", "/students"],
 };
 

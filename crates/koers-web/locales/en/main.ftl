@@ -1036,3 +1036,4 @@ hrm-missing = { $count ->
     [one] 1 statement is not answered yet (choose 'don't know' if needed).
    *[other] { $count } statements are not answered yet (choose 'don't know' if needed).
 }
+evidence-no-requests = There are no requests to assess right now.

@@ -1036,3 +1036,4 @@ hrm-missing = { $count ->
     [one] Er is nog 1 stelling niet beantwoord (kies eventueel 'weet ik niet').
    *[other] Er zijn nog { $count } stellingen niet beantwoord (kies eventueel 'weet ik niet').
 }
+evidence-no-requests = Er zijn nu geen verzoeken om te beoordelen.

@@ -61,6 +61,8 @@ pub struct Nav {
     pub can_practise: bool,
     pub can_view_library: bool,
     pub is_staff: bool,
+    /// Placement mentors find the assessments they were asked for under evidence.
+    pub is_mentor: bool,
 }
 
 impl Ctx {
@@ -82,6 +84,7 @@ impl Ctx {
                 can_view_curriculum: a.actor.may(Action::ViewCurriculum),
                 can_view_library: a.actor.may(Action::ViewLibrary),
                 is_staff: a.actor.is_staff(),
+                is_mentor: a.actor.has_role(koers_domain::Role::PlacementMentor),
                 can_practise: a.actor.may(Action::WriteOwnWork)
                     || a.actor.has_role(koers_domain::Role::Lecturer),
             }),

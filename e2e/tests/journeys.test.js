@@ -17,7 +17,7 @@ const ROLES = {
   "slb@demo.koers.test": ["/home", "/account", "/slots", "/groups", "GROUP", "/students", "/students?status=overdue", "ZOE", "ZOE_HANDOVER", "CONVERSATION"],
   "docent@demo.koers.test": ["/home", "/account", "/frameworks", "/frameworks/21st-century-skills", "/practice", "PRACTICE", "/learning-line/LO-ECO", "/learning-line/LO-ECO/activities/new", "ACTIVITY", "/evidence", "EVIDENCE", "/learning-line/LO-ECO/progress", "/designs/library", "DESIGN"],
   "student@demo.koers.test": ["/home", "/account", "/admin/users", "/career-file", "/book", "/practice", "PRACTICE", "/frameworks/counsellor-profile", "/learning-line/LO-ECO", "/evidence", "EVIDENCE", "/designs", "DESIGN"],
-  "hr@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN"],
+  "hr@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN", "SCAN_NEW"],
   "medewerker@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN", "SCAN_ANSWER"],
   "mentor@demo.koers.test": ["/home", "/account", "/designs/library", "DESIGN", "/evidence"],
   "beheerder@tweede.koers.test": ["/home", "/admin/users", "/admin/programmes", "/admin/audit", "/students"],
@@ -77,6 +77,11 @@ async function resolve(page, path) {
     // The closed round with published results (the newest round is still open).
     await page.goto(`${BASE}/hrm-scan`);
     return await page.locator('main table a[href^="/hrm-scan/"]').last().getAttribute("href");
+  }
+  if (path === "SCAN_NEW") {
+    // The open round of 2026, compared with 2025.
+    await page.goto(`${BASE}/hrm-scan`);
+    return await page.locator('main table a[href^="/hrm-scan/"]').first().getAttribute("href");
   }
   if (path === "SCAN_ANSWER") {
     await page.goto(`${BASE}/hrm-scan`);

@@ -1037,3 +1037,6 @@ hrm-missing = { $count ->
    *[other] { $count } statements are not answered yet (choose 'don't know' if needed).
 }
 evidence-no-requests = There are no requests to assess right now.
+hrm-trend = Compared with the previous round
+hrm-trend-caption = Score per stage, now and in
+hrm-change = Change

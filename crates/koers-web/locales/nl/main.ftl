@@ -1037,3 +1037,6 @@ hrm-missing = { $count ->
    *[other] Er zijn nog { $count } stellingen niet beantwoord (kies eventueel 'weet ik niet').
 }
 evidence-no-requests = Er zijn nu geen verzoeken om te beoordelen.
+hrm-trend = Vergeleken met de vorige ronde
+hrm-trend-caption = Score per fase, nu en in
+hrm-change = Verschil

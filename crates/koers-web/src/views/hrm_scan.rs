@@ -101,6 +101,8 @@ struct RoundPage {
     groups: [Group; 3],
     aspects: [Aspect; 3],
     invited_open: bool,
+    /// The previous closed round's name and results, for the trend.
+    earlier: Option<(String, Vec<StageResult>)>,
 }
 
 impl RoundPage {
@@ -114,6 +116,20 @@ impl RoundPage {
             || "heat-none".to_owned(),
             |v| format!("heat-{}", ((v / 20.0).floor() as i64).clamp(0, 4)),
         )
+    }
+
+    /// The previous round's overall score of a stage, and the change since (rounded).
+    fn trend(&self, stage: &Stage, now: &Option<f64>) -> (String, String) {
+        let before = self
+            .earlier
+            .as_ref()
+            .and_then(|(_, res)| res.iter().find(|s| s.stage == *stage))
+            .and_then(|s| s.all.score);
+        let change = match (before, now) {
+            (Some(b), Some(n)) => format!("{:+.0}", n - b),
+            _ => "–".to_owned(),
+        };
+        (self.score_text(&before), change)
     }
 
     fn comments_of(&self, stage: &str) -> Vec<&str> {
@@ -149,6 +165,24 @@ pub async fn show(
     if !can_run && !may_results && invitation.is_none() {
         return Err(WebError::Forbidden);
     }
+    // The round before this one, for the trend per stage.
+    let earlier = if may_results {
+        let all = scans::rounds(t).await?;
+        match all
+            .iter()
+            .filter(|x| x.status == "closed" && x.created_at < r.created_at && x.id != r.id)
+            .max_by_key(|x| x.created_at)
+        {
+            Some(prev) => {
+                let i = scans::instrument(t, &prev.instrument_id).await?;
+                let (responses, _) = scans::responses(t, &prev.id).await?;
+                Some((prev.name.clone(), scan::results(&i, &responses)))
+            }
+            None => None,
+        }
+    } else {
+        None
+    };
     let (results, differences, comments) = if may_results {
         let i = scans::instrument(t, &r.instrument_id).await?;
         let (responses, comments) = scans::responses(t, &r.id).await?;
@@ -173,6 +207,7 @@ pub async fn show(
         comments,
         groups: Group::ALL,
         aspects: Aspect::ALL,
+        earlier,
     }))
 }
 

@@ -314,6 +314,9 @@ async fn the_scan_in_the_browser_from_start_to_published_results() {
     // Results for HR (a dash below five), then published to all staff.
     let page = hr.get(&url).await;
     assert!(page.body.contains("Uitslag") && page.body.contains("(n=1)"));
+    // The trend against the demo's closed round of 2025.
+    assert!(page.body.contains("Vergeleken met de vorige ronde"));
+    assert!(page.body.contains("HRM-scan 2025"));
     assert!(!m.get(&url).await.body.contains("Score per fase"));
     hr.post(&format!("{url}/status"), &[("to", "closed")]).await;
     let r = hr

@@ -372,6 +372,24 @@ pub async fn file(
         .into_response())
 }
 
+/// The rubric levels of a competence (those of its framework version).
+async fn levels_of(
+    state: &AppState,
+    a: &Authenticated,
+    competence_id: &str,
+) -> WebResult<Vec<Level>> {
+    let t = a.tenant(state);
+    let r = frameworks::competences(t, &[competence_id.to_owned()])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(WebError::NotFound)?;
+    let f = frameworks::by_id(t, &r.framework_id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok(f.framework.levels)
+}
+
 /// An assessor's judgement: a level of the competence's rubric and feedback.
 pub async fn assess(
     State(state): State<AppState>,
@@ -384,10 +402,13 @@ pub async fn assess(
     if e.person_id == a.user.id {
         return Err(WebError::Forbidden);
     }
-    let page = show_page(&state, &a, &id, None).await?;
     let level = form.get("level").trim();
     let text = form.get("text").trim();
-    if !page.levels().iter().any(|l| l.key == level) {
+    if !levels_of(&state, &a, &e.competence_id)
+        .await?
+        .iter()
+        .any(|l| l.key == level)
+    {
         let page = show_page(&state, &a, &id, Some(a.tr.t("evidence-level-required"))).await?;
         return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
     }

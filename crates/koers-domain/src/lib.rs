@@ -6,6 +6,8 @@
 pub mod curriculum;
 pub mod document;
 pub mod guidance;
+pub mod improvement;
+pub mod keyed;
 pub mod platform;
 pub mod policy;
 pub mod staff;

@@ -4,6 +4,7 @@
 //! Tenancy is not decided here: storage is scoped to the actor's institution by construction,
 //! so a resource of another institution is never found at all.
 
+use crate::improvement::SourceKind;
 use crate::platform::{Role, RoleAssignment};
 
 /// The authenticated user on whose behalf a request runs.
@@ -89,6 +90,36 @@ pub enum Action<'a> {
     RunHrmScan,
     /// Read a round's results (HR and administrators; all staff once published).
     ViewScanResults { published: bool },
+    /// Read an employee's development plan, career conversations, self-assessments and
+    /// appraisal records: the employee, their line manager, HR advisers.
+    ViewStaffDevelopment(EmployeeRef<'a>),
+    /// Write the development plan (goals, professional development, progress): the employee
+    /// and their line manager.
+    EditDevelopmentPlan(EmployeeRef<'a>),
+    /// Agree a plan, plan and report career conversations, write the appraisal record: the
+    /// line manager (never for oneself).
+    GuideEmployee(EmployeeRef<'a>),
+    /// Fill in one's own self-assessment as an employee.
+    SelfAssessAsEmployee(EmployeeRef<'a>),
+    /// Form teams and name their line managers.
+    ManageTeams,
+    /// Keep recruitment and appointment records.
+    RecordRecruitment,
+    /// The "practice what you preach" report per team (aggregates only); line managers read
+    /// their own teams' rows.
+    ViewTeamReport { manages_team: bool },
+    /// Read the improvement plan (owners read their own actions regardless).
+    ViewImprovementActions,
+    /// Add and follow up improvement actions from a source of this kind.
+    ManageImprovementActions(SourceKind),
+}
+
+/// What the policy needs to know of an employee to decide about their development records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmployeeRef<'a> {
+    pub user_id: &'a str,
+    /// The line manager of the employee's team.
+    pub manager_id: Option<&'a str>,
 }
 
 /// What the policy needs to know about a piece of a student's work.
@@ -236,7 +267,34 @@ impl Actor {
                     || self.has_role(Administrator)
                     || (published && self.roles.iter().any(|r| r.role.is_staff()))
             }
+            Action::ViewStaffDevelopment(e) => {
+                e.user_id == self.user_id || self.manages(&e) || self.has_role(HrAdviser)
+            }
+            Action::EditDevelopmentPlan(e) => e.user_id == self.user_id || self.manages(&e),
+            Action::GuideEmployee(e) => e.user_id != self.user_id && self.manages(&e),
+            Action::SelfAssessAsEmployee(e) => e.user_id == self.user_id && self.is_staff(),
+            Action::ManageTeams => self.has_role(HrAdviser) || self.has_role(Administrator),
+            Action::RecordRecruitment => self.has_role(HrAdviser),
+            Action::ViewTeamReport { manages_team } => {
+                manages_team || self.has_role(HrAdviser) || self.has_role(ProgrammeManager)
+            }
+            Action::ViewImprovementActions => {
+                self.has_role(HrAdviser)
+                    || self.has_role(Administrator)
+                    || self.has_role(ProgrammeManager)
+            }
+            Action::ManageImprovementActions(kind) => match kind {
+                SourceKind::ScanStage => self.has_role(HrAdviser),
+                SourceKind::Indicator | SourceKind::SelfScanAspect => {
+                    self.has_role(ProgrammeManager) || self.has_role(Administrator)
+                }
+            },
         }
+    }
+
+    /// The actor is the employee's line manager (a relation, not a role).
+    fn manages(&self, e: &EmployeeRef<'_>) -> bool {
+        e.manager_id == Some(self.user_id.as_str()) && self.is_staff()
     }
 
     fn is_the_student(&self, s: &StudentRef<'_>) -> bool {
@@ -453,6 +511,74 @@ mod tests {
             assert!(!a.may(Action::ViewGuidanceMeta(s)));
             assert_eq!(a.student_scope(), None);
         }
+    }
+
+    #[test]
+    fn staff_development_is_read_by_the_employee_the_line_manager_and_hr() {
+        let e = EmployeeRef {
+            user_id: "e1",
+            manager_id: Some("u1"),
+        };
+        let manager = actor(&[(Role::Employee, None)]);
+        assert!(manager.may(Action::ViewStaffDevelopment(e)));
+        assert!(manager.may(Action::GuideEmployee(e)));
+        assert!(manager.may(Action::EditDevelopmentPlan(e)));
+        assert!(!manager.may(Action::SelfAssessAsEmployee(e)));
+        let own = Actor {
+            user_id: "e1".into(),
+            ..actor(&[(Role::Employee, None)])
+        };
+        assert!(own.may(Action::ViewStaffDevelopment(e)));
+        assert!(own.may(Action::EditDevelopmentPlan(e)));
+        assert!(own.may(Action::SelfAssessAsEmployee(e)));
+        assert!(
+            !own.may(Action::GuideEmployee(e)),
+            "no one guides themselves"
+        );
+        let hr = actor(&[(Role::HrAdviser, None), (Role::Employee, None)]);
+        let not_mine = EmployeeRef {
+            manager_id: Some("u9"),
+            ..e
+        };
+        assert!(hr.may(Action::ViewStaffDevelopment(not_mine)));
+        assert!(!hr.may(Action::EditDevelopmentPlan(not_mine)));
+        assert!(!hr.may(Action::GuideEmployee(not_mine)));
+        // Education roles without an HR or manager relation see nothing.
+        for r in [
+            Role::Administrator,
+            Role::ProgrammeManager,
+            Role::Counsellor,
+            Role::Lecturer,
+            Role::Student,
+            Role::PlacementMentor,
+        ] {
+            let a = actor(&[(r, None)]);
+            assert!(!a.may(Action::ViewStaffDevelopment(not_mine)), "{r:?}");
+            assert!(!a.may(Action::EditDevelopmentPlan(not_mine)), "{r:?}");
+        }
+        // A student named as "manager" by mistake still is not one.
+        let student = actor(&[(Role::Student, Some("p1"))]);
+        assert!(!student.may(Action::ViewStaffDevelopment(e)));
+    }
+
+    #[test]
+    fn improvement_actions_by_source() {
+        let hr = actor(&[(Role::HrAdviser, None)]);
+        assert!(hr.may(Action::ManageImprovementActions(SourceKind::ScanStage)));
+        assert!(!hr.may(Action::ManageImprovementActions(SourceKind::Indicator)));
+        let pm = actor(&[(Role::ProgrammeManager, None)]);
+        assert!(pm.may(Action::ManageImprovementActions(SourceKind::Indicator)));
+        assert!(!pm.may(Action::ManageImprovementActions(SourceKind::ScanStage)));
+        assert!(pm.may(Action::ViewImprovementActions));
+        assert!(!actor(&[(Role::Employee, None)]).may(Action::ViewImprovementActions));
+        assert!(
+            !actor(&[(Role::Counsellor, None)]).may(Action::ViewTeamReport {
+                manages_team: false
+            })
+        );
+        assert!(
+            actor(&[(Role::Employee, None)]).may(Action::ViewTeamReport { manages_team: true })
+        );
     }
 
     #[test]

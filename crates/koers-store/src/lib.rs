@@ -41,6 +41,7 @@ macro_rules! insert_rows {
 pub mod curriculum;
 pub mod demo;
 pub mod guidance;
+pub mod improvement;
 pub mod platform;
 pub mod staff;
 mod tenant;

@@ -40,6 +40,15 @@ impl ConversationStatus {
     }
 }
 
+crate::keyed_enum! {
+    /// Whom a conversation is about: a student (guidance in a phase) or an employee (the yearly
+    /// career conversation with the line manager).
+    pub enum Context {
+        Student = "student",
+        Staff = "staff",
+    }
+}
+
 /// How a conversation came about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,3 +1,4 @@
 //! The staff context: the HRM scan, development plans and staff career conversations.
 
+pub mod development;
 pub mod scan;

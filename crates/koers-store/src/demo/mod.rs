@@ -490,6 +490,7 @@ async fn demo_history(t: Tenant<'_>, student_id: &str, user_id: &str, slb: &str)
         let c = conversations::create(
             t,
             NewConversation {
+                context: koers_domain::guidance::conversation::Context::Student,
                 person_id: user_id,
                 guide_id: Some(slb),
                 phase: Some(phase),

@@ -2,7 +2,7 @@
 //! the student's guidance summary in the same transaction.
 
 use crate::{Result, StoreError, Tenant, now_ms};
-use koers_domain::guidance::conversation::{AgreementInput, Origin, ReportInput};
+use koers_domain::guidance::conversation::{AgreementInput, Context, Origin, ReportInput};
 use koers_domain::guidance::{AgreementOwner, AgreementStatus, ConversationStatus, Phase};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -10,6 +10,7 @@ use sqlx::any::AnyRow;
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Conversation {
     pub id: String,
+    pub context: Context,
     pub person_id: String,
     pub person_name: String,
     pub person_email: String,
@@ -45,15 +46,17 @@ pub struct Agreement {
 
 const SELECT: &str = "SELECT c.id, c.person_id, p.name, p.email, c.guide_id, g.name, g.email, c.phase, \
     c.status, c.origin, c.starts_at, c.duration_minutes, c.location, c.question, c.sequence, c.summary, \
-    c.private_notes, c.competencies, c.reported_at, c.created_at, c.updated_at \
+    c.private_notes, c.competencies, c.reported_at, c.created_at, c.updated_at, c.context \
     FROM conversations c JOIN users p ON p.id = c.person_id LEFT JOIN users g ON g.id = c.guide_id";
 
 fn from_row(r: &AnyRow) -> Result<Conversation> {
     let phase: Option<String> = r.try_get(7)?;
     let status: String = r.try_get(8)?;
     let comps: String = r.try_get(17)?;
+    let context: String = r.try_get(21)?;
     Ok(Conversation {
         id: r.try_get(0)?,
+        context: Context::parse(&context).unwrap_or(Context::Student),
         person_id: r.try_get(1)?,
         person_name: r.try_get(2)?,
         person_email: r.try_get(3)?,
@@ -93,6 +96,7 @@ fn agreement_from_row(r: &AnyRow) -> Result<Agreement> {
 
 /// A conversation to create.
 pub struct NewConversation<'a> {
+    pub context: Context,
     pub person_id: &'a str,
     pub guide_id: Option<&'a str>,
     pub phase: Option<Phase>,
@@ -142,7 +146,7 @@ pub async fn create(t: Tenant<'_>, n: NewConversation<'_>) -> Result<Conversatio
     sqlx::query(
         "INSERT INTO conversations (id, institution_id, context, person_id, guide_id, phase, status, origin, \
          starts_at, duration_minutes, location, question, created_by, created_at, updated_at) \
-         VALUES ($1, $2, 'student', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+         VALUES ($1, $2, $14, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
     )
     .bind(&id)
     .bind(t.institution_id)
@@ -157,6 +161,7 @@ pub async fn create(t: Tenant<'_>, n: NewConversation<'_>) -> Result<Conversatio
     .bind(n.question)
     .bind(n.created_by)
     .bind(now)
+    .bind(n.context.key())
     .execute(&mut *tx)
     .await?;
     refresh_for_person(&mut tx, t.institution_id, n.person_id).await?;

@@ -125,6 +125,7 @@ pub async fn book(
     let c = conversations::create(
         t,
         NewConversation {
+            context: koers_domain::guidance::conversation::Context::Student,
             person_id,
             guide_id: Some(&slot.guide_id),
             phase: Some(phase),

@@ -1,3 +1,8 @@
-//! Storage of the staff context: the HRM scan and improvement actions.
+//! Storage of the staff context: the HRM scan, teams, development plans, appraisal records and
+//! recruitment/appointment records.
 
+pub mod appraisals;
+pub mod development;
+pub mod hr_records;
 pub mod scans;
+pub mod teams;

@@ -426,6 +426,7 @@ pub(crate) async fn schedule(
     let c = conversations::create(
         a.tenant(state),
         NewConversation {
+            context: koers_domain::guidance::conversation::Context::Student,
             person_id: &s.record.user_id,
             guide_id: Some(&a.user.id),
             phase: Some(input.phase),

@@ -265,6 +265,7 @@ pub async fn request(
     let c = conversations::create(
         a.tenant(&state),
         NewConversation {
+            context: koers_domain::guidance::conversation::Context::Student,
             person_id: &s.record.user_id,
             guide_id: s.record.counsellor_id.as_deref(),
             phase: Some(phase),

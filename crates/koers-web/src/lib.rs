@@ -15,6 +15,7 @@ mod guidance;
 mod health;
 pub mod i18n;
 mod metrics;
+mod staff;
 mod state;
 mod views;
 

@@ -590,3 +590,142 @@ pub struct ScanResultsDto {
     #[schema(value_type = Object)]
     pub comments: std::collections::BTreeMap<String, Vec<String>>,
 }
+
+/// Where an improvement action comes from.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionSourceBody {
+    /// `scan_stage`, `indicator` or `self_scan_aspect`.
+    pub kind: String,
+    /// For `scan_stage`: the round.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round_id: Option<String>,
+    /// For `scan_stage`: `recruitment`, `appointment`, `guidance` or `appraisal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    /// For `indicator` and `self_scan_aspect`: the key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewActionBody {
+    pub source: ActionSourceBody,
+    pub title: String,
+    /// Item keys of the scan instrument the action addresses.
+    #[serde(default)]
+    pub items: Vec<String>,
+    /// The owner's email address (a staff member of the institution).
+    #[serde(default)]
+    pub owner_email: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub due_on: Option<String>,
+    /// `planned` (default), `doing`, `done` or `dropped`.
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionUpdateBody {
+    pub title: String,
+    #[serde(default)]
+    pub items: Vec<String>,
+    #[serde(default)]
+    pub owner_email: Option<String>,
+    #[serde(default)]
+    pub due_on: Option<String>,
+    pub status: String,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ActionDto {
+    pub id: String,
+    pub source: ActionSourceBody,
+    pub title: String,
+    pub items: Vec<String>,
+    pub owner_id: Option<String>,
+    pub owner_name: Option<String>,
+    pub due_on: Option<String>,
+    pub status: String,
+    pub overdue: bool,
+    pub notes: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GoalBody {
+    /// An existing goal's id (keeps its progress); leave out for a new goal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub title: String,
+    /// Competences as `FRAMEWORK_KEY/COMPETENCE_KEY`, of any current framework.
+    #[serde(default)]
+    pub competences: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_on: Option<String>,
+    /// `planned` (default), `doing`, `achieved` or `dropped`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DevelopmentActivityBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub title: String,
+    /// The goal it serves: an index into `goals` (0 = the first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal_index: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<i64>,
+    /// `planned` (default) or `done`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DevelopmentPlanBody {
+    #[serde(default)]
+    pub ambition: String,
+    #[serde(default)]
+    pub goals: Vec<GoalBody>,
+    #[serde(default)]
+    pub activities: Vec<DevelopmentActivityBody>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProgressDto {
+    pub goal_id: String,
+    pub note: String,
+    pub link: String,
+    pub author: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DevelopmentPlanDto {
+    pub employee_id: String,
+    pub ambition: String,
+    /// `draft` or `agreed`.
+    pub status: String,
+    pub agreed_by: Option<String>,
+    pub agreed_at: Option<String>,
+    /// Agreed, and agreed or discussed in a career conversation within a year.
+    pub up_to_date: bool,
+    /// Changed after it was agreed.
+    pub changed_since_agreed: bool,
+    pub goals: Vec<GoalBody>,
+    pub activities: Vec<DevelopmentActivityBody>,
+    pub progress: Vec<ProgressDto>,
+}

@@ -658,11 +658,12 @@ pub async fn create_self_assessment(
 ) -> WebResult<Response> {
     let s = access::load_for(&state, &a, &id, Need::OwnFile).await?;
     let body: SelfAssessmentBody = parse_json(&body)?;
+    let phase = assessment_phase(&s, body.phase.as_deref())?;
     let (sid, scores) = save_self_assessment(
         &state,
         &a,
-        &s,
-        body.phase.as_deref(),
+        &s.record.user_id,
+        Some(phase),
         &body.answers,
         body.share_with_counsellor.unwrap_or(true),
         body.share_with_mentor.unwrap_or(false),
@@ -679,19 +680,25 @@ pub async fn create_self_assessment(
         .into_response())
 }
 
+/// A student's phase for a self-assessment: the one given, or the student's current phase.
+pub(crate) fn assessment_phase(s: &StudentAccess, phase: Option<&str>) -> WebResult<Phase> {
+    match phase.filter(|p| !p.is_empty()) {
+        None => Ok(s.record.phase),
+        Some(p) => Phase::parse(p).ok_or(WebError::invalid("phase", "phase-invalid")),
+    }
+}
+
+/// Score and keep a career-competency self-assessment of a person (a student, with a phase,
+/// or an employee, without one).
 pub(crate) async fn save_self_assessment(
     state: &AppState,
     a: &Authenticated,
-    s: &StudentAccess,
-    phase: Option<&str>,
+    person_id: &str,
+    phase: Option<Phase>,
     answers: &std::collections::BTreeMap<String, i64>,
     shared_counsellor: bool,
     shared_mentor: bool,
 ) -> WebResult<(String, std::collections::BTreeMap<String, f64>)> {
-    let phase = match phase.filter(|p| !p.is_empty()) {
-        None => Some(s.record.phase),
-        Some(p) => Some(Phase::parse(p).ok_or(WebError::invalid("phase", "phase-invalid"))?),
-    };
     let scores = competency::score(answers).map_err(|e| {
         let code = match e {
             competency::AnswerError::UnknownItem(_) => "item-unknown",
@@ -707,7 +714,7 @@ pub(crate) async fn save_self_assessment(
     let sid = self_assessments::create(
         a.tenant(state),
         NewSelfAssessment {
-            person_id: &s.record.user_id,
+            person_id,
             instrument: INSTRUMENT_KEY,
             phase,
             answers,

@@ -6,6 +6,7 @@
 pub(crate) mod curriculum;
 mod dto;
 pub(crate) mod guidance;
+pub(crate) mod improvement;
 mod platform;
 pub(crate) mod staff;
 
@@ -56,6 +57,12 @@ pub use dto::*;
         staff::questionnaire,
         staff::respond,
         staff::results,
+        staff::get_plan,
+        staff::put_plan,
+        staff::create_self_assessment,
+        improvement::list_actions,
+        improvement::create_action,
+        improvement::update_action,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -130,6 +137,22 @@ pub fn router() -> Router<AppState> {
             axum::routing::post(staff::respond),
         )
         .route("/api/v1/hrm-scans/{id}/results", get(staff::results))
+        .route(
+            "/api/v1/improvement-actions",
+            get(improvement::list_actions).post(improvement::create_action),
+        )
+        .route(
+            "/api/v1/improvement-actions/{id}",
+            axum::routing::put(improvement::update_action),
+        )
+        .route(
+            "/api/v1/employees/{id}/development-plan",
+            get(staff::get_plan).put(staff::put_plan),
+        )
+        .route(
+            "/api/v1/employees/{id}/self-assessments",
+            axum::routing::post(staff::create_self_assessment),
+        )
         .route(
             "/api/v1/activities",
             axum::routing::post(curriculum::create_activity),

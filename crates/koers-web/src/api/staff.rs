@@ -286,3 +286,219 @@ pub async fn results(
         comments: by_stage,
     }))
 }
+
+/// The plan as the API shows it.
+pub(crate) fn plan_dto(
+    p: &koers_store::staff::development::Plan,
+    up_to_date: bool,
+) -> DevelopmentPlanDto {
+    let goal_index = |id: &Option<String>| {
+        id.as_ref()
+            .and_then(|g| p.goals.iter().position(|x| &x.id == g))
+    };
+    DevelopmentPlanDto {
+        employee_id: p.user_id.clone(),
+        ambition: p.ambition.clone(),
+        status: p.status.key().into(),
+        agreed_by: p.agreed_by_name.clone(),
+        agreed_at: p.agreed_at.map(koers_domain::time::rfc3339),
+        up_to_date,
+        changed_since_agreed: p.agreed_at.zip(p.updated_at).is_some_and(|(a, u)| u > a),
+        goals: p
+            .goals
+            .iter()
+            .map(|g| GoalBody {
+                id: Some(g.id.clone()),
+                title: g.title.clone(),
+                competences: g.competences.clone(),
+                due_on: g.due_on.clone(),
+                status: Some(g.status.key().into()),
+            })
+            .collect(),
+        activities: p
+            .activities
+            .iter()
+            .map(|x| DevelopmentActivityBody {
+                id: Some(x.id.clone()),
+                title: x.title.clone(),
+                goal_index: goal_index(&x.goal_id),
+                due_on: x.due_on.clone(),
+                hours: x.hours,
+                status: Some(x.status.key().into()),
+            })
+            .collect(),
+        progress: p
+            .progress
+            .iter()
+            .map(|x| ProgressDto {
+                goal_id: x.goal_id.clone(),
+                note: x.note.clone(),
+                link: x.link.clone(),
+                author: x.author_name.clone(),
+                created_at: koers_domain::time::rfc3339(x.created_at),
+            })
+            .collect(),
+    }
+}
+
+fn title_of(s: &str, field: &'static str) -> WebResult<String> {
+    let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.is_empty() || t.chars().count() > 200 {
+        return Err(WebError::invalid(field, "required"));
+    }
+    Ok(t)
+}
+
+fn date_of(s: &Option<String>, field: &'static str) -> WebResult<Option<String>> {
+    match s.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => Ok(None),
+        Some(d) => koers_domain::time::parse_date(d)
+            .map(|d| Some(d.to_string()))
+            .ok_or(WebError::invalid(field, "date-invalid")),
+    }
+}
+
+async fn read_plan(
+    state: &AppState,
+    a: &Authenticated,
+    e: &crate::staff::EmployeeAccess,
+) -> WebResult<DevelopmentPlanDto> {
+    let t = a.tenant(state);
+    let p = koers_store::staff::development::plan(t, &e.user.id).await?;
+    let convs = koers_store::guidance::conversations::for_person(t, &e.user.id).await?;
+    Ok(plan_dto(
+        &p,
+        crate::staff::up_to_date(&p, crate::staff::last_held(&convs)),
+    ))
+}
+
+/// An employee's development plan (the employee, their line manager, HR advisers).
+#[utoipa::path(get, path = "/api/v1/employees/{id}/development-plan", tag = "staff",
+    params(("id" = String, Path, description = "The employee's user id")),
+    responses((status = 200, body = DevelopmentPlanDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn get_plan(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Path(id): Path<String>,
+) -> WebResult<Json<DevelopmentPlanDto>> {
+    let e = crate::staff::load(&state, &a, &id).await?;
+    crate::staff::audit_read(&state, &a, &e, "development_plan.read").await?;
+    Ok(Json(read_plan(&state, &a, &e).await?))
+}
+
+/// Replace an employee's development plan (the employee or their line manager). Goals and
+/// activities with an `id` are kept and updated; those left out are removed.
+#[utoipa::path(put, path = "/api/v1/employees/{id}/development-plan", tag = "staff",
+    params(("id" = String, Path, description = "The employee's user id")), request_body = DevelopmentPlanBody,
+    responses((status = 200, body = DevelopmentPlanDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_plan(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> WebResult<Json<DevelopmentPlanDto>> {
+    use koers_domain::staff::development::{ActivityStatus, GoalStatus};
+    use koers_store::staff::development::{ActivityInput, GoalInput, PlanInput};
+    let e = crate::staff::load(&state, &a, &id).await?;
+    e.require(e.may_edit(&a))?;
+    let body: DevelopmentPlanBody = parse_json(&body)?;
+    if body.ambition.chars().count() > 4000 {
+        return Err(WebError::invalid("ambition", "too-long"));
+    }
+    if body.goals.len() > 50 || body.activities.len() > 100 {
+        return Err(WebError::invalid("goals", "too-many"));
+    }
+    let options = crate::staff::competence_options(&state, &a).await?;
+    let mut goals = Vec::new();
+    for g in &body.goals {
+        goals.push(GoalInput {
+            id: g.id.clone(),
+            title: title_of(&g.title, "goals")?,
+            competences: crate::staff::check_competences(&options, &g.competences)?,
+            due_on: date_of(&g.due_on, "goals")?,
+            status: match g.status.as_deref() {
+                None | Some("") => GoalStatus::Planned,
+                Some(s) => {
+                    GoalStatus::parse(s).ok_or(WebError::invalid("goals", "status-invalid"))?
+                }
+            },
+        });
+    }
+    let mut activities = Vec::new();
+    for x in &body.activities {
+        if x.goal_index.is_some_and(|i| i >= goals.len()) {
+            return Err(WebError::invalid("activities", "goal-unknown"));
+        }
+        if x.hours.is_some_and(|h| !(0..=2000).contains(&h)) {
+            return Err(WebError::invalid("activities", "hours-invalid"));
+        }
+        activities.push(ActivityInput {
+            id: x.id.clone(),
+            goal: x.goal_index,
+            title: title_of(&x.title, "activities")?,
+            due_on: date_of(&x.due_on, "activities")?,
+            hours: x.hours,
+            status: match x.status.as_deref() {
+                None | Some("") => ActivityStatus::Planned,
+                Some(s) => ActivityStatus::parse(s)
+                    .ok_or(WebError::invalid("activities", "status-invalid"))?,
+            },
+        });
+    }
+    let input = PlanInput {
+        ambition: body.ambition.trim().to_owned(),
+        goals,
+        activities,
+    };
+    koers_store::staff::development::save(a.tenant(&state), &e.user.id, &input).await?;
+    crate::guidance::audit_change(
+        &state,
+        &a,
+        "development_plan.save",
+        &e.user.id,
+        serde_json::json!({"goals": input.goals.len(), "activities": input.activities.len()}),
+    )
+    .await?;
+    Ok(Json(read_plan(&state, &a, &e).await?))
+}
+
+/// An employee fills in the career-competency self-assessment (the same instrument, body and
+/// answer as for students; employees have no phase).
+#[utoipa::path(post, path = "/api/v1/employees/{id}/self-assessments", tag = "staff",
+    params(("id" = String, Path, description = "The employee's user id")), request_body = SelfAssessmentBody,
+    responses((status = 201, body = SelfAssessmentDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_self_assessment(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> WebResult<Response> {
+    let e = crate::staff::load(&state, &a, &id).await?;
+    e.require(a.actor.may(Action::SelfAssessAsEmployee(e.eref())))?;
+    let body: SelfAssessmentBody = parse_json(&body)?;
+    if body.phase.as_deref().is_some_and(|p| !p.is_empty()) {
+        return Err(WebError::invalid("phase", "phase-not-for-staff"));
+    }
+    let (sid, scores) = crate::api::guidance::save_self_assessment(
+        &state,
+        &a,
+        &e.user.id,
+        None,
+        &body.answers,
+        body.share_with_counsellor.unwrap_or(true),
+        body.share_with_mentor.unwrap_or(false),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SelfAssessmentDto {
+            id: sid,
+            phase: None,
+            scores,
+        }),
+    )
+        .into_response())
+}

@@ -163,17 +163,23 @@ pub async fn self_assessment(
     }
     let share = form.get("share_counsellor") == "1";
     let mentor = form.get("share_mentor") == "1";
-    match crate::api::guidance::save_self_assessment(
-        &state,
-        &a,
-        &s,
-        Some(form.get("phase")),
-        &answers,
-        share,
-        mentor,
-    )
-    .await
-    {
+    let phase = crate::api::guidance::assessment_phase(&s, Some(form.get("phase")));
+    let saved_assessment = match phase {
+        Err(e) => Err(e),
+        Ok(phase) => {
+            crate::api::guidance::save_self_assessment(
+                &state,
+                &a,
+                &s.record.user_id,
+                Some(phase),
+                &answers,
+                share,
+                mentor,
+            )
+            .await
+        }
+    };
+    match saved_assessment {
         Ok(_) => Ok(saved("h-assessment")),
         Err(WebError::Invalid(errors)) => {
             render_file(&state, &a, None, kept("assessment", &a, &errors, form)).await

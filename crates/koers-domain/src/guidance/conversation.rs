@@ -150,19 +150,57 @@ impl ConversationInput {
         if phase.is_none() {
             errors.push(FieldError::new("phase", "phase-invalid"));
         }
-        if starts_at.is_none() {
-            errors.push(FieldError::new("starts_at", "datetime-invalid"));
-        }
-        if !(MIN_DURATION..=MAX_DURATION).contains(&duration_minutes) {
-            errors.push(FieldError::new("duration_minutes", "duration-invalid"));
-        }
-        let location = location.trim();
-        if location.chars().count() > 300 || location.chars().any(char::is_control) {
-            errors.push(FieldError::new("location", "location-invalid"));
-        }
+        let location = check_when_where(starts_at, duration_minutes, location, &mut errors);
         match (phase, starts_at) {
             (Some(phase), Some(starts_at)) if errors.is_empty() => Ok(Self {
                 phase,
+                starts_at,
+                duration_minutes,
+                location: location.to_owned(),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Check the time, duration and place of a conversation; returns the trimmed place.
+fn check_when_where<'a>(
+    starts_at: Option<i64>,
+    duration_minutes: i64,
+    location: &'a str,
+    errors: &mut Vec<FieldError>,
+) -> &'a str {
+    if starts_at.is_none() {
+        errors.push(FieldError::new("starts_at", "datetime-invalid"));
+    }
+    if !(MIN_DURATION..=MAX_DURATION).contains(&duration_minutes) {
+        errors.push(FieldError::new("duration_minutes", "duration-invalid"));
+    }
+    let location = location.trim();
+    if location.chars().count() > 300 || location.chars().any(char::is_control) {
+        errors.push(FieldError::new("location", "location-invalid"));
+    }
+    location
+}
+
+/// A career conversation of an employee with their line manager (no phase).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffConversationInput {
+    pub starts_at: i64,
+    pub duration_minutes: i64,
+    pub location: String,
+}
+
+impl StaffConversationInput {
+    pub fn parse(
+        starts_at: Option<i64>,
+        duration_minutes: i64,
+        location: &str,
+    ) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let location = check_when_where(starts_at, duration_minutes, location, &mut errors);
+        match starts_at {
+            Some(starts_at) if errors.is_empty() => Ok(Self {
                 starts_at,
                 duration_minutes,
                 location: location.to_owned(),

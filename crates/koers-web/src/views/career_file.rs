@@ -13,8 +13,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::guidance::career_file::{EXPERIENCES, GoalInput, ReflectionInput, parse_choice};
-use koers_domain::guidance::competency::{INSTRUMENT_KEY, ITEMS, Item};
-use koers_domain::guidance::{CareerCompetency, Phase};
+use koers_domain::guidance::competency::{INSTRUMENT_KEY, ITEMS};
+use koers_domain::guidance::Phase;
 use koers_store::guidance::career_file::{
     self, Choice, Goal, Intake, ItemKind, Reflection, Sharing,
 };
@@ -61,22 +61,10 @@ struct CareerFilePage {
     student_id: String,
     outflow: Option<koers_store::guidance::records::Outflow>,
     phases: [Phase; 4],
-    competencies: [CareerCompetency; 5],
     experiences: [&'static str; 6],
     kept: Kept,
 }
 
-impl CareerFilePage {
-    fn items_of(&self, c: &CareerCompetency) -> Vec<&'static Item> {
-        ITEMS.iter().filter(|i| i.competency == *c).collect()
-    }
-    fn item_text(&self, i: &Item) -> &'static str {
-        match self.ctx.tr.0 {
-            crate::i18n::Locale::En => i.en,
-            crate::i18n::Locale::Nl => i.nl,
-        }
-    }
-}
 async fn render_file(
     state: &AppState,
     a: &Authenticated,
@@ -104,7 +92,6 @@ async fn render_file(
             outflow: koers_store::guidance::records::outflow(t, &s.record.id).await?,
             student_id: s.record.id.clone(),
             phases: Phase::ALL,
-            competencies: CareerCompetency::ALL,
             experiences: EXPERIENCES,
             kept,
         },

@@ -37,7 +37,7 @@ struct ConversationPage {
 }
 
 /// An agreement as typed in the form: (description, owner, due date).
-type AgreementRow = (String, String, String);
+pub(crate) type AgreementRow = (String, String, String);
 
 impl ConversationPage {
     fn has_competency(&self, key: &str) -> bool {
@@ -127,6 +127,43 @@ pub async fn calendar(
     calendar_response(&c, &a.tr)
 }
 
+/// The competencies and agreement rows of a report form (fields `competency`, and per row
+/// `agreement`, `owner`, `due_on`).
+pub(crate) fn report_form(form: &FormData) -> (Vec<&str>, Vec<RawAgreement<'_>>) {
+    let all = |k: &str| -> Vec<&str> {
+        form.0
+            .iter()
+            .filter(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    };
+    let (descs, owners, dues) = (all("agreement"), all("owner"), all("due_on"));
+    let raw = descs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| RawAgreement {
+            description: d,
+            owner: owners.get(i).copied().unwrap_or("student"),
+            due_on: dues.get(i).copied().unwrap_or(""),
+        })
+        .collect();
+    (all("competency"), raw)
+}
+
+/// Agreement rows as typed, for showing a form again.
+pub(crate) fn typed_rows(raw: &[RawAgreement<'_>]) -> Vec<AgreementRow> {
+    raw.iter()
+        .filter(|r| !r.description.trim().is_empty() || !r.due_on.trim().is_empty())
+        .map(|r| {
+            (
+                r.description.to_owned(),
+                r.owner.to_owned(),
+                r.due_on.to_owned(),
+            )
+        })
+        .collect()
+}
+
 pub async fn save_report(
     State(state): State<AppState>,
     WebUser(a): WebUser,
@@ -136,29 +173,7 @@ pub async fn save_report(
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (c, s) = load_conversation(&state, &a, &id).await?;
     s.require(&a, Need::Guide)?;
-    let comps: Vec<&str> = form
-        .0
-        .iter()
-        .filter(|(k, _)| k == "competency")
-        .map(|(_, v)| v.as_str())
-        .collect();
-    let all = |k: &str| -> Vec<&str> {
-        form.0
-            .iter()
-            .filter(|(n, _)| n == k)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    };
-    let (descs, owners, dues) = (all("agreement"), all("owner"), all("due_on"));
-    let raw: Vec<RawAgreement<'_>> = descs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| RawAgreement {
-            description: d,
-            owner: owners.get(i).copied().unwrap_or("student"),
-            due_on: dues.get(i).copied().unwrap_or(""),
-        })
-        .collect();
+    let (comps, raw) = report_form(&form);
     // Private notes belong to the conversation's own counsellor; a stand-in keeps them as
     // they are.
     let own = c.guide_id.as_deref() == Some(a.user.id.as_str());
@@ -185,17 +200,7 @@ pub async fn save_report(
             kept.summary = form.get("summary").to_owned();
             kept.private_notes = form.get("private_notes").to_owned();
             kept.competencies = comps.iter().map(|s| (*s).to_owned()).collect();
-            let rows = raw
-                .iter()
-                .filter(|r| !r.description.trim().is_empty() || !r.due_on.trim().is_empty())
-                .map(|r| {
-                    (
-                        r.description.to_owned(),
-                        r.owner.to_owned(),
-                        r.due_on.to_owned(),
-                    )
-                })
-                .collect();
+            let rows = typed_rows(&raw);
             let msgs = super::field_msgs(&a.tr, &errors);
             page(&state, &a, &id, None, msgs, Some((kept, rows))).await
         }

@@ -1,5 +1,7 @@
 //! Helpers for the self-assessment growth chart (SVG bars per competency, with a table).
 
+use koers_domain::guidance::CareerCompetency;
+use koers_domain::guidance::competency::{ITEMS, Item};
 use koers_store::guidance::self_assessments::SelfAssessment;
 
 /// The competency keys in chart order.
@@ -21,4 +23,22 @@ pub fn score(a: &SelfAssessment, competency: &str) -> f64 {
 
 pub fn score_text(a: &SelfAssessment, competency: &str) -> String {
     format!("{:.1}", score(a, competency))
+}
+
+/// The career competencies, in the self-assessment form's order.
+pub fn competencies() -> [CareerCompetency; 5] {
+    CareerCompetency::ALL
+}
+
+/// The statements of one competency.
+pub fn items_of(c: &CareerCompetency) -> Vec<&'static Item> {
+    ITEMS.iter().filter(|i| i.competency == *c).collect()
+}
+
+/// A statement in the page's language.
+pub fn item_text(tr: &crate::i18n::Tr, i: &Item) -> &'static str {
+    match tr.0 {
+        crate::i18n::Locale::En => i.en,
+        crate::i18n::Locale::Nl => i.nl,
+    }
 }

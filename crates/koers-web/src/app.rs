@@ -281,6 +281,59 @@ pub fn make_app(state: AppState) -> Router {
             "/conversations/{id}/calendar.ics",
             get(views::conversations::calendar),
         )
+        .route("/development", get(views::staff::mine))
+        .route("/employees/{id}", get(views::staff::show))
+        .route(
+            "/employees/{id}/ambition",
+            post(views::staff::save_ambition),
+        )
+        .route("/employees/{id}/goals", post(views::staff::add_goal))
+        .route(
+            "/employees/{id}/activities",
+            post(views::staff::add_activity),
+        )
+        .route(
+            "/employees/{id}/items/{item}/status",
+            post(views::staff::set_item_status),
+        )
+        .route(
+            "/employees/{id}/items/{item}/delete",
+            post(views::staff::delete_item),
+        )
+        .route("/employees/{id}/progress", post(views::staff::add_progress))
+        .route("/employees/{id}/agree", post(views::staff::agree))
+        .route(
+            "/employees/{id}/self-assessments",
+            post(views::staff::self_assessment),
+        )
+        .route(
+            "/employees/{id}/conversations",
+            post(views::staff::plan_conversation),
+        )
+        .route(
+            "/employees/{id}/appraisals",
+            post(views::staff::save_appraisal),
+        )
+        .route(
+            "/employees/{id}/appraisals/{appraisal}/comment",
+            post(views::staff::comment_appraisal),
+        )
+        .route(
+            "/staff-conversations/{id}",
+            get(views::staff_conversations::show),
+        )
+        .route(
+            "/staff-conversations/{id}/calendar.ics",
+            get(views::staff_conversations::calendar),
+        )
+        .route(
+            "/staff-conversations/{id}/report",
+            post(views::staff_conversations::save_report),
+        )
+        .route(
+            "/staff-conversations/{id}/cancel",
+            post(views::staff_conversations::cancel),
+        )
         .route("/baseline", get(views::baseline::page));
 
     Router::new()

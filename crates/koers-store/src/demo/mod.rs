@@ -181,7 +181,9 @@ pub async fn seed(
     let hashes: Vec<String> = {
         let pw = password.to_owned();
         tokio::task::spawn_blocking(move || {
-            (0..DEMO_ACCOUNTS.len() + 2)
+            // The fixed accounts, slb2@, the second institution's administrator, and one
+            // hash shared by the twelve numbered employees (same demo password).
+            (0..DEMO_ACCOUNTS.len() + 3)
                 .map(|_| passwords::hash(&pw))
                 .collect()
         })
@@ -285,8 +287,50 @@ pub async fn seed(
         }
     }
 
+    let mut numbered = Vec::new();
+    for (local, name) in staff::NUMBERED_STAFF {
+        let lecturer = numbered.len() % 3 != 2;
+        let mut roles = vec![RoleAssignment {
+            role: Role::Employee,
+            programme_id: None,
+        }];
+        if lecturer {
+            roles.insert(
+                0,
+                RoleAssignment {
+                    role: Role::Lecturer,
+                    programme_id: None,
+                },
+            );
+        }
+        let u = users::create(
+            t,
+            users::NewUser {
+                email: &format!("{local}@demo.koers.test"),
+                name,
+                password_hash: Some(hashes[DEMO_ACCOUNTS.len() + 2].clone()),
+                locale: None,
+                roles: &roles,
+            },
+        )
+        .await?;
+        numbered.push(u.id);
+    }
+
     bulk_students(t, &progs, &counsellors, students, progress).await?;
     staff::seed(t, &ids[5]).await?;
+    staff::seed_development(
+        t,
+        &staff::StaffPeople {
+            manager: &ids[1],
+            hr: &ids[5],
+            employee: &ids[6],
+            lecturer: &ids[3],
+            counsellors: [&counsellors[0], &counsellors[1]],
+            numbered: &numbered,
+        },
+    )
+    .await?;
 
     let second = institutions::create(db, "Hogeschool Tweede", "tweede").await?;
     let t2 = Tenant::new(db, &second.id);

@@ -569,7 +569,12 @@ pub(crate) fn calendar_response(c: &Conversation, tr: &crate::i18n::Tr) -> WebRe
         .phase
         .map(|p| tr.t(&format!("phase-{}", p.key())))
         .unwrap_or_default();
-    let summary = tr.t1("ics-summary", "phase", &phase);
+    let summary = match c.context {
+        koers_domain::guidance::conversation::Context::Staff => tr.t("ics-summary-staff"),
+        koers_domain::guidance::conversation::Context::Student => {
+            tr.t1("ics-summary", "phase", &phase)
+        }
+    };
     let summary = format!("{summary} ({})", c.person_name);
     let description = tr.t("ics-description");
     let attendees = vec![(c.person_name.as_str(), c.person_email.as_str())];

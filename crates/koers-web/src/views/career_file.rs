@@ -12,9 +12,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use koers_domain::guidance::Phase;
 use koers_domain::guidance::career_file::{EXPERIENCES, GoalInput, ReflectionInput, parse_choice};
 use koers_domain::guidance::competency::{INSTRUMENT_KEY, ITEMS};
-use koers_domain::guidance::Phase;
 use koers_store::guidance::career_file::{
     self, Choice, Goal, Intake, ItemKind, Reflection, Sharing,
 };

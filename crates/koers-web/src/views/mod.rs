@@ -23,6 +23,8 @@ pub mod practice;
 pub mod programmes;
 pub mod rules;
 pub mod slots;
+pub mod staff;
+pub mod staff_conversations;
 pub mod student_edit;
 pub mod students;
 pub mod users;

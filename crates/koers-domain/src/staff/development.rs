@@ -124,6 +124,92 @@ pub fn percent(part: usize, whole: usize) -> Option<u32> {
     (whole > 0).then(|| ((part as f64 / whole as f64) * 100.0).round() as u32)
 }
 
+/// What the team report needs of one person (as employee, and as counsellor of students).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PersonFigures {
+    pub plan_status: Option<PlanStatus>,
+    pub plan_agreed_on: Option<Date>,
+    /// The last held career conversation about this person.
+    pub last_career_conversation_on: Option<Date>,
+    /// Mean score of each career-competency self-assessment, oldest first.
+    pub self_assessment_means: Vec<f64>,
+    /// Students whose counsellor this person is, and of them those with a phase overdue.
+    pub caseload: i64,
+    pub caseload_overdue: i64,
+    /// Student guidance conversations this person held in the last year.
+    pub student_conversations: i64,
+}
+
+/// One team's row of the "practice what you preach" report: aggregates only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TeamFigures {
+    pub members: usize,
+    /// Own development: plans up to date, a career conversation in the last year, and of those
+    /// who did the self-assessment at least twice, how many grew.
+    pub plans_up_to_date: usize,
+    pub career_conversations: usize,
+    pub assessed_twice: usize,
+    pub grew: usize,
+    /// Guidance given to students: members with a caseload, its size, students without an
+    /// overdue phase, and student conversations held in the last year.
+    pub counsellors: usize,
+    pub caseload: i64,
+    pub caseload_on_time: i64,
+    pub student_conversations: i64,
+}
+
+impl TeamFigures {
+    pub fn plans_percent(&self) -> Option<u32> {
+        percent(self.plans_up_to_date, self.members)
+    }
+    pub fn conversations_percent(&self) -> Option<u32> {
+        percent(self.career_conversations, self.members)
+    }
+    pub fn grew_percent(&self) -> Option<u32> {
+        percent(self.grew, self.assessed_twice)
+    }
+    pub fn on_time_percent(&self) -> Option<u32> {
+        percent(self.caseload_on_time as usize, self.caseload as usize)
+    }
+}
+
+/// Add up a team's people.
+pub fn team_figures(people: &[PersonFigures], today: Date) -> TeamFigures {
+    let mut t = TeamFigures {
+        members: people.len(),
+        ..TeamFigures::default()
+    };
+    for p in people {
+        if let Some(status) = p.plan_status
+            && plan_up_to_date(
+                status,
+                p.plan_agreed_on,
+                p.last_career_conversation_on,
+                today,
+            )
+        {
+            t.plans_up_to_date += 1;
+        }
+        if p.last_career_conversation_on.is_some_and(|d| {
+            d.until((Unit::Day, today))
+                .is_ok_and(|s| s.get_days() <= 365)
+        }) {
+            t.career_conversations += 1;
+        }
+        if let Some(g) = grew(&p.self_assessment_means) {
+            t.assessed_twice += 1;
+            t.grew += usize::from(g);
+        }
+        if p.caseload > 0 {
+            t.counsellors += 1;
+            t.caseload += p.caseload;
+            t.caseload_on_time += p.caseload - p.caseload_overdue;
+        }
+        t.student_conversations += p.student_conversations;
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,6 +255,60 @@ mod tests {
             today
         ));
         assert!(!plan_up_to_date(PlanStatus::Agreed, None, None, today));
+    }
+
+    #[test]
+    fn team_figures_by_hand() {
+        let today = d("2026-11-29");
+        let people = [
+            // Up to date, conversation this year, grew; counsellor of 100 with 10 overdue.
+            PersonFigures {
+                plan_status: Some(PlanStatus::Agreed),
+                plan_agreed_on: Some(d("2026-10-01")),
+                last_career_conversation_on: Some(d("2026-10-01")),
+                self_assessment_means: vec![3.0, 3.5],
+                caseload: 100,
+                caseload_overdue: 10,
+                student_conversations: 120,
+            },
+            // Agreed two years ago, no conversation: not up to date; did not grow.
+            PersonFigures {
+                plan_status: Some(PlanStatus::Agreed),
+                plan_agreed_on: Some(d("2024-11-01")),
+                self_assessment_means: vec![4.0, 3.5],
+                ..Default::default()
+            },
+            // A draft and one self-assessment; counsellor of 50, none overdue.
+            PersonFigures {
+                plan_status: Some(PlanStatus::Draft),
+                self_assessment_means: vec![2.0],
+                caseload: 50,
+                student_conversations: 30,
+                ..Default::default()
+            },
+            // Nothing at all.
+            PersonFigures::default(),
+        ];
+        let t = team_figures(&people, today);
+        assert_eq!(
+            t,
+            TeamFigures {
+                members: 4,
+                plans_up_to_date: 1,
+                career_conversations: 1,
+                assessed_twice: 2,
+                grew: 1,
+                counsellors: 2,
+                caseload: 150,
+                caseload_on_time: 140,
+                student_conversations: 150,
+            }
+        );
+        assert_eq!(t.plans_percent(), Some(25));
+        assert_eq!(t.grew_percent(), Some(50));
+        // 140 / 150 = 93.3 %
+        assert_eq!(t.on_time_percent(), Some(93));
+        assert_eq!(team_figures(&[], today).plans_percent(), None);
     }
 
     #[test]

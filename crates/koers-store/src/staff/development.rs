@@ -2,7 +2,9 @@
 //! development, and progress notes; plus the per-person figures of the team report.
 
 use crate::{Result, StoreError, Tenant, now_ms};
-use koers_domain::staff::development::{ActivityStatus, GoalStatus, ItemKind, PlanStatus};
+use koers_domain::staff::development::{
+    ActivityStatus, GoalStatus, ItemKind, PersonFigures, PlanStatus,
+};
 use sqlx::Row;
 
 #[derive(Debug, Clone)]
@@ -555,33 +557,16 @@ pub async fn agree(t: Tenant<'_>, user_id: &str, manager_id: &str) -> Result<()>
     Ok(())
 }
 
-/// What the team report needs of one person.
-#[derive(Debug, Clone, Default)]
-pub struct StaffFigures {
-    pub plan_status: Option<PlanStatus>,
-    pub plan_agreed_at: Option<i64>,
-    /// The last held career conversation about this person (as employee).
-    pub last_career_conversation_at: Option<i64>,
-    /// Mean score of each career-competency self-assessment, oldest first.
-    pub self_assessment_means: Vec<f64>,
-    /// Students whose counsellor this person is.
-    pub caseload: i64,
-    /// Of them, students with a phase conversation overdue.
-    pub caseload_overdue: i64,
-    /// Student guidance conversations this person held since `since`.
-    pub student_conversations: i64,
-}
-
 /// The figures of these people (ids of one institution), for the team report.
 pub async fn figures(
     t: Tenant<'_>,
     user_ids: &[String],
     since_ms: i64,
     instrument: &str,
-) -> Result<Vec<(String, StaffFigures)>> {
-    let mut out: Vec<(String, StaffFigures)> = user_ids
+) -> Result<Vec<(String, PersonFigures)>> {
+    let mut out: Vec<(String, PersonFigures)> = user_ids
         .iter()
-        .map(|u| (u.clone(), StaffFigures::default()))
+        .map(|u| (u.clone(), PersonFigures::default()))
         .collect();
     if user_ids.is_empty() {
         return Ok(out);
@@ -595,7 +580,7 @@ pub async fn figures(
         q
     };
     let find =
-        |out: &mut Vec<(String, StaffFigures)>, id: &str| out.iter().position(|(u, _)| u == id);
+        |out: &mut Vec<(String, PersonFigures)>, id: &str| out.iter().position(|(u, _)| u == id);
     for r in bind_all(format!(
         "SELECT user_id, status, agreed_at FROM development_plans WHERE institution_id = $1 AND user_id IN ({list})"
     ))
@@ -606,7 +591,9 @@ pub async fn figures(
         if let Some(i) = find(&mut out, &id) {
             let s: String = r.try_get(1)?;
             out[i].1.plan_status = PlanStatus::parse(&s);
-            out[i].1.plan_agreed_at = r.try_get(2)?;
+            out[i].1.plan_agreed_on = r
+                .try_get::<Option<i64>, _>(2)?
+                .map(koers_domain::time::local_date);
         }
     }
     for r in bind_all(format!(
@@ -618,7 +605,9 @@ pub async fn figures(
     {
         let id: String = r.try_get(0)?;
         if let Some(i) = find(&mut out, &id) {
-            out[i].1.last_career_conversation_at = r.try_get(1)?;
+            out[i].1.last_career_conversation_on = r
+                .try_get::<Option<i64>, _>(1)?
+                .map(koers_domain::time::local_date);
         }
     }
     let n = user_ids.len();

@@ -2,13 +2,13 @@
 //! done, due and overdue, as a chart and a table; the students who are missed; a CSV export
 //! that opens in Dutch Excel.
 
+use super::csv::Csv;
 use super::{Ctx, render};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use koers_domain::Role;
 use koers_domain::policy::{Action, Scope};
@@ -122,19 +122,6 @@ pub async fn page(
 
 /// A CSV cell for Dutch Excel: quoted when it holds the separator, quotes or line breaks;
 /// a leading `=`, `+`, `-` or `@` is neutralised so a name never runs as a formula.
-pub(crate) fn cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
 /// The coverage per cohort and phase, and the missed students, as CSV (`;`, UTF-8 with BOM).
 pub async fn csv(
     State(state): State<AppState>,
@@ -143,8 +130,8 @@ pub async fn csv(
 ) -> WebResult<Response> {
     let (_, programme, _, cov) = load(&state, &a, &q, usize::MAX, None).await?;
     let tr = a.tr;
-    let mut out = String::from("\u{feff}");
-    let head = [
+    let mut out = Csv::new();
+    out.row([
         tr.t("field-cohort"),
         tr.t("students-phase"),
         tr.t("coverage-students"),
@@ -152,12 +139,10 @@ pub async fn csv(
         tr.t("status-done"),
         tr.t("status-due"),
         tr.t("status-overdue"),
-    ];
-    out.push_str(&head.map(|h| cell(&h)).join(";"));
-    out.push_str("\r\n");
+    ]);
     for c in &cov.cohorts {
         for pc in &c.phases {
-            let row = [
+            out.row([
                 c.cohort_year.to_string(),
                 tr.tk("phase", pc.phase.key()),
                 c.students.to_string(),
@@ -165,53 +150,26 @@ pub async fn csv(
                 pc.done.to_string(),
                 pc.due.to_string(),
                 pc.overdue.to_string(),
-            ];
-            out.push_str(&row.map(|v| cell(&v)).join(";"));
-            out.push_str("\r\n");
+            ]);
         }
     }
-    out.push_str("\r\n");
-    let head = [
+    out.blank();
+    out.row([
         tr.t("field-student-number"),
         tr.t("field-name"),
         tr.t("field-cohort"),
         tr.t("field-counsellor"),
         tr.t("coverage-missed-phases"),
-    ];
-    out.push_str(&head.map(|h| cell(&h)).join(";"));
-    out.push_str("\r\n");
+    ]);
     for m in &cov.missed {
         let phases: Vec<String> = m.phases.iter().map(|p| tr.tk("phase", p.key())).collect();
-        let row = [
+        out.row([
             m.student_number.clone(),
             m.name.clone(),
             m.cohort_year.to_string(),
             m.counsellor_name.clone().unwrap_or_default(),
             phases.join(", "),
-        ];
-        out.push_str(&row.map(|v| cell(&v)).join(";"));
-        out.push_str("\r\n");
+        ]);
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"dekking-{}.csv\"", programme.code),
-            ),
-        ],
-        out,
-    )
-        .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn csv_cells_for_excel() {
-        assert_eq!(super::cell("Jansen"), "Jansen");
-        assert_eq!(super::cell("a;b"), "\"a;b\"");
-        assert_eq!(super::cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(super::cell("=SUM(A1)"), "'=SUM(A1)");
-    }
+    Ok(out.response(&format!("dekking-{}.csv", programme.code)))
 }

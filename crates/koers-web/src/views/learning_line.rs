@@ -8,7 +8,6 @@ use crate::error::WebResult;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::curriculum::learning_line::{Depth, Gap, YEARS};
 use koers_domain::policy::Action;
@@ -132,33 +131,19 @@ pub async fn csv(
 ) -> WebResult<Response> {
     let line = access::learning_line(&state, &a, &code).await?;
     let lang = a.tr.lang();
-    let cell = super::coverage::cell;
-    let mut out = String::from("\u{feff}");
+    let mut out = super::csv::Csv::new();
     let mut header = vec![a.tr.t("line-framework"), a.tr.t("line-competence")];
     header.extend(YEARS.iter().map(|y| a.tr.t1("line-year", "year", y)));
-    out += &header.iter().map(|h| cell(h)).collect::<Vec<_>>().join(";");
-    out += "\r\n";
+    out.row(header);
     for c in &line.competences {
-        let mut row = vec![cell(c.framework_name.get(lang)), cell(c.name.get(lang))];
+        let mut row = vec![
+            c.framework_name.get(lang).to_owned(),
+            c.name.get(lang).to_owned(),
+        ];
         for y in YEARS {
-            row.push(cell(
-                &line.cell(&c.id, &y).map(|x| x.label()).unwrap_or_default(),
-            ));
+            row.push(line.cell(&c.id, &y).map(|x| x.label()).unwrap_or_default());
         }
-        out += &row.join(";");
-        out += "\r\n";
+        out.row(row);
     }
-    let body = out;
-    let name = format!("leerlijn-{}.csv", line.programme.code);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(out.response(&format!("leerlijn-{}.csv", line.programme.code)))
 }

@@ -9,7 +9,7 @@ use crate::error::{WebError, WebResult};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use koers_domain::Role;
 use koers_domain::policy::{Action, Scope};
 use koers_store::guidance::coverage::{self, Coverage, PhaseCoverage};

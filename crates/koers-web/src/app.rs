@@ -281,6 +281,14 @@ pub fn make_app(state: AppState) -> Router {
             "/conversations/{id}/calendar.ics",
             get(views::conversations::calendar),
         )
+        .route("/teams", get(views::teams::show).post(views::teams::create))
+        .route("/teams.csv", get(views::teams::csv))
+        .route("/teams/{id}/manager", post(views::teams::set_manager))
+        .route("/teams/{id}/members", post(views::teams::add_member))
+        .route(
+            "/teams/{id}/members/{user}/remove",
+            post(views::teams::remove_member),
+        )
         .route("/development", get(views::staff::mine))
         .route("/employees/{id}", get(views::staff::show))
         .route(

@@ -1123,3 +1123,36 @@ error-boolean-invalid = Use true or false.
 error-phase-not-for-staff = Employees have no phase: leave out the phase field.
 error-too-many = That is too many.
 team-report-title = Practice what you preach: teams
+nav-teams = Teams
+teams-title = Teams
+teams-list = Teams and members
+teams-empty = There are no teams yet.
+team-report-intro = Per team: how staff work on their own careers, beside the career guidance they give students. Totals only; individual plans and appraisals are not shown here.
+team-chart-title = Up-to-date development plans and students guided on time, per team
+team-table = Own development and guidance given per team
+team-name = Team
+team-members = Staff
+team-own-development = Own development
+team-guidance-given = Guidance of students
+team-plans-up-to-date = Plan up to date
+team-career-conversations = Career conversation this year
+team-grew = Self-assessment grew
+team-counsellors = Study-career counsellors
+team-caseload = Students guided
+team-on-time = Students guided on time
+team-student-conversations = Conversations with students (12 mo)
+team-csv = Download as CSV (Excel)
+team-n-members = { $count ->
+    [one] 1 employee
+   *[other] { $count } employees
+}
+team-remove = Remove from team
+team-remove-confirm = Remove this employee from the team?
+team-add-member = Email address of a new team member
+team-add = Add
+team-manager-email = Email address of the line manager
+team-manager-hint = Any staff member can be a line manager; that is separate from the programme-manager role.
+team-new = New team
+team-create = Create team
+team-name-required = Give the team a name (at most 120 characters).
+team-name-taken = There is already a team with this name.

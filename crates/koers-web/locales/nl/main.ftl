@@ -1123,3 +1123,36 @@ error-boolean-invalid = Gebruik true of false.
 error-phase-not-for-staff = Medewerkers hebben geen fase: laat het veld phase weg.
 error-too-many = Dat zijn er te veel.
 team-report-title = Doen wat je zegt: teams
+nav-teams = Teams
+teams-title = Teams
+teams-list = Teams en leden
+teams-empty = Er zijn nog geen teams.
+team-report-intro = Per team: hoe de medewerkers zelf aan hun loopbaan werken, naast de loopbaanbegeleiding die ze studenten geven. Alleen totalen; plannen en beoordelingen van personen staan hier niet.
+team-chart-title = Actuele ontwikkelplannen en studenten op tijd begeleid, per team
+team-table = Eigen ontwikkeling en gegeven begeleiding per team
+team-name = Team
+team-members = Medewerkers
+team-own-development = Eigen ontwikkeling
+team-guidance-given = Begeleiding van studenten
+team-plans-up-to-date = Plan actueel
+team-career-conversations = Loopbaangesprek dit jaar
+team-grew = Zelfbeoordeling gegroeid
+team-counsellors = Studieloopbaanbegeleiders
+team-caseload = Studenten in begeleiding
+team-on-time = Studenten op tijd begeleid
+team-student-conversations = Gesprekken met studenten (12 mnd)
+team-csv = Download als CSV (Excel)
+team-n-members = { $count ->
+    [one] 1 medewerker
+   *[other] { $count } medewerkers
+}
+team-remove = Uit team halen
+team-remove-confirm = Deze medewerker uit het team halen?
+team-add-member = E-mailadres van een nieuw teamlid
+team-add = Toevoegen
+team-manager-email = E-mailadres van de leidinggevende
+team-manager-hint = Elke medewerker kan leidinggevende zijn; dat staat los van de rol opleidingsmanager.
+team-new = Nieuw team
+team-create = Team maken
+team-name-required = Geef het team een naam (hoogstens 120 tekens).
+team-name-taken = Er is al een team met deze naam.

@@ -28,6 +28,7 @@ pub mod staff;
 pub mod staff_conversations;
 pub mod student_edit;
 pub mod students;
+pub mod teams;
 pub mod users;
 
 use crate::auth::Authenticated;
@@ -64,6 +65,9 @@ pub struct Nav {
     pub can_practise: bool,
     pub can_view_library: bool,
     pub is_staff: bool,
+    /// HR advisers, administrators and programme managers find teams in the menu (line
+    /// managers reach their teams from their development page).
+    pub sees_teams: bool,
     /// Placement mentors find the assessments they were asked for under evidence.
     pub is_mentor: bool,
 }
@@ -87,6 +91,10 @@ impl Ctx {
                 can_view_curriculum: a.actor.may(Action::ViewCurriculum),
                 can_view_library: a.actor.may(Action::ViewLibrary),
                 is_staff: a.actor.is_staff(),
+                sees_teams: a.actor.may(Action::ManageTeams)
+                    || a.actor.may(Action::ViewTeamReport {
+                        manages_team: false,
+                    }),
                 is_mentor: a.actor.has_role(koers_domain::Role::PlacementMentor),
                 can_practise: a.actor.may(Action::WriteOwnWork)
                     || a.actor.has_role(koers_domain::Role::Lecturer),

@@ -289,6 +289,18 @@ pub fn make_app(state: AppState) -> Router {
             "/teams/{id}/members/{user}/remove",
             post(views::teams::remove_member),
         )
+        .route(
+            "/improvement-actions",
+            get(views::improvement::list).post(views::improvement::create),
+        )
+        .route(
+            "/improvement-actions/{id}",
+            post(views::improvement::update),
+        )
+        .route(
+            "/hr-records",
+            get(views::hr_records::list).post(views::hr_records::create),
+        )
         .route("/development", get(views::staff::mine))
         .route("/employees/{id}", get(views::staff::show))
         .route(

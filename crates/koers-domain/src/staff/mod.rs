@@ -1,4 +1,5 @@
 //! The staff context: the HRM scan, development plans and staff career conversations.
 
 pub mod development;
+pub mod recruitment;
 pub mod scan;

@@ -78,6 +78,8 @@ struct HomePage {
     phases: [Phase; 4],
     today: jiff::civil::Date,
     hr: Option<Vec<(Role, i64)>>,
+    /// Overdue improvement actions: all of them for HR advisers, one's own for other owners.
+    overdue_actions: Vec<koers_store::improvement::Action>,
     mentor: bool,
 }
 
@@ -190,6 +192,21 @@ pub async fn page(
     } else {
         None
     };
+    let overdue_actions = if actor.is_staff() {
+        let today_text = today.to_string();
+        crate::api::improvement::visible(
+            &state,
+            &a,
+            koers_store::improvement::Filter {
+                due_before: Some(&today_text),
+                owner_id: (!actor.has_role(Role::HrAdviser)).then_some(a.user.id.as_str()),
+                ..Default::default()
+            },
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
     let page = HomePage {
         ctx: Ctx::user(&a, "/home", "home").with_flash(q.ok.as_deref()),
         user: a.user.clone(),
@@ -202,6 +219,7 @@ pub async fn page(
         phases: Phase::ALL,
         today,
         hr,
+        overdue_actions,
         mentor: actor.has_role(Role::PlacementMentor),
     };
     Ok(render(&page))

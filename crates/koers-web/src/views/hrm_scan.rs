@@ -11,6 +11,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use koers_domain::improvement::SourceKind;
 use koers_domain::policy::Action;
 use koers_domain::staff::scan::{self, Aspect, Difference, Group, Item, Stage, StageResult};
 use koers_store::staff::scans::{self, Round};
@@ -103,6 +104,12 @@ struct RoundPage {
     invited_open: bool,
     /// The previous closed round's name and results, for the trend.
     earlier: Option<(String, Vec<StageResult>)>,
+    /// The improvement actions of this round and of the previous one.
+    actions: Vec<koers_store::improvement::Action>,
+    earlier_actions: Vec<koers_store::improvement::Action>,
+    can_act: bool,
+    /// What the recruitment and appointment records of the last year say about practice.
+    practice: Option<koers_domain::staff::recruitment::Practice>,
 }
 
 impl RoundPage {
@@ -132,6 +139,35 @@ impl RoundPage {
         (self.score_text(&before), change)
     }
 
+    fn actions_of(&self, stage: &Stage) -> Vec<&koers_store::improvement::Action> {
+        self.actions
+            .iter()
+            .filter(|x| x.source.stage() == Some(*stage))
+            .collect()
+    }
+
+    /// The previous round's actions for a stage: "done / all", or "–".
+    fn earlier_actions_text(&self, stage: &Stage) -> String {
+        let of: Vec<_> = self
+            .earlier_actions
+            .iter()
+            .filter(|x| x.source.stage() == Some(*stage))
+            .collect();
+        if of.is_empty() {
+            return "–".to_owned();
+        }
+        let done = of
+            .iter()
+            .filter(|x| x.status == koers_domain::improvement::ActionStatus::Done)
+            .count();
+        format!("{done} / {}", of.len())
+    }
+
+    fn pct(&self, part: &usize, whole: &usize) -> String {
+        koers_domain::staff::development::percent(*part, *whole)
+            .map_or_else(|| "–".to_owned(), |p| format!("{p}%"))
+    }
+
     fn comments_of(&self, stage: &str) -> Vec<&str> {
         self.comments
             .iter()
@@ -139,6 +175,25 @@ impl RoundPage {
             .map(|(_, c)| c.as_str())
             .collect()
     }
+}
+
+/// The improvement actions of a round (all its stages), as far as the reader may see them.
+async fn round_actions(
+    state: &AppState,
+    a: &Authenticated,
+    round_id: &str,
+) -> WebResult<Vec<koers_store::improvement::Action>> {
+    let prefix = format!("{round_id}:");
+    crate::api::improvement::visible(
+        state,
+        a,
+        koers_store::improvement::Filter {
+            kind: Some(SourceKind::ScanStage),
+            reference_prefix: Some(&prefix),
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 async fn load(state: &AppState, a: &Authenticated, id: &str) -> WebResult<Round> {
@@ -165,7 +220,8 @@ pub async fn show(
     if !can_run && !may_results && invitation.is_none() {
         return Err(WebError::Forbidden);
     }
-    // The round before this one, for the trend per stage.
+    // The round before this one, for the trend per stage and its actions.
+    let mut earlier_actions = Vec::new();
     let earlier = if may_results {
         let all = scans::rounds(t).await?;
         match all
@@ -176,10 +232,21 @@ pub async fn show(
             Some(prev) => {
                 let i = scans::instrument(t, &prev.instrument_id).await?;
                 let (responses, _) = scans::responses(t, &prev.id).await?;
+                earlier_actions = round_actions(&state, &a, &prev.id).await?;
                 Some((prev.name.clone(), scan::results(&i, &responses)))
             }
             None => None,
         }
+    } else {
+        None
+    };
+    let actions = if may_results {
+        round_actions(&state, &a, &r.id).await?
+    } else {
+        Vec::new()
+    };
+    let practice = if may_results {
+        Some(crate::views::hr_records::practice_of_last_year(&state, &a).await?)
     } else {
         None
     };
@@ -208,6 +275,12 @@ pub async fn show(
         groups: Group::ALL,
         aspects: Aspect::ALL,
         earlier,
+        actions,
+        earlier_actions,
+        can_act: a
+            .actor
+            .may(Action::ManageImprovementActions(SourceKind::ScanStage)),
+        practice,
     }))
 }
 

@@ -1212,3 +1212,4 @@ hr-title-required = Enter a description (at most 200 characters).
 yes = yes
 no = no
 hr-new = Record a vacancy or appointment
+team-assessed-twice = Self-assessment done twice

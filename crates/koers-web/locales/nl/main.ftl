@@ -1212,3 +1212,4 @@ hr-title-required = Vul een omschrijving in (hoogstens 200 tekens).
 yes = ja
 no = nee
 hr-new = Nieuwe vacature of aanstelling vastleggen
+team-assessed-twice = Zelfbeoordeling twee keer ingevuld

@@ -85,7 +85,13 @@ pub fn plan_up_to_date(
     if status != PlanStatus::Agreed {
         return false;
     }
-    let Some(last) = agreed_on.into_iter().chain(last_conversation_on).max() else {
+    // A date after today (a report written ahead of a conversation's planned time) does not count.
+    let Some(last) = agreed_on
+        .into_iter()
+        .chain(last_conversation_on)
+        .filter(|d| *d <= today)
+        .max()
+    else {
         return false;
     };
     let days = last
@@ -192,7 +198,7 @@ pub fn team_figures(people: &[PersonFigures], today: Date) -> TeamFigures {
         }
         if p.last_career_conversation_on.is_some_and(|d| {
             d.until((Unit::Day, today))
-                .is_ok_and(|s| s.get_days() <= 365)
+                .is_ok_and(|s| (0..=365).contains(&s.get_days()))
         }) {
             t.career_conversations += 1;
         }
@@ -255,6 +261,13 @@ mod tests {
             today
         ));
         assert!(!plan_up_to_date(PlanStatus::Agreed, None, None, today));
+        // A conversation dated in the future does not hide a recent agreement.
+        assert!(plan_up_to_date(
+            PlanStatus::Agreed,
+            Some(today),
+            Some(d("2027-01-14")),
+            today
+        ));
     }
 
     #[test]

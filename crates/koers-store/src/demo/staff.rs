@@ -51,7 +51,7 @@ pub(super) async fn seed(t: Tenant<'_>, hr: &str) -> Result<()> {
 /// The twelve numbered demo employees: (local part of the email, name).
 pub const NUMBERED_STAFF: [(&str, &str); 12] = [
     ("medewerker01", "Anouk Bakker"),
-    ("medewerker02", "Youssef El Amrani"),
+    ("medewerker02", "Youssef Idrissi"),
     ("medewerker03", "Ingrid Smit"),
     ("medewerker04", "Thomas Visser"),
     ("medewerker05", "Priya Ramdin"),

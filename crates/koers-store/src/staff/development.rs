@@ -52,7 +52,9 @@ pub struct Plan {
 }
 
 pub async fn plan(t: Tenant<'_>, user_id: &str) -> Result<Plan> {
-    let head: Option<(String, String, Option<String>, Option<i64>, i64)> = sqlx::query_as(
+    /// (ambition, status, agreed by, agreed at, updated at)
+    type Head = (String, String, Option<String>, Option<i64>, i64);
+    let head: Option<Head> = sqlx::query_as(
         "SELECT p.ambition, p.status, u.name, p.agreed_at, p.updated_at FROM development_plans p \
          LEFT JOIN users u ON u.id = p.agreed_by WHERE p.institution_id = $1 AND p.user_id = $2",
     )

@@ -60,22 +60,26 @@ pub async fn create(t: Tenant<'_>, n: &NewHrRecord<'_>) -> Result<String> {
     Ok(id)
 }
 
+/// A stored record as read: id, kind, title, user id and name, date, the three checks, the
+/// plan's due date, when the person's plan began, notes.
+type Row = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    Option<i64>,
+    String,
+);
+
 /// Records from `from` (a date, inclusive) on, the latest first.
 pub async fn list(t: Tenant<'_>, from: &str) -> Result<Vec<HrRecord>> {
-    let rows: Vec<(
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        String,
-        i64,
-        i64,
-        i64,
-        Option<String>,
-        Option<i64>,
-        String,
-    )> = sqlx::query_as(
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT r.id, r.kind, r.title, r.user_id, u.name, r.on_date, r.in_text, r.in_interview, r.in_onboarding, \
          r.plan_due_on, p.created_at, r.notes FROM hr_records r LEFT JOIN users u ON u.id = r.user_id \
          LEFT JOIN development_plans p ON p.user_id = r.user_id \

@@ -128,8 +128,17 @@ pub(crate) async fn check_action(
     }
     let mut owner_id = None;
     if !raw.owner_email.trim().is_empty() {
-        match koers_store::platform::users::active_by_email(t, &raw.owner_email).await? {
-            Some((id, _)) => owner_id = Some(id),
+        // Owners are staff members of the institution.
+        let found = match koers_store::platform::users::active_by_email(t, &raw.owner_email).await?
+        {
+            Some((id, _)) => koers_store::platform::users::get(t, &id)
+                .await?
+                .filter(|u| u.roles.iter().any(|r| r.role.is_staff()))
+                .map(|u| u.id),
+            None => None,
+        };
+        match found {
+            Some(id) => owner_id = Some(id),
             None => errors.push(koers_domain::FieldError::new("owner", "owner-unknown")),
         }
     }
@@ -219,12 +228,15 @@ pub(crate) async fn visible(
         ("round" = Option<String>, Query, description = "Only actions of this HRM-scan round"),
         ("open" = Option<bool>, Query, description = "Only planned or under way")),
     responses((status = 200, body = Vec<ActionDto>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_actions(
     State(state): State<AppState>,
     ApiUser(a): ApiUser,
     RawQuery(query): RawQuery,
 ) -> WebResult<Json<Vec<ActionDto>>> {
+    if !a.actor.is_staff() {
+        return Err(WebError::Forbidden);
+    }
     let pairs = query_pairs(query.as_deref())?;
     let get = |k: &str| {
         pairs

@@ -185,6 +185,9 @@ pub async fn cancel(
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (c, e) = load(&state, &a, &id).await?;
     e.require(e.may_guide(&a) || e.is_self(&a))?;
+    if form.get("confirm") != "1" {
+        return Err(WebError::invalid("confirm", "confirm-required"));
+    }
     if c.status != ConversationStatus::Planned {
         return Err(WebError::Conflict("conversation"));
     }

@@ -538,6 +538,166 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/api/v1/hrm-scans/{scan}/close",
         [Auth, No, No, No, No, No, A, No, No, No],
     ),
+    // Staff career development. {employee} is medewerker@ (team Economie, line manager
+    // manager@), {item} a goal of their plan, {appraisal} their appraisal record,
+    // {staffconv} their planned career conversation. The item is deleted by manager@ (later
+    // callers find nothing); the API's PUT replaces the plan, so it comes after the pages.
+    ("GET", "/development", [Login, A, A, A, A, No, A, A, No, A]),
+    (
+        "GET",
+        "/employees/{employee}",
+        [Login, No, A, No, No, No, A, A, No, Nf],
+    ),
+    (
+        "POST",
+        "/employees/{employee}/ambition",
+        [Login, No, A, No, No, No, No, A, No, Nf],
+    ),
+    (
+        "POST",
+        "/employees/{employee}/goals",
+        [Login, No, A, No, No, No, No, A, No, Nf],
+    ),
+    (
+        "POST",
+        "/employees/{employee}/activities",
+        [Login, No, A, No, No, No, No, A, No, Nf],
+    ),
+    (
+        "POST",
+        "/employees/{employee}/items/{item}/status",
+        [Login, No, A, No, No, No, No, A, No, Nf],
+    ),
+    (
+        "POST",
+        "/employees/{employee}/progress",
+        [Login, No, A, No, No, No, No, A, No, Nf],
+    ),
+    (
+        "POST",
+        "/employees/{employee}/agree",
+        [Login, No, A, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/employees/{employee}/items/{item}/delete",
+        [Login, No, A, No, No, No, No, Nf, No, Nf],
+    ),
+    (
+        "POST",
+        "/employees/{employee}/self-assessments",
+        [Login, No, No, No, No, No, No, A, No, Nf],
+    ),
+    (
+        "POST",
+        "/employees/{employee}/conversations",
+        [Login, No, A, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/employees/{employee}/appraisals",
+        [Login, No, A, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/employees/{employee}/appraisals/{appraisal}/comment",
+        [Login, No, No, No, No, No, No, A, No, Nf],
+    ),
+    (
+        "GET",
+        "/staff-conversations/{staffconv}",
+        [Login, No, A, No, No, No, A, A, No, Nf],
+    ),
+    (
+        "GET",
+        "/staff-conversations/{staffconv}/calendar.ics",
+        [Login, No, A, No, No, No, A, A, No, Nf],
+    ),
+    (
+        "POST",
+        "/staff-conversations/{staffconv}/cancel",
+        [Login, No, A, No, No, No, No, A, No, Nf],
+    ),
+    (
+        "POST",
+        "/staff-conversations/{staffconv}/report",
+        [Login, No, A, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "GET",
+        "/api/v1/employees/{employee}/development-plan",
+        [Auth, No, A, No, No, No, A, A, No, Nf],
+    ),
+    (
+        "PUT",
+        "/api/v1/employees/{employee}/development-plan",
+        [Auth, No, A, No, No, No, No, A, No, Nf],
+    ),
+    (
+        "POST",
+        "/api/v1/employees/{employee}/self-assessments",
+        [Auth, No, No, No, No, No, No, A, No, Nf],
+    ),
+    // The improvement plan. {action} is an action of the published round, owned by hr@.
+    (
+        "GET",
+        "/improvement-actions",
+        [Login, A, A, No, No, No, A, No, No, A],
+    ),
+    (
+        "POST",
+        "/improvement-actions",
+        [Login, No, No, No, No, No, A, No, No, No],
+    ),
+    (
+        "POST",
+        "/improvement-actions/{action}",
+        [Login, No, No, Nf, Nf, Nf, A, Nf, Nf, Nf],
+    ),
+    (
+        "GET",
+        "/api/v1/improvement-actions",
+        [Auth, A, A, A, A, No, A, A, No, A],
+    ),
+    (
+        "POST",
+        "/api/v1/improvement-actions",
+        [Auth, A, A, No, No, No, A, No, No, A],
+    ),
+    (
+        "PUT",
+        "/api/v1/improvement-actions/{action}",
+        [Auth, No, No, Nf, Nf, Nf, A, Nf, Nf, Nf],
+    ),
+    (
+        "GET",
+        "/hr-records",
+        [Login, No, No, No, No, No, A, No, No, No],
+    ),
+    (
+        "POST",
+        "/hr-records",
+        [Login, No, No, No, No, No, A, No, No, No],
+    ),
+    // Teams last: the rows take the line manager off {team} and medewerker@ out of it.
+    ("GET", "/teams", [Login, A, A, No, No, No, A, No, No, A]),
+    ("GET", "/teams.csv", [Login, A, A, No, No, No, A, No, No, A]),
+    ("POST", "/teams", [Login, A, No, No, No, No, A, No, No, A]),
+    (
+        "POST",
+        "/teams/{team}/members",
+        [Login, A, No, No, No, No, A, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/teams/{team}/manager",
+        [Login, A, No, No, No, No, A, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/teams/{team}/members/{employee}/remove",
+        [Login, A, No, No, No, No, A, No, No, Nf],
+    ),
     // Curriculum. {practice} is a practice conversation of the demo student.
     ("GET", "/frameworks", [Login, A, A, A, A, A, A, A, No, A]),
     (
@@ -773,7 +933,15 @@ fn every_route_is_in_the_matrix() {
     assert!(declared.len() >= 30, "route parsing broke: {declared:?}");
     let mut missing = Vec::new();
     for (m, p) in &declared {
-        let placeholder = if p.contains("programmes") {
+        let placeholder = if p.starts_with("/employees") || p.contains("/employees/") {
+            "{employee}"
+        } else if p.contains("staff-conversations") {
+            "{staffconv}"
+        } else if p.contains("teams") {
+            "{team}"
+        } else if p.contains("improvement-actions") {
+            "{action}"
+        } else if p.contains("programmes") {
             "{programme}"
         } else if p.contains("students") {
             "{student}"
@@ -794,7 +962,9 @@ fn every_route_is_in_the_matrix() {
         } else {
             "{user}"
         };
-        let p = p.replace("{id}", placeholder);
+        let p = p
+            .replace("{id}", placeholder)
+            .replace("{user}/remove", "{employee}/remove");
         if !MATRIX.iter().any(|(mm, pp, _)| *mm == m && *pp == p) {
             missing.push(format!("{m} {p}"));
         }
@@ -814,6 +984,11 @@ fn every_route_is_in_the_matrix() {
             .replace("{evidence}", "{id}")
             .replace("{design}", "{id}")
             .replace("{scan}", "{id}")
+            .replace("{employee}/remove", "{user}/remove")
+            .replace("{employee}", "{id}")
+            .replace("{staffconv}", "{id}")
+            .replace("{team}", "{id}")
+            .replace("{action}", "{id}")
             .replace("{agreement}", "{id}");
         assert!(
             declared
@@ -952,6 +1127,53 @@ async fn access_matrix() {
     .await
     .unwrap();
 
+    let employee = user_id(&app.db, "medewerker@demo.koers.test").await;
+    let item: String = sqlx::query_scalar(
+        "SELECT id FROM development_items WHERE user_id = $1 AND kind = 'goal' ORDER BY position LIMIT 1",
+    )
+    .bind(&employee)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    koers_store::staff::appraisals::save(
+        t,
+        &employee,
+        &koers_store::staff::appraisals::AppraisalInput {
+            year: 2025,
+            manager_id: &user_id(&app.db, "manager@demo.koers.test").await,
+            conversation_id: None,
+            performance: "",
+            career_development: "Volgende stap: SLB.",
+            status: koers_domain::staff::development::AppraisalStatus::Final,
+        },
+    )
+    .await
+    .unwrap();
+    let appraisal: String = sqlx::query_scalar("SELECT id FROM appraisals WHERE user_id = $1")
+        .bind(&employee)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let staffconv: String = sqlx::query_scalar(
+        "SELECT id FROM conversations WHERE person_id = $1 AND context = 'staff' AND status = 'planned'",
+    )
+    .bind(&employee)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let team: String = sqlx::query_scalar("SELECT team_id FROM team_members WHERE user_id = $1")
+        .bind(&employee)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let action: String = sqlx::query_scalar(
+        "SELECT a.id FROM improvement_actions a JOIN users u ON u.id = a.owner_id \
+         WHERE u.email = 'hr@demo.koers.test' ORDER BY a.title LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+
     // Each caller: a browser session (cookie + CSRF token) and an API token.
     let mut browsers = Vec::new();
     let mut tokens = Vec::new();
@@ -982,7 +1204,13 @@ async fn access_matrix() {
             .replace("{activity}", &activity)
             .replace("{evidence}", &evidence_id)
             .replace("{design}", &design_id)
-            .replace("{scan}", &scan_id);
+            .replace("{scan}", &scan_id)
+            .replace("{employee}", &employee)
+            .replace("{item}", &item)
+            .replace("{appraisal}", &appraisal)
+            .replace("{staffconv}", &staffconv)
+            .replace("{team}", &team)
+            .replace("{action}", &action);
         for (i, who) in WHO.iter().enumerate() {
             let is_api = path.starts_with("/api/");
             let b = &mut browsers[i];

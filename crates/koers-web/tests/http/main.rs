@@ -7,6 +7,7 @@ mod support;
 mod access_matrix;
 mod api;
 mod curriculum;
+mod development;
 mod guidance;
 mod guidance_pages;
 mod staff;

@@ -13,12 +13,12 @@ const CHROMIUM = process.env.KOERS_CHROMIUM || "/usr/bin/chromium";
 
 const ROLES = {
   "beheerder@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/students", "STUDENT", "STUDENT_EDIT", "/students/import", "/frameworks", "/frameworks/career-competencies"],
-  "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT", "/students/import", "/counsellors", "/coverage", "/coverage?programme=LO-ZW&cohort=2026", "/coverage/LO-ECO/rules", "/learning-line/LO-ECO", "/learning-line/LO-ECO/progress"],
+  "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT", "/students/import", "/counsellors", "/coverage", "/coverage?programme=LO-ZW&cohort=2026", "/coverage/LO-ECO/rules", "/learning-line/LO-ECO", "/learning-line/LO-ECO/progress", "/teams", "EMPLOYEE", "STAFF_CONVERSATION", "/improvement-actions"],
   "slb@demo.koers.test": ["/home", "/account", "/slots", "/groups", "GROUP", "/students", "/students?status=overdue", "ZOE", "ZOE_HANDOVER", "CONVERSATION"],
   "docent@demo.koers.test": ["/home", "/account", "/frameworks", "/frameworks/21st-century-skills", "/practice", "PRACTICE", "/learning-line/LO-ECO", "/learning-line/LO-ECO/activities/new", "ACTIVITY", "/evidence", "EVIDENCE", "/learning-line/LO-ECO/progress", "/designs/library", "DESIGN"],
   "student@demo.koers.test": ["/home", "/account", "/admin/users", "/career-file", "/book", "/practice", "PRACTICE", "/frameworks/counsellor-profile", "/learning-line/LO-ECO", "/evidence", "EVIDENCE", "/designs", "DESIGN"],
-  "hr@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN", "SCAN_NEW"],
-  "medewerker@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN", "SCAN_ANSWER"],
+  "hr@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN", "SCAN_NEW", "/improvement-actions", "ACTIONS_FORM", "/hr-records", "/teams", "EMPLOYEE", "/development"],
+  "medewerker@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN", "SCAN_ANSWER", "/development", "STAFF_CONVERSATION"],
   "mentor@demo.koers.test": ["/home", "/account", "/designs/library", "DESIGN", "/evidence"],
   "beheerder@tweede.koers.test": ["/home", "/admin/users", "/admin/programmes", "/admin/audit", "/students"],
 };
@@ -86,6 +86,24 @@ async function resolve(page, path) {
   if (path === "SCAN_ANSWER") {
     await page.goto(`${BASE}/hrm-scan`);
     return await page.locator('main a[href$="/answer"]').first().getAttribute("href");
+  }
+  if (path === "EMPLOYEE") {
+    // The demo employee's development page, through the team list.
+    await page.goto(`${BASE}/teams`);
+    return await page.locator('main a[href^="/employees/"]', { hasText: "Mehmet" }).first().getAttribute("href");
+  }
+  if (path === "STAFF_CONVERSATION") {
+    // The demo employee's planned career conversation with manager@.
+    await page.goto(`${BASE}/development`);
+    if (await page.locator('main a[href^="/staff-conversations/"]').count() === 0) {
+      await page.goto(`${BASE}${await resolve(page, "EMPLOYEE")}`);
+    }
+    return await page.locator('main a[href^="/staff-conversations/"]').first().getAttribute("href");
+  }
+  if (path === "ACTIONS_FORM") {
+    // The form for a new action, with the statements of one stage of the closed round.
+    const round = (await resolve(page, "SCAN")).split("/").pop();
+    return `/improvement-actions?round=${round}&stage=guidance`;
   }
   if (path === "DESIGN") {
     await page.goto(`${BASE}/designs/library`);
@@ -232,6 +250,54 @@ test("counsellor plans a conversation; the student's calendar file passes indepe
   assert.match(out, /^ok: .* at 2031-03-31T09:00:00\+02:00/);
   assert.match(body.toString(), /SEQUENCE:1\r\n/);
   await student.close();
+});
+
+test("employee writes a development goal, the line manager agrees the plan and plans the career conversation", async () => {
+  const { execFileSync } = require("node:child_process");
+  const fs = require("node:fs");
+  const os = require("node:os");
+  const path = require("node:path");
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await login(page, "medewerker@demo.koers.test");
+  await Promise.all([page.waitForNavigation(), page.click("nav a[href='/development']")]);
+  const own = new URL(page.url()).pathname;
+  assert.match(own, /^\/employees\/[0-9a-f-]+$/);
+  // A goal without a title is refused; what was chosen stays chosen.
+  await page.locator("summary", { hasText: "Doel toevoegen" }).click();
+  await page.check("input[name=competence][value='counsellor-profile/placement-guidance']");
+  await page.fill("#g-due", "2027-06-30");
+  await page.evaluate(() => document.querySelector("#g-title").removeAttribute("required"));
+  await Promise.all([page.waitForNavigation(), page.click("form[action$='/goals'] button")]);
+  assert.ok(await page.isChecked("input[name=competence][value='counsellor-profile/placement-guidance']"));
+  await checkA11y(page, `${own} with errors (medewerker, nl)`);
+  await page.fill("#g-title", "Studenten begeleiden tijdens de BPV");
+  await Promise.all([page.waitForNavigation(), page.click("form[action$='/goals'] button")]);
+  assert.match(page.url(), /ok=saved/);
+  assert.ok((await page.textContent("main")).includes("Studenten begeleiden tijdens de BPV"));
+  await context.close();
+
+  const mc = await browser.newContext();
+  const mp = await mc.newPage();
+  await login(mp, "manager@demo.koers.test");
+  await mp.goto(`${BASE}${own}`);
+  await Promise.all([mp.waitForNavigation(), mp.click("form[action$='/agree'] button")]);
+  assert.ok((await mp.textContent("main")).includes("Afgesproken"));
+  await mp.locator("summary", { hasText: "Loopbaangesprek plannen" }).click();
+  await mp.fill("#c-date", "2031-03-30");
+  await mp.fill("#c-time", "14:00");
+  await mp.fill("#c-location", "Kamer A1.05; tweede verdieping");
+  await Promise.all([mp.waitForNavigation(), mp.click("form[action$='/conversations'] button")]);
+  assert.match(mp.url(), /\/staff-conversations\/[0-9a-f-]+\?ok=created$/);
+  const conversation = new URL(mp.url()).pathname;
+  await checkA11y(mp, `${conversation} (manager, nl)`);
+  const res = await mp.request.get(`${BASE}${conversation}/calendar.ics`);
+  assert.equal(res.status(), 200);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "koers-ics-")), "loopbaangesprek.ics");
+  fs.writeFileSync(file, await res.body());
+  const out = execFileSync("python3", [path.join(__dirname, "..", "tools", "check_ics.py"), file]).toString();
+  assert.match(out, /^ok: .* at 2031-03-30T14:00:00\+02:00/);
+  await mc.close();
 });
 
 test("programme manager imports students: errors with line numbers, then preview and confirm", async () => {

@@ -16,6 +16,31 @@ pub const SHIPPED: &str = include_str!("../../instruments/hrm-scan.json");
 /// No group result is shown for fewer respondents than this.
 pub const MIN_GROUP: usize = 5;
 
+/// A random sample of `n` respondents, drawn within each group in proportion to its size
+/// (at least one per group that has people), so every group stays represented.
+pub fn sample<T: Clone>(
+    people: &[(T, Group)],
+    n: usize,
+    rng: &mut impl rand::Rng,
+) -> Vec<(T, Group)> {
+    use rand::seq::SliceRandom;
+    if n >= people.len() {
+        return people.to_vec();
+    }
+    let mut out = Vec::with_capacity(n);
+    for g in Group::ALL {
+        let mut of: Vec<&(T, Group)> = people.iter().filter(|(_, x)| *x == g).collect();
+        if of.is_empty() {
+            continue;
+        }
+        let share = ((of.len() * n) as f64 / people.len() as f64).round() as usize;
+        of.shuffle(rng);
+        out.extend(of.into_iter().take(share.max(1)).cloned());
+    }
+    out.truncate(n.max(Group::ALL.len()));
+    out
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Stage {
@@ -318,6 +343,29 @@ pub fn largest_differences(results: &[StageResult], at_most: usize) -> Vec<Diffe
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sample_keeps_every_group_in_proportion() {
+        let mut people: Vec<(u32, Group)> = (0..4).map(|i| (i, Group::Hr)).collect();
+        people.extend((4..20).map(|i| (i, Group::Manager)));
+        people.extend((20..100).map(|i| (i, Group::Staff)));
+        let mut rng = rand::rng();
+        let s = sample(&people, 50, &mut rng);
+        let count = |g| s.iter().filter(|(_, x)| *x == g).count();
+        assert_eq!(
+            (count(Group::Hr), count(Group::Manager), count(Group::Staff)),
+            (2, 8, 40)
+        );
+        let mut ids: Vec<u32> = s.iter().map(|(i, _)| *i).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 50, "nobody twice");
+        assert_eq!(sample(&people, 500, &mut rng).len(), 100);
+        // A tiny sample still holds every group.
+        let s = sample(&people, 3, &mut rng);
+        assert_eq!(s.len(), 3);
+        assert!(Group::ALL.iter().all(|g| s.iter().any(|(_, x)| x == g)));
+    }
 
     fn tiny() -> Instrument {
         let mut items = Vec::new();

@@ -305,8 +305,20 @@ pub async fn all_staff(t: Tenant<'_>) -> Result<Vec<(String, Group)>> {
     .bind(t.institution_id)
     .fetch_all(t.pool())
     .await?;
+    // Line managers of teams answer as managers, whatever their role.
+    let leads: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT manager_id FROM teams WHERE institution_id = $1 AND manager_id IS NOT NULL",
+    )
+    .bind(t.institution_id)
+    .fetch_all(t.pool())
+    .await?;
     let mut out: Vec<(String, Group)> = Vec::new();
     for (id, role) in rows {
+        let role = if leads.contains(&id) && role != "hr_adviser" {
+            "programme_manager".to_owned()
+        } else {
+            role
+        };
         let g = match role.as_str() {
             "hr_adviser" => Group::Hr,
             "programme_manager" | "administrator" => Group::Manager,
@@ -319,4 +331,21 @@ pub async fn all_staff(t: Tenant<'_>) -> Result<Vec<(String, Group)>> {
         }
     }
     Ok(out)
+}
+
+/// The staff of one team (its members and its line manager), in their groups.
+pub async fn team_staff(t: Tenant<'_>, team_id: &str) -> Result<Vec<(String, Group)>> {
+    let members: Vec<String> = sqlx::query_scalar(
+        "SELECT user_id FROM team_members WHERE institution_id = $1 AND team_id = $2 \
+         UNION SELECT manager_id FROM teams WHERE institution_id = $1 AND id = $2 AND manager_id IS NOT NULL",
+    )
+    .bind(t.institution_id)
+    .bind(team_id)
+    .fetch_all(t.pool())
+    .await?;
+    Ok(all_staff(t)
+        .await?
+        .into_iter()
+        .filter(|(u, _)| members.contains(u))
+        .collect())
 }

@@ -1213,3 +1213,14 @@ yes = yes
 no = no
 hr-new = Record a vacancy or appointment
 team-assessed-twice = Self-assessment done twice
+hrm-respondents = Who fill in the scan?
+hrm-respondents-all = { $count ->
+    [one] All staff (1 person)
+   *[other] All staff ({ $count } people)
+}
+hrm-respondents-team = One team (its members and their line manager)
+hrm-respondents-sample = A sample of all staff (each group in proportion)
+hrm-sample-label = Sample size
+hrm-team-required = Choose a team.
+hrm-sample-size = A sample has at least 5 people.
+hrm-no-respondents = There is nobody to invite.

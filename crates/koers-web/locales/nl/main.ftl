@@ -1213,3 +1213,14 @@ yes = ja
 no = nee
 hr-new = Nieuwe vacature of aanstelling vastleggen
 team-assessed-twice = Zelfbeoordeling twee keer ingevuld
+hrm-respondents = Wie vullen de scan in?
+hrm-respondents-all = { $count ->
+    [one] Alle medewerkers (1 persoon)
+   *[other] Alle medewerkers ({ $count } personen)
+}
+hrm-respondents-team = Eén team (de leden en hun leidinggevende)
+hrm-respondents-sample = Een steekproef uit alle medewerkers (elke groep naar verhouding)
+hrm-sample-label = Grootte van de steekproef
+hrm-team-required = Kies een team.
+hrm-sample-size = Een steekproef heeft minstens 5 mensen.
+hrm-no-respondents = Er is niemand om uit te nodigen.

@@ -24,6 +24,9 @@ struct ListPage {
     invitations: Vec<Round>,
     can_run: bool,
     error: Option<String>,
+    /// Teams to choose respondents from (for HR).
+    teams: Vec<koers_store::staff::teams::Team>,
+    staff_count: usize,
 }
 
 async fn list_page(
@@ -46,12 +49,22 @@ async fn list_page(
                 })
         })
         .collect();
+    let (teams, staff_count) = if can_run {
+        (
+            koers_store::staff::teams::all(t).await?,
+            scans::all_staff(t).await?.len(),
+        )
+    } else {
+        (Vec::new(), 0)
+    };
     Ok(ListPage {
         ctx: Ctx::user(a, "/hrm-scan", "hrm-scan"),
         rounds,
         invitations: scans::open_invitations(t, &a.user.id).await?,
         can_run,
         error,
+        teams,
+        staff_count,
     })
 }
 
@@ -59,7 +72,7 @@ pub async fn list(State(state): State<AppState>, WebUser(a): WebUser) -> WebResu
     Ok(render(&list_page(&state, &a, None).await?))
 }
 
-/// Start a round for all staff, in groups by their roles.
+/// Start a round for all staff, one team, or a sample, in groups by their roles.
 pub async fn create(
     State(state): State<AppState>,
     WebUser(a): WebUser,
@@ -77,7 +90,32 @@ pub async fn create(
         return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
     }
     let t = a.tenant(&state);
-    let respondents = scans::all_staff(t).await?;
+    let respondents = match form.get("respondents") {
+        "team" => {
+            let team = form.get("team");
+            if !koers_domain::is_id(team)
+                || koers_store::staff::teams::get(t, team).await?.is_none()
+            {
+                let page = list_page(&state, &a, Some(a.tr.t("hrm-team-required"))).await?;
+                return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
+            }
+            scans::team_staff(t, team).await?
+        }
+        "sample" => match form.get("sample_size").trim().parse::<usize>() {
+            Ok(n) if n >= scan::MIN_GROUP => {
+                scan::sample(&scans::all_staff(t).await?, n, &mut rand::rng())
+            }
+            _ => {
+                let page = list_page(&state, &a, Some(a.tr.t("hrm-sample-size"))).await?;
+                return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
+            }
+        },
+        _ => scans::all_staff(t).await?,
+    };
+    if respondents.is_empty() {
+        let page = list_page(&state, &a, Some(a.tr.t("hrm-no-respondents"))).await?;
+        return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    }
     let id = scans::create_round(t, &name, &a.user.id, &respondents).await?;
     crate::guidance::audit_change(
         &state,

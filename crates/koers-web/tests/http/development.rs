@@ -725,3 +725,68 @@ async fn recruitment_records_feed_the_practice_view() {
     m.login(MANAGER, PASSWORD).await;
     assert_eq!(m.get("/hr-records").await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn scan_rounds_for_a_team_or_a_sample() {
+    let app = spawn().await;
+    let mut b = app.browser().await;
+    b.login(HR, PASSWORD).await;
+    b.get("/hrm-scan").await;
+    let team: String =
+        sqlx::query_scalar("SELECT id FROM teams WHERE name = 'Team Zorg en Techniek'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let r = b
+        .post(
+            "/hrm-scan",
+            &[
+                ("name", "Scan Zorg en Techniek"),
+                ("respondents", "team"),
+                ("team", &team),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let groups: Vec<(String, String)> = sqlx::query_as(
+        "SELECT u.email, i.respondent_group FROM scan_invitations i JOIN users u ON u.id = i.user_id \
+         JOIN scan_rounds r ON r.id = i.round_id WHERE r.name = 'Scan Zorg en Techniek' ORDER BY u.email",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    // Six numbered employees and slb2@, with manager@ as their line manager.
+    assert_eq!(groups.len(), 8, "{groups:?}");
+    assert!(groups.contains(&("manager@demo.koers.test".into(), "manager".into())));
+    assert!(groups.contains(&("medewerker07@demo.koers.test".into(), "staff".into())));
+
+    let r = b
+        .post(
+            "/hrm-scan",
+            &[
+                ("name", "Steekproef"),
+                ("respondents", "sample"),
+                ("sample_size", "6"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM scan_invitations i JOIN scan_rounds r ON r.id = i.round_id WHERE r.name = 'Steekproef'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(n, 6);
+    let r = b
+        .post(
+            "/hrm-scan",
+            &[
+                ("name", "Te klein"),
+                ("respondents", "sample"),
+                ("sample_size", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

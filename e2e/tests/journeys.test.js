@@ -17,7 +17,7 @@ const ROLES = {
   "slb@demo.koers.test": ["/home", "/account", "/slots", "/groups", "GROUP", "/students", "/students?status=overdue", "ZOE", "ZOE_HANDOVER", "CONVERSATION"],
   "docent@demo.koers.test": ["/home", "/account", "/frameworks", "/frameworks/21st-century-skills", "/practice", "PRACTICE", "/learning-line/LO-ECO", "/learning-line/LO-ECO/activities/new", "ACTIVITY", "/evidence", "EVIDENCE", "/learning-line/LO-ECO/progress", "/designs/library", "DESIGN"],
   "student@demo.koers.test": ["/home", "/account", "/admin/users", "/career-file", "/book", "/practice", "PRACTICE", "/frameworks/counsellor-profile", "/learning-line/LO-ECO", "/evidence", "EVIDENCE", "/designs", "DESIGN"],
-  "hr@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN", "SCAN_NEW", "/improvement-actions", "ACTIONS_FORM", "/hr-records", "/teams", "EMPLOYEE", "/development"],
+  "hr@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN", "SCAN_NEW", "/improvement-actions", "ACTIONS_FORM", "/hr-records", "/teams", "EMPLOYEE", "/development", "/hrm-scan/instrument"],
   "medewerker@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN", "SCAN_ANSWER", "/development", "STAFF_CONVERSATION"],
   "mentor@demo.koers.test": ["/home", "/account", "/designs/library", "DESIGN", "/evidence"],
   "beheerder@tweede.koers.test": ["/home", "/admin/users", "/admin/programmes", "/admin/audit", "/students"],

@@ -203,6 +203,23 @@ pub fn make_app(state: AppState) -> Router {
             "/hrm-scan",
             get(views::hrm_scan::list).post(views::hrm_scan::create),
         )
+        .route("/hrm-scan/instrument", get(views::hrm_instrument::show))
+        .route(
+            "/hrm-scan/instrument/export.json",
+            get(views::hrm_instrument::export),
+        )
+        .route(
+            "/hrm-scan/instrument/import",
+            post(views::hrm_instrument::import),
+        )
+        .route(
+            "/hrm-scan/instrument/edit",
+            post(views::hrm_instrument::edit),
+        )
+        .route(
+            "/hrm-scan/instrument/{id}/current",
+            post(views::hrm_instrument::make_current),
+        )
         .route("/hrm-scan/{id}", get(views::hrm_scan::show))
         .route("/hrm-scan/{id}/status", post(views::hrm_scan::set_status))
         .route(

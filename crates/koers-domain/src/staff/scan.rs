@@ -138,6 +138,25 @@ pub struct Instrument {
     pub items: Vec<Item>,
 }
 
+/// The instrument as a JSON document that [`parse`] reads back (export).
+pub fn to_json(i: &Instrument) -> String {
+    serde_json::to_string_pretty(i).expect("an instrument is plain data")
+}
+
+/// The next version after `v` for an edited copy: a trailing number goes up by one
+/// (`2026.1` → `2026.2`), otherwise `.1` is added.
+pub fn next_version(v: &str) -> String {
+    match v.rsplit_once('.') {
+        Some((head, tail)) if tail.parse::<u32>().is_ok() => {
+            format!("{head}.{}", tail.parse::<u32>().unwrap_or(0) + 1)
+        }
+        _ => match v.parse::<u32>() {
+            Ok(n) => (n + 1).to_string(),
+            Err(_) => format!("{v}.1"),
+        },
+    }
+}
+
 /// Read an instrument document; every problem with its JSON pointer.
 pub fn parse(json: &str) -> Result<Instrument, Vec<DocError>> {
     let doc: Value = serde_json::from_str(json).map_err(|e| {
@@ -343,6 +362,16 @@ pub fn largest_differences(results: &[StageResult], at_most: usize) -> Vec<Diffe
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn export_reads_back_and_versions_count_up() {
+        let shipped = parse(SHIPPED).unwrap();
+        assert_eq!(parse(&to_json(&shipped)).unwrap(), shipped);
+        assert_eq!(next_version("2026.1"), "2026.2");
+        assert_eq!(next_version("2026.9"), "2026.10");
+        assert_eq!(next_version("3"), "4");
+        assert_eq!(next_version("v-eigen"), "v-eigen.1");
+    }
 
     #[test]
     fn a_sample_keeps_every_group_in_proportion() {

@@ -46,6 +46,102 @@ pub async fn current_instrument(t: Tenant<'_>) -> Result<StoredInstrument> {
     Ok(StoredInstrument { id, instrument })
 }
 
+/// One stored version of the institution's instrument.
+#[derive(Debug, Clone)]
+pub struct InstrumentVersion {
+    pub id: String,
+    pub version: String,
+    pub origin: String,
+    pub current: bool,
+    pub created_at: i64,
+    /// Rounds that use this version.
+    pub rounds: i64,
+}
+
+/// Every stored version, newest first.
+pub async fn instrument_versions(t: Tenant<'_>) -> Result<Vec<InstrumentVersion>> {
+    current_instrument(t).await?;
+    let rows: Vec<(String, String, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT i.id, i.version, i.origin, i.current_version, i.created_at, \
+         (SELECT COUNT(*) FROM scan_rounds r WHERE r.instrument_id = i.id) \
+         FROM hrm_instruments i WHERE i.institution_id = $1 ORDER BY i.created_at DESC, i.id DESC",
+    )
+    .bind(t.institution_id)
+    .fetch_all(t.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, version, origin, current, created_at, rounds)| InstrumentVersion {
+                id,
+                version,
+                origin,
+                current: current != 0,
+                created_at,
+                rounds,
+            },
+        )
+        .collect())
+}
+
+/// Keep a new version (imported or edited) and make it the current one; rounds already made
+/// keep the version they were made with. `Conflict` when the version exists.
+pub async fn store_instrument(t: Tenant<'_>, i: &Instrument, origin: &str) -> Result<String> {
+    let id = koers_domain::new_id();
+    let mut tx = t.pool().begin().await?;
+    let done = sqlx::query(
+        "INSERT INTO hrm_instruments (id, institution_id, key, version, document, origin, current_version, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7) ON CONFLICT (institution_id, key, version) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(t.institution_id)
+    .bind(&i.key)
+    .bind(&i.version)
+    .bind(scan::to_json(i))
+    .bind(origin)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Conflict("instrument version"));
+    }
+    make_current(&mut tx, t.institution_id, &id).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn make_current(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    institution_id: &str,
+    id: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE hrm_instruments SET current_version = CASE WHEN id = $2 THEN 1 ELSE 0 END WHERE institution_id = $1",
+    )
+    .bind(institution_id)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Make an earlier version the current one again.
+pub async fn set_current_instrument(t: Tenant<'_>, id: &str) -> Result<()> {
+    let mut tx = t.pool().begin().await?;
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT id FROM hrm_instruments WHERE institution_id = $1 AND id = $2")
+            .bind(t.institution_id)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if found.is_none() {
+        return Err(StoreError::NotFound);
+    }
+    make_current(&mut tx, t.institution_id, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub async fn instrument(t: Tenant<'_>, id: &str) -> Result<Instrument> {
     let doc: String = sqlx::query_scalar(
         "SELECT document FROM hrm_instruments WHERE institution_id = $1 AND id = $2",

@@ -729,3 +729,10 @@ pub struct DevelopmentPlanDto {
     pub activities: Vec<DevelopmentActivityBody>,
     pub progress: Vec<ProgressDto>,
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct ScanInstrumentDto {
+    pub key: String,
+    pub version: String,
+    pub items: usize,
+}

@@ -57,6 +57,8 @@ pub use dto::*;
         staff::questionnaire,
         staff::respond,
         staff::results,
+        staff::export_instrument,
+        staff::import_instrument,
         staff::get_plan,
         staff::put_plan,
         staff::create_self_assessment,
@@ -137,6 +139,11 @@ pub fn router() -> Router<AppState> {
             axum::routing::post(staff::respond),
         )
         .route("/api/v1/hrm-scans/{id}/results", get(staff::results))
+        .route("/api/v1/hrm-instrument", get(staff::export_instrument))
+        .route(
+            "/api/v1/hrm-instruments",
+            axum::routing::post(staff::import_instrument),
+        )
         .route(
             "/api/v1/improvement-actions",
             get(improvement::list_actions).post(improvement::create_action),

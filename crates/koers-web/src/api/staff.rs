@@ -502,3 +502,45 @@ pub async fn create_self_assessment(
     )
         .into_response())
 }
+
+/// The current HRM-scan instrument as a JSON document (export).
+#[utoipa::path(get, path = "/api/v1/hrm-instrument", tag = "staff",
+    responses((status = 200, description = "The instrument document", content_type = "application/json", body = Object),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn export_instrument(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+) -> WebResult<Response> {
+    a.require(Action::ViewScanResults { published: false })?;
+    let i = scans::current_instrument(a.tenant(&state))
+        .await?
+        .instrument;
+    Ok(crate::views::hrm_instrument::instrument_download(&i))
+}
+
+/// Import an instrument document as a new current version (as HR adviser). Rounds already
+/// made keep their version; a version that exists gives 409.
+#[utoipa::path(post, path = "/api/v1/hrm-instruments", tag = "staff",
+    request_body(content = Object, description = "The instrument document", content_type = "application/json"),
+    responses((status = 201, body = ScanInstrumentDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn import_instrument(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    body: Bytes,
+) -> WebResult<Response> {
+    a.require(Action::RunHrmScan)?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| WebError::BadRequest("the body is not UTF-8".into()))?;
+    let i = scan::parse(text).map_err(WebError::Framework)?;
+    crate::views::hrm_instrument::keep(&state, &a, &i, "imported").await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ScanInstrumentDto {
+            key: i.key,
+            version: i.version,
+            items: i.items.len(),
+        }),
+    )
+        .into_response())
+}

@@ -16,6 +16,7 @@ pub mod groups;
 pub mod growth;
 pub mod home;
 pub mod hr_records;
+pub mod hrm_instrument;
 pub mod hrm_scan;
 pub mod import;
 pub mod improvement;

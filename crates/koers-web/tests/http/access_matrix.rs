@@ -514,6 +514,41 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
     ),
     ("GET", "/hrm-scan", [Login, A, A, A, A, No, A, A, No, A]),
     (
+        "GET",
+        "/hrm-scan/instrument",
+        [Login, A, No, No, No, No, A, No, No, A],
+    ),
+    (
+        "GET",
+        "/hrm-scan/instrument/export.json",
+        [Login, A, No, No, No, No, A, No, No, A],
+    ),
+    (
+        "POST",
+        "/hrm-scan/instrument/import",
+        [Login, No, No, No, No, No, A, No, No, No],
+    ),
+    (
+        "POST",
+        "/hrm-scan/instrument/edit",
+        [Login, No, No, No, No, No, A, No, No, No],
+    ),
+    (
+        "POST",
+        "/hrm-scan/instrument/{instrument}/current",
+        [Login, No, No, No, No, No, A, No, No, No],
+    ),
+    (
+        "GET",
+        "/api/v1/hrm-instrument",
+        [Auth, A, No, No, No, No, A, No, No, A],
+    ),
+    (
+        "POST",
+        "/api/v1/hrm-instruments",
+        [Auth, No, No, No, No, No, A, No, No, No],
+    ),
+    (
         "POST",
         "/hrm-scan",
         [Login, No, No, No, No, No, A, No, No, No],
@@ -933,7 +968,9 @@ fn every_route_is_in_the_matrix() {
     assert!(declared.len() >= 30, "route parsing broke: {declared:?}");
     let mut missing = Vec::new();
     for (m, p) in &declared {
-        let placeholder = if p.starts_with("/employees") || p.contains("/employees/") {
+        let placeholder = if p.contains("instrument") {
+            "{instrument}"
+        } else if p.starts_with("/employees") || p.contains("/employees/") {
             "{employee}"
         } else if p.contains("staff-conversations") {
             "{staffconv}"
@@ -987,6 +1024,7 @@ fn every_route_is_in_the_matrix() {
             .replace("{employee}/remove", "{user}/remove")
             .replace("{employee}", "{id}")
             .replace("{staffconv}", "{id}")
+            .replace("{instrument}", "{id}")
             .replace("{team}", "{id}")
             .replace("{action}", "{id}")
             .replace("{agreement}", "{id}");
@@ -1174,6 +1212,11 @@ async fn access_matrix() {
     .await
     .unwrap();
 
+    let instrument = koers_store::staff::scans::current_instrument(t)
+        .await
+        .unwrap()
+        .id;
+
     // Each caller: a browser session (cookie + CSRF token) and an API token.
     let mut browsers = Vec::new();
     let mut tokens = Vec::new();
@@ -1210,7 +1253,8 @@ async fn access_matrix() {
             .replace("{appraisal}", &appraisal)
             .replace("{staffconv}", &staffconv)
             .replace("{team}", &team)
-            .replace("{action}", &action);
+            .replace("{action}", &action)
+            .replace("{instrument}", &instrument);
         for (i, who) in WHO.iter().enumerate() {
             let is_api = path.starts_with("/api/");
             let b = &mut browsers[i];

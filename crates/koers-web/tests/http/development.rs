@@ -790,3 +790,154 @@ async fn scan_rounds_for_a_team_or_a_sample() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn the_scan_instrument_is_versioned_data() {
+    let app = spawn().await;
+    let hr = app.api_login(HR).await;
+    let doc = app
+        .api(Method::GET, "/api/v1/hrm-instrument", Some(&hr), None)
+        .await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert!(
+        doc.header("content-disposition")
+            .contains("hrm-scan-2026.1.json")
+    );
+    let mut doc = doc.json();
+    // Problems come back with their JSON pointers, and nothing is kept.
+    let mut bad = doc.clone();
+    bad["items"][3]["stage"] = json!("hiring");
+    bad["version"] = json!("");
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/hrm-instruments",
+            Some(&hr),
+            Some(bad),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body.contains("/items/3/stage") && r.body.contains("/version"),
+        "{}",
+        r.body
+    );
+    // The same version again is a conflict.
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/hrm-instruments",
+            Some(&hr),
+            Some(doc.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    doc["version"] = json!("2027.1");
+    doc["items"][0]["text"]["nl"] =
+        json!("Ons wervingsbeleid noemt loopbaanontwikkeling met name.");
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/hrm-instruments",
+            Some(&hr),
+            Some(doc),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["version"], "2027.1");
+
+    // In the browser: edit a statement into a new version; rounds keep their version.
+    let mut b = app.browser().await;
+    b.login(HR, PASSWORD).await;
+    let page = b.get("/hrm-scan/instrument").await;
+    assert!(
+        page.body
+            .contains("Ons wervingsbeleid noemt loopbaanontwikkeling met name.")
+    );
+    assert!(
+        page.body.contains("value=\"2027.2\""),
+        "the next version is proposed"
+    );
+    let doc = app
+        .api(Method::GET, "/api/v1/hrm-instrument", Some(&hr), None)
+        .await
+        .json();
+    let mut fields: Vec<(String, String)> = vec![("version".into(), "2027.2".into())];
+    for it in doc["items"].as_array().unwrap() {
+        let key = it["key"].as_str().unwrap();
+        let nl = if key == "gui-exp-1" {
+            "Mijn leidinggevende vraagt elk jaar naar mijn volgende stap (aangepast)."
+        } else {
+            it["text"]["nl"].as_str().unwrap()
+        };
+        fields.push((format!("nl:{key}"), nl.into()));
+        fields.push((
+            format!("en:{key}"),
+            it["text"]["en"].as_str().unwrap().into(),
+        ));
+    }
+    // An empty Dutch text is refused and the typed texts stay.
+    let mut empty = fields.clone();
+    empty[1].1 = String::new();
+    let view: Vec<(&str, &str)> = empty
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = b.post("/hrm-scan/instrument/edit", &view).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("Mijn leidinggevende vraagt elk jaar naar mijn volgende stap (aangepast).")
+    );
+    let view: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = b.post("/hrm-scan/instrument/edit", &view).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let old_round: String =
+        sqlx::query_scalar("SELECT id FROM scan_rounds WHERE published_at IS NOT NULL LIMIT 1")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let q = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/hrm-scans/{old_round}/questionnaire"),
+            Some(&hr),
+            None,
+        )
+        .await;
+    assert!(
+        !q.body.contains("volgende stap (aangepast)"),
+        "the old round keeps its version"
+    );
+    b.get("/hrm-scan").await;
+    let r = b.post("/hrm-scan", &[("name", "Nieuwe ronde")]).await;
+    let new_round = r.location().trim_start_matches("/hrm-scan/").to_owned();
+    let q = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/hrm-scans/{new_round}/questionnaire"),
+            Some(&hr),
+            None,
+        )
+        .await;
+    assert!(q.body.contains("volgende stap (aangepast)"), "{}", q.body);
+    // Back to the shipped version.
+    let shipped: String =
+        sqlx::query_scalar("SELECT id FROM hrm_instruments WHERE origin = 'shipped' LIMIT 1")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    b.get("/hrm-scan/instrument").await;
+    let r = b
+        .post(&format!("/hrm-scan/instrument/{shipped}/current"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let doc = app
+        .api(Method::GET, "/api/v1/hrm-instrument", Some(&hr), None)
+        .await
+        .json();
+    assert_eq!(doc["version"], "2026.1");
+}

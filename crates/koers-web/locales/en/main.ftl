@@ -1250,3 +1250,6 @@ instrument-version-taken = This version exists already. Choose another version n
 framework-error-stage-invalid = Choose a stage: recruitment, appointment, guidance or appraisal.
 framework-error-aspect-invalid = Choose an aspect: policy, practice or experience.
 framework-error-stage-missing = This stage has no statements: { $value }.
+home-staff-todo = For you
+home-scan-invitation = You are invited to { $name }: fill in the HRM scan
+home-plan-stale = Your development plan is not up to date: update it and discuss it with your line manager

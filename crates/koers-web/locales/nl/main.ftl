@@ -1250,3 +1250,6 @@ instrument-version-taken = Deze versie bestaat al. Kies een ander versienummer.
 framework-error-stage-invalid = Kies een fase: recruitment, appointment, guidance of appraisal.
 framework-error-aspect-invalid = Kies een aspect: policy, practice of experience.
 framework-error-stage-missing = Deze fase heeft geen stellingen: { $value }.
+home-staff-todo = Voor jou
+home-scan-invitation = Je bent uitgenodigd voor { $name }: vul de HRM-scan in
+home-plan-stale = Je ontwikkelplan is niet actueel: werk het bij en bespreek het met je leidinggevende

@@ -80,6 +80,10 @@ struct HomePage {
     hr: Option<Vec<(Role, i64)>>,
     /// Overdue improvement actions: all of them for HR advisers, one's own for other owners.
     overdue_actions: Vec<koers_store::improvement::Action>,
+    /// Open HRM-scan rounds the person is invited to and has not answered.
+    scan_invitations: Vec<koers_store::staff::scans::Round>,
+    /// The person's own development plan is not up to date (staff only).
+    plan_stale: bool,
     mentor: bool,
 }
 
@@ -207,6 +211,16 @@ pub async fn page(
     } else {
         Vec::new()
     };
+    let (scan_invitations, plan_stale) = if actor.is_staff() {
+        let plan = koers_store::staff::development::plan(t, &a.user.id).await?;
+        let convs = conversations::for_person(t, &a.user.id).await?;
+        (
+            koers_store::staff::scans::open_invitations(t, &a.user.id).await?,
+            !crate::staff::up_to_date(&plan, crate::staff::last_held(&convs)),
+        )
+    } else {
+        (Vec::new(), false)
+    };
     let page = HomePage {
         ctx: Ctx::user(&a, "/home", "home").with_flash(q.ok.as_deref()),
         user: a.user.clone(),
@@ -220,6 +234,8 @@ pub async fn page(
         today,
         hr,
         overdue_actions,
+        scan_invitations,
+        plan_stale,
         mentor: actor.has_role(Role::PlacementMentor),
     };
     Ok(render(&page))

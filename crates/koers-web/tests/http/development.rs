@@ -212,6 +212,14 @@ async fn employees_take_the_students_self_assessment() {
     b.login(EMPLOYEE, PASSWORD).await;
     let page = b.get(&format!("/employees/{me}")).await;
     assert!(page.body.contains("growth-title"), "the chart is there");
+    // The home page invites to the open scan round and asks to bring the draft plan up to date.
+    let home = b.get("/home").await;
+    assert!(
+        home.body.contains("Je bent uitgenodigd voor HRM-scan 2026"),
+        "{}",
+        home.body
+    );
+    assert!(home.body.contains("Je ontwikkelplan is niet actueel"));
 }
 
 #[tokio::test]

@@ -160,3 +160,25 @@ pub async fn members(t: Tenant<'_>, team_id: &str) -> Result<Vec<Member>> {
         })
         .collect())
 }
+
+/// Active staff members who are in no team (for HR to place), by name.
+pub async fn without_team(t: Tenant<'_>) -> Result<Vec<Member>> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT u.id, u.name, u.email FROM users u WHERE u.institution_id = $1 AND u.active = 1 \
+         AND EXISTS (SELECT 1 FROM role_assignments r WHERE r.user_id = u.id \
+           AND r.role NOT IN ('student', 'placement_mentor')) \
+         AND NOT EXISTS (SELECT 1 FROM team_members m WHERE m.user_id = u.id) \
+         ORDER BY u.name, u.id LIMIT 1000",
+    )
+    .bind(t.institution_id)
+    .fetch_all(t.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(user_id, name, email)| Member {
+            user_id,
+            name,
+            email,
+        })
+        .collect())
+}

@@ -1253,3 +1253,5 @@ framework-error-stage-missing = This stage has no statements: { $value }.
 home-staff-todo = For you
 home-scan-invitation = You are invited to { $name }: fill in the HRM scan
 home-plan-stale = Your development plan is not up to date: update it and discuss it with your line manager
+teams-unplaced = Staff without a team
+teams-unplaced-hint = Without a team they have no line manager to agree their development plan.

@@ -1253,3 +1253,5 @@ framework-error-stage-missing = Deze fase heeft geen stellingen: { $value }.
 home-staff-todo = Voor jou
 home-scan-invitation = Je bent uitgenodigd voor { $name }: vul de HRM-scan in
 home-plan-stale = Je ontwikkelplan is niet actueel: werk het bij en bespreek het met je leidinggevende
+teams-unplaced = Medewerkers zonder team
+teams-unplaced-hint = Zonder team hebben zij geen leidinggevende die hun ontwikkelplan afspreekt.

@@ -35,6 +35,12 @@ struct TeamsPage {
     can_manage: bool,
     shows_figures: bool,
     error: Option<String>,
+    /// Staff in no team, for those who manage teams or read all development records.
+    unplaced: Vec<Member>,
+    /// Whether names link to development pages (HR advisers read every employee's).
+    links_people: bool,
+    /// The reader's user id (line managers link to their own team's people).
+    me: String,
 }
 
 impl TeamsPage {
@@ -105,6 +111,12 @@ async fn page(
     error: Option<String>,
 ) -> WebResult<Response> {
     let (can_manage, shows_figures, rows) = load(state, a).await?;
+    let links_people = a.actor.has_role(koers_domain::Role::HrAdviser);
+    let unplaced = if can_manage || links_people {
+        teams::without_team(a.tenant(state)).await?
+    } else {
+        Vec::new()
+    };
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -118,6 +130,9 @@ async fn page(
             can_manage,
             shows_figures,
             error,
+            unplaced,
+            links_people,
+            me: a.user.id.clone(),
         },
     ))
 }

@@ -11,7 +11,6 @@ use koers_domain::policy::{Action, WorkRef};
 use koers_store::curriculum::frameworks::{self, FrameworkSummary};
 use koers_store::curriculum::practice::{self, Practice};
 use koers_store::curriculum::reviews;
-use koers_store::platform::audit::{self, NewEvent};
 
 /// Parse and store a framework document (a new key, or a new version of an own one).
 pub async fn import_framework(
@@ -159,21 +158,14 @@ pub async fn audit_work_read(
     subject_id: &str,
     owner_id: &str,
 ) -> WebResult<()> {
-    audit::record(
-        state.db(),
-        NewEvent {
-            institution_id: Some(&a.user.institution_id),
-            actor_id: Some(&a.user.id),
-            actor_email: Some(&a.user.email),
-            action,
-            subject_type: Some("work"),
-            subject_id: Some(subject_id),
-            details: serde_json::json!({ "owner_id": owner_id }),
-            ..Default::default()
-        },
+    crate::guidance::audit_sensitive_read(
+        state,
+        a,
+        action,
+        ("work", subject_id),
+        serde_json::json!({ "owner_id": owner_id }),
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// A programme's learning line, ready to show: the competences of the frameworks its

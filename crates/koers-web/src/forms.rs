@@ -53,3 +53,49 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
         FormData::parse(&bytes)
     }
 }
+
+/// A multipart form as read: its text fields, and the field `file` (name and bytes). The
+/// CSRF token is among the fields (`_csrf`); the caller verifies it.
+#[derive(Debug, Default)]
+pub struct Upload {
+    pub fields: FormData,
+    pub file_name: String,
+    pub file: Vec<u8>,
+}
+
+impl Upload {
+    /// Read every field of a `multipart/form-data` body.
+    pub async fn read(
+        mp: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+    ) -> Result<Upload, WebError> {
+        let mut mp =
+            mp.map_err(|_| WebError::BadRequest("send the form as multipart/form-data".into()))?;
+        let mut out = Upload::default();
+        while let Some(field) = mp
+            .next_field()
+            .await
+            .map_err(|_| WebError::BadRequest("unreadable upload".into()))?
+        {
+            let name = field.name().unwrap_or("").to_owned();
+            if name == "file" {
+                out.file_name = field.file_name().unwrap_or("").to_owned();
+            }
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| WebError::BadRequest("upload too large or unreadable".into()))?;
+            if name == "file" {
+                out.file = bytes.to_vec();
+            } else {
+                out.fields
+                    .0
+                    .push((name, String::from_utf8_lossy(&bytes).into_owned()));
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn csrf(&self) -> &str {
+        self.fields.get("_csrf")
+    }
+}

@@ -154,6 +154,32 @@ pub async fn caseload_owners(state: &AppState, a: &Authenticated) -> WebResult<V
     Ok(ids)
 }
 
+/// Record that the actor read something sensitive about another person: what (`action`),
+/// of which kind and id, with details. The shared form of every audit-logged read.
+pub async fn audit_sensitive_read(
+    state: &AppState,
+    a: &Authenticated,
+    action: &str,
+    subject: (&str, &str),
+    details: serde_json::Value,
+) -> WebResult<()> {
+    audit::record(
+        state.db(),
+        NewEvent {
+            institution_id: Some(&a.user.institution_id),
+            actor_id: Some(&a.user.id),
+            actor_email: Some(&a.user.email),
+            action,
+            subject_type: Some(subject.0),
+            subject_id: Some(subject.1),
+            details,
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// Record a read of guidance content about a student by someone other than the student.
 pub async fn audit_read(
     state: &AppState,
@@ -165,24 +191,17 @@ pub async fn audit_read(
     if access.is_self(a) {
         return Ok(());
     }
-    audit::record(
-        state.db(),
-        NewEvent {
-            institution_id: Some(&a.user.institution_id),
-            actor_id: Some(&a.user.id),
-            actor_email: Some(&a.user.email),
-            action,
-            subject_type: Some("student"),
-            subject_id: Some(subject_id),
-            details: serde_json::json!({
-                "student_id": access.record.id,
-                "stand_in": access.stand_in,
-            }),
-            ..Default::default()
-        },
+    audit_sensitive_read(
+        state,
+        a,
+        action,
+        ("student", subject_id),
+        serde_json::json!({
+            "student_id": access.record.id,
+            "stand_in": access.stand_in,
+        }),
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// Record a change made to a student's data.

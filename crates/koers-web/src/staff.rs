@@ -6,7 +6,6 @@ use crate::auth::Authenticated;
 use crate::error::{WebError, WebResult};
 use crate::state::AppState;
 use koers_domain::policy::{Action, EmployeeRef};
-use koers_store::platform::audit::{self, NewEvent};
 use koers_store::platform::users::{self, User};
 use koers_store::staff::teams;
 
@@ -73,23 +72,19 @@ pub async fn audit_read(
     if e.is_self(a) {
         return Ok(());
     }
-    audit::record(
-        state.db(),
-        NewEvent {
-            institution_id: Some(&a.user.institution_id),
-            actor_id: Some(&a.user.id),
-            actor_email: Some(&a.user.email),
-            action,
-            subject_type: Some("employee"),
-            subject_id: Some(&e.user.id),
-            details: serde_json::json!({
-                "relation": if e.eref().manager_id == Some(a.user.id.as_str()) { "line_manager" } else { "hr" },
-            }),
-            ..Default::default()
-        },
+    let relation = if e.eref().manager_id == Some(a.user.id.as_str()) {
+        "line_manager"
+    } else {
+        "hr"
+    };
+    crate::guidance::audit_sensitive_read(
+        state,
+        a,
+        action,
+        ("employee", &e.user.id),
+        serde_json::json!({ "relation": relation }),
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// A competence that a development goal can name: (`FRAMEWORK/COMPETENCE`, "framework: name").

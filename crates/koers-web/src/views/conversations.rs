@@ -66,24 +66,10 @@ async fn page(
         ConversationStatus::Planned | ConversationStatus::Requested
     );
     let can_cancel = s.is_self(a) || s.may(a, Need::Guide);
-    let (c, mut rows) = match kept {
-        Some((k, rows)) => (k, rows),
-        None => {
-            let rows = agreements
-                .iter()
-                .map(|g| {
-                    (
-                        g.description.clone(),
-                        g.owner.key().to_owned(),
-                        g.due_on.clone().unwrap_or_default(),
-                    )
-                })
-                .collect();
-            (c, rows)
-        }
+    let (c, rows) = match kept {
+        Some((k, rows)) => (k, form_rows(&[], Some(rows))),
+        None => (c, form_rows(&agreements, None)),
     };
-    rows.push((String::new(), "student".into(), String::new()));
-    rows.push((String::new(), "student".into(), String::new()));
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -148,6 +134,29 @@ pub(crate) fn report_form(form: &FormData) -> (Vec<&str>, Vec<RawAgreement<'_>>)
         })
         .collect();
     (all("competency"), raw)
+}
+
+/// The rows of the agreement form: what was typed (after an error) or the saved agreements,
+/// plus two empty rows.
+pub(crate) fn form_rows(
+    agreements: &[Agreement],
+    typed: Option<Vec<AgreementRow>>,
+) -> Vec<AgreementRow> {
+    let mut rows = typed.unwrap_or_else(|| {
+        agreements
+            .iter()
+            .map(|g| {
+                (
+                    g.description.clone(),
+                    g.owner.key().to_owned(),
+                    g.due_on.clone().unwrap_or_default(),
+                )
+            })
+            .collect()
+    });
+    rows.push((String::new(), "student".into(), String::new()));
+    rows.push((String::new(), "student".into(), String::new()));
+    rows
 }
 
 /// Agreement rows as typed, for showing a form again.

@@ -153,34 +153,16 @@ pub async fn create(
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Response> {
     a.require(Action::WriteOwnWork)?;
-    let mut mp =
-        mp.map_err(|_| WebError::BadRequest("send the form as multipart/form-data".into()))?;
-    let (mut csrf, mut form) = (String::new(), EvidenceForm::default());
-    let (mut file_name, mut file) = (String::new(), Vec::new());
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|_| WebError::BadRequest("unreadable upload".into()))?
-    {
-        let name = field.name().unwrap_or("").to_owned();
-        if name == "file" {
-            file_name = field.file_name().unwrap_or("").to_owned();
-        }
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|_| WebError::BadRequest("upload too large or unreadable".into()))?;
-        let text = || String::from_utf8_lossy(&bytes).into_owned();
-        match name.as_str() {
-            "_csrf" => csrf = text(),
-            "competence" => form.competence = text(),
-            "title" => form.title = text(),
-            "body" => form.body = text(),
-            "link" => form.link = text(),
-            "file" => file = bytes.to_vec(),
-            _ => {}
-        }
-    }
+    let upload = crate::forms::Upload::read(mp).await?;
+    let f = &upload.fields;
+    let csrf = upload.csrf().to_owned();
+    let form = EvidenceForm {
+        competence: f.get("competence").to_owned(),
+        title: f.get("title").to_owned(),
+        body: f.get("body").to_owned(),
+        link: f.get("link").to_owned(),
+    };
+    let (file_name, file) = (upload.file_name, upload.file);
     crate::csrf::verify(&a.session.csrf_token, &csrf)?;
     let t = a.tenant(&state);
     let mut errors = Vec::new();

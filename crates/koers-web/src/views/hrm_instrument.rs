@@ -174,26 +174,8 @@ pub async fn import(
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Response> {
     a.require(Action::RunHrmScan)?;
-    let mut mp =
-        mp.map_err(|_| WebError::BadRequest("send the file as multipart/form-data".into()))?;
-    let (mut csrf, mut bytes) = (String::new(), Vec::new());
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|_| WebError::BadRequest("unreadable upload".into()))?
-    {
-        match field.name() {
-            Some("_csrf") => csrf = field.text().await.unwrap_or_default(),
-            Some("file") => {
-                bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|_| WebError::BadRequest("upload too large or unreadable".into()))?
-                    .to_vec();
-            }
-            _ => {}
-        }
-    }
+    let upload = crate::forms::Upload::read(mp).await?;
+    let (csrf, bytes) = (upload.csrf().to_owned(), upload.file);
     crate::csrf::verify(&a.session.csrf_token, &csrf)?;
     let text = String::from_utf8_lossy(&bytes);
     match scan::parse(text.trim_start_matches('\u{feff}')) {

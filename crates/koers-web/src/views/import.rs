@@ -142,33 +142,12 @@ fn problems(
         .collect()
 }
 
-/// Read the multipart upload: the CSRF token and the file.
-async fn read_upload(mut mp: Multipart) -> WebResult<(String, String, Vec<u8>)> {
-    let (mut csrf, mut name, mut bytes) = (String::new(), String::new(), Vec::new());
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|_| WebError::BadRequest("unreadable upload".into()))?
-    {
-        match field.name() {
-            Some("_csrf") => {
-                csrf = field
-                    .text()
-                    .await
-                    .map_err(|_| WebError::BadRequest("unreadable upload".into()))?
-            }
-            Some("file") => {
-                name = field.file_name().unwrap_or("").to_owned();
-                bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|_| WebError::BadRequest("upload too large or unreadable".into()))?
-                    .to_vec();
-            }
-            _ => {}
-        }
-    }
-    Ok((csrf, name, bytes))
+/// Read the multipart upload: the CSRF token, the file's name and its bytes.
+async fn read_upload(
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> WebResult<(String, String, Vec<u8>)> {
+    let u = crate::forms::Upload::read(mp).await?;
+    Ok((u.csrf().to_owned(), u.file_name, u.file))
 }
 
 pub async fn upload(
@@ -177,7 +156,6 @@ pub async fn upload(
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Response> {
     a.require(Action::ImportStudents)?;
-    let mp = mp.map_err(|_| WebError::BadRequest("send the file as multipart/form-data".into()))?;
     let (csrf, filename, bytes) = read_upload(mp).await?;
     crate::csrf::verify(&a.session.csrf_token, &csrf)?;
     let mut p = page(&a);
@@ -232,7 +210,6 @@ pub async fn upload_progress(
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Response> {
     a.require(Action::ImportStudents)?;
-    let mp = mp.map_err(|_| WebError::BadRequest("send the file as multipart/form-data".into()))?;
     let (csrf, filename, bytes) = read_upload(mp).await?;
     crate::csrf::verify(&a.session.csrf_token, &csrf)?;
     match run_progress_import(&state, &a, &bytes).await {

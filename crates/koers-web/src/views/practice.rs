@@ -128,32 +128,17 @@ pub async fn upload(
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Response> {
     a.require(Action::WriteOwnWork)?;
-    let mut mp =
-        mp.map_err(|_| WebError::BadRequest("send the file as multipart/form-data".into()))?;
-    let mut csrf = String::new();
-    let mut form = UploadForm::default();
-    let mut file: Vec<u8> = Vec::new();
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|_| WebError::BadRequest("unreadable upload".into()))?
-    {
-        let name = field.name().unwrap_or("").to_owned();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|_| WebError::BadRequest("upload too large or unreadable".into()))?;
-        let text = || String::from_utf8_lossy(&bytes).trim().to_owned();
-        match name.as_str() {
-            "_csrf" => csrf = text(),
-            "title" => form.title = text(),
-            "format" => form.format = text(),
-            "counsellor" => form.counsellor = text(),
-            "text" => form.text = String::from_utf8_lossy(&bytes).into_owned(),
-            "file" => file = bytes.to_vec(),
-            _ => {}
-        }
-    }
+    let upload = crate::forms::Upload::read(mp).await?;
+    let f = &upload.fields;
+    let csrf = upload.csrf().to_owned();
+    let mut form = UploadForm {
+        title: f.get("title").trim().to_owned(),
+        format: f.get("format").trim().to_owned(),
+        counsellor: f.get("counsellor").trim().to_owned(),
+        text: f.get("text").to_owned(),
+        speakers: Vec::new(),
+    };
+    let file = upload.file;
     crate::csrf::verify(&a.session.csrf_token, &csrf)?;
     let Some(format) = Format::parse(&form.format) else {
         let msg = a.tr.t("error-format-invalid");

@@ -3,7 +3,7 @@
 //! manager is the guide and writes the report; the employee and HR advisers read it; private
 //! notes stay with the manager who wrote them.
 
-use super::conversations::{AgreementRow, report_form, typed_rows};
+use super::conversations::{AgreementRow, form_rows, report_form, typed_rows};
 use super::{Ctx, FieldMsg, field_msgs, render_status};
 use crate::api::guidance::calendar_response;
 use crate::auth::{Authenticated, WebUser};
@@ -77,24 +77,10 @@ async fn page(
     let can_report = may_report(&c, &e, a);
     let notes = c.guide_id.as_deref() == Some(a.user.id.as_str());
     let can_cancel = c.status == ConversationStatus::Planned && (e.may_guide(a) || e.is_self(a));
-    let (c, mut rows) = match kept {
-        Some(k) => k,
-        None => {
-            let rows = agreements
-                .iter()
-                .map(|g| {
-                    (
-                        g.description.clone(),
-                        g.owner.key().to_owned(),
-                        g.due_on.clone().unwrap_or_default(),
-                    )
-                })
-                .collect();
-            (c, rows)
-        }
+    let (c, rows) = match kept {
+        Some((k, rows)) => (k, form_rows(&[], Some(rows))),
+        None => (c, form_rows(&agreements, None)),
     };
-    rows.push((String::new(), "student".into(), String::new()));
-    rows.push((String::new(), "student".into(), String::new()));
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {

@@ -5,6 +5,7 @@
 
 pub mod curriculum;
 pub mod document;
+pub mod field;
 pub mod guidance;
 pub mod improvement;
 pub mod keyed;

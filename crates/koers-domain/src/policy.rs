@@ -112,6 +112,36 @@ pub enum Action<'a> {
     ViewImprovementActions,
     /// Add and follow up improvement actions from a source of this kind.
     ManageImprovementActions(SourceKind),
+    /// Manage partners, invitations, placements, the triage of needs and the offer.
+    ManageField,
+    /// Read partners, placements, needs, the offer and the alignment matrix (institute side).
+    ViewField,
+    /// Read a partner organisation (`own`: the actor belongs to it).
+    ViewPartner { own: bool },
+    /// Submit a need for a partner organisation.
+    SubmitNeed { own: bool },
+    /// Create or change placements of students of a programme.
+    ManagePlacements { programme_id: &'a str },
+    /// Read a placement, its tasks and progress.
+    ViewPlacement(PlacementRef<'a>),
+    /// Assess a placement's LOB tasks with a rubric level and feedback: its mentor.
+    AssessPlacementTask(PlacementRef<'a>),
+    /// Hand in a placement task: the student.
+    SubmitPlacementTask(PlacementRef<'a>),
+    /// Read the professional-development offer and enrol (staff and partner people).
+    UseOffer,
+}
+
+/// What the policy needs to know of a placement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlacementRef<'a> {
+    pub student_user_id: &'a str,
+    pub programme_id: &'a str,
+    pub mentor_id: Option<&'a str>,
+    /// The actor belongs to the placement's partner organisation.
+    pub same_partner: bool,
+    /// The actor is the institute coordinator of the partnership.
+    pub institute_coordinator: bool,
 }
 
 /// What the policy needs to know of an employee to decide about their development records.
@@ -238,7 +268,7 @@ impl Actor {
             Action::ViewCoverage { programme_id } | Action::ConfigureGuidance { programme_id } => {
                 self.has_role_for(ProgrammeManager, programme_id)
             }
-            Action::ViewCurriculum => self.roles.iter().any(|r| r.role != PlacementMentor),
+            Action::ViewCurriculum => self.roles.iter().any(|r| !r.role.is_partner()),
             Action::ManageFrameworks => {
                 self.has_role(Administrator)
                     || self.has_role(ProgrammeManager)
@@ -283,6 +313,28 @@ impl Actor {
                     || self.has_role(Administrator)
                     || self.has_role(ProgrammeManager)
             }
+            Action::ManageField => self.has_role(Administrator) || self.has_role(ProgrammeManager),
+            Action::ViewField => {
+                self.has_role(Administrator)
+                    || self.has_role(ProgrammeManager)
+                    || self.has_role(Lecturer)
+            }
+            Action::ViewPartner { own } => {
+                self.may(Action::ViewField)
+                    || (own && self.roles.iter().any(|r| r.role.is_partner()))
+            }
+            Action::SubmitNeed { own } => {
+                self.may(Action::ManageField) || (own && self.has_role(PartnerCoordinator))
+            }
+            Action::ManagePlacements { programme_id } => {
+                self.has_role(Administrator) || self.has_role_for(ProgrammeManager, programme_id)
+            }
+            Action::ViewPlacement(p) => self.placement_reader(&p),
+            Action::AssessPlacementTask(p) => {
+                self.has_role(PlacementMentor) && p.mentor_id == Some(self.user_id.as_str())
+            }
+            Action::SubmitPlacementTask(p) => p.student_user_id == self.user_id,
+            Action::UseOffer => self.roles.iter().any(|r| r.role != Student),
             Action::ManageImprovementActions(kind) => match kind {
                 SourceKind::ScanStage => self.has_role(HrAdviser),
                 SourceKind::Indicator | SourceKind::SelfScanAspect => {
@@ -290,6 +342,17 @@ impl Actor {
                 }
             },
         }
+    }
+
+    fn placement_reader(&self, p: &PlacementRef<'_>) -> bool {
+        use Role::*;
+        p.student_user_id == self.user_id
+            || (self.has_role(PlacementMentor) && p.mentor_id == Some(self.user_id.as_str()))
+            || (self.has_role(PartnerCoordinator) && p.same_partner)
+            || (p.institute_coordinator && self.is_staff())
+            || self.has_role(Administrator)
+            || self.has_role_for(ProgrammeManager, p.programme_id)
+            || self.has_role_for(Lecturer, p.programme_id)
     }
 
     /// The actor is the employee's line manager (a relation, not a role).
@@ -579,6 +642,68 @@ mod tests {
         assert!(
             actor(&[(Role::Employee, None)]).may(Action::ViewTeamReport { manages_team: true })
         );
+    }
+
+    #[test]
+    fn placements_are_read_by_their_people_only() {
+        let p = PlacementRef {
+            student_user_id: "s1",
+            programme_id: "p1",
+            mentor_id: Some("m1"),
+            same_partner: false,
+            institute_coordinator: false,
+        };
+        let mentor = Actor {
+            user_id: "m1".into(),
+            ..actor(&[(Role::PlacementMentor, None)])
+        };
+        assert!(mentor.may(Action::ViewPlacement(p)));
+        assert!(mentor.may(Action::AssessPlacementTask(p)));
+        assert!(!mentor.may(Action::SubmitPlacementTask(p)));
+        // A mentor of another school (or another trainee) sees nothing of it.
+        let other_mentor = actor(&[(Role::PlacementMentor, None)]);
+        assert!(!other_mentor.may(Action::ViewPlacement(p)));
+        assert!(!other_mentor.may(Action::AssessPlacementTask(p)));
+        // The school coordinator of the placement's school, not of another school.
+        let coordinator = actor(&[(Role::PartnerCoordinator, None)]);
+        assert!(!coordinator.may(Action::ViewPlacement(p)));
+        assert!(coordinator.may(Action::ViewPlacement(PlacementRef {
+            same_partner: true,
+            ..p
+        })));
+        assert!(!coordinator.may(Action::AssessPlacementTask(PlacementRef {
+            same_partner: true,
+            ..p
+        })));
+        let student = Actor {
+            user_id: "s1".into(),
+            ..actor(&[(Role::Student, Some("p1"))])
+        };
+        assert!(
+            student.may(Action::ViewPlacement(p)) && student.may(Action::SubmitPlacementTask(p))
+        );
+        assert!(!actor(&[(Role::Student, Some("p1"))]).may(Action::ViewPlacement(p)));
+        // The institute coordinator named on the partnership; lecturers of the programme.
+        let staff = actor(&[(Role::Employee, None)]);
+        assert!(!staff.may(Action::ViewPlacement(p)));
+        assert!(staff.may(Action::ViewPlacement(PlacementRef {
+            institute_coordinator: true,
+            ..p
+        })));
+        assert!(actor(&[(Role::Lecturer, Some("p1"))]).may(Action::ViewPlacement(p)));
+        assert!(!actor(&[(Role::Lecturer, Some("p2"))]).may(Action::ViewPlacement(p)));
+        // Partner people never manage or read the institute's field overview.
+        for r in [Role::PlacementMentor, Role::PartnerCoordinator] {
+            let a = actor(&[(r, None)]);
+            assert!(!a.may(Action::ManageField) && !a.may(Action::ViewField));
+            assert!(!a.may(Action::ViewPartner { own: false }));
+            assert!(a.may(Action::ViewPartner { own: true }));
+            assert!(a.may(Action::UseOffer));
+            assert!(!a.may(Action::ViewCurriculum));
+        }
+        assert!(actor(&[(Role::PartnerCoordinator, None)]).may(Action::SubmitNeed { own: true }));
+        assert!(!actor(&[(Role::PlacementMentor, None)]).may(Action::SubmitNeed { own: true }));
+        assert!(!actor(&[(Role::Student, None)]).may(Action::UseOffer));
     }
 
     #[test]

@@ -133,7 +133,7 @@ struct UserAddArgs {
     #[arg(long)]
     name: String,
     /// Role key: administrator, programme_manager, counsellor, lecturer, student, hr_adviser,
-    /// employee, placement_mentor. Repeat for several roles.
+    /// employee, placement_mentor, partner_coordinator. Repeat for several roles.
     #[arg(long = "role", required = true)]
     roles: Vec<String>,
     /// Limit the role(s) to this programme code.

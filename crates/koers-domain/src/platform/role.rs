@@ -13,6 +13,9 @@ pub enum Role {
     HrAdviser,
     Employee,
     PlacementMentor,
+    /// The school coordinator of a partner organisation: sees the organisation's placements,
+    /// needs and enrolments.
+    PartnerCoordinator,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -20,7 +23,7 @@ pub enum Role {
 pub struct UnknownRole(pub String);
 
 impl Role {
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::Administrator,
         Role::ProgrammeManager,
         Role::Counsellor,
@@ -29,6 +32,7 @@ impl Role {
         Role::HrAdviser,
         Role::Employee,
         Role::PlacementMentor,
+        Role::PartnerCoordinator,
     ];
 
     /// The key used in the API, the database and translation keys.
@@ -42,6 +46,7 @@ impl Role {
             Role::HrAdviser => "hr_adviser",
             Role::Employee => "employee",
             Role::PlacementMentor => "placement_mentor",
+            Role::PartnerCoordinator => "partner_coordinator",
         }
     }
 
@@ -62,7 +67,15 @@ impl Role {
 
     /// Staff roles (every staff member also holds `employee`).
     pub const fn is_staff(self) -> bool {
-        !matches!(self, Role::Student | Role::PlacementMentor)
+        !matches!(
+            self,
+            Role::Student | Role::PlacementMentor | Role::PartnerCoordinator
+        )
+    }
+
+    /// Roles of people of a partner organisation (accounts by invitation).
+    pub const fn is_partner(self) -> bool {
+        matches!(self, Role::PlacementMentor | Role::PartnerCoordinator)
     }
 }
 

@@ -396,7 +396,7 @@ pub async fn open_invitations(t: Tenant<'_>, user_id: &str) -> Result<Vec<Round>
 pub async fn all_staff(t: Tenant<'_>) -> Result<Vec<(String, Group)>> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT DISTINCT u.id, r.role FROM users u JOIN role_assignments r ON r.user_id = u.id \
-         WHERE u.institution_id = $1 AND u.active = 1 AND r.role NOT IN ('student', 'placement_mentor')",
+         WHERE u.institution_id = $1 AND u.active = 1 AND r.role NOT IN ('student', 'placement_mentor', 'partner_coordinator')",
     )
     .bind(t.institution_id)
     .fetch_all(t.pool())

@@ -166,7 +166,7 @@ pub async fn without_team(t: Tenant<'_>) -> Result<Vec<Member>> {
     let rows: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT u.id, u.name, u.email FROM users u WHERE u.institution_id = $1 AND u.active = 1 \
          AND EXISTS (SELECT 1 FROM role_assignments r WHERE r.user_id = u.id \
-           AND r.role NOT IN ('student', 'placement_mentor')) \
+           AND r.role NOT IN ('student', 'placement_mentor', 'partner_coordinator')) \
          AND NOT EXISTS (SELECT 1 FROM team_members m WHERE m.user_id = u.id) \
          ORDER BY u.name, u.id LIMIT 1000",
     )

@@ -55,6 +55,7 @@ role-student = Student
 role-hr-adviser = HR adviser
 role-employee = Employee
 role-placement-mentor = Placement mentor
+role-partner-coordinator = School coordinator
 
 home-title = Home
 home-welcome = Welcome, { $name }

@@ -55,6 +55,7 @@ role-student = Student
 role-hr-adviser = HR-adviseur
 role-employee = Medewerker
 role-placement-mentor = Werkplekbegeleider
+role-partner-coordinator = Schoolopleider (coördinator van de school)
 
 home-title = Start
 home-welcome = Welkom, { $name }

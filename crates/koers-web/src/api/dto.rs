@@ -23,7 +23,7 @@ pub struct ErrorDetail {
 #[derive(Serialize, Deserialize, ToSchema, Clone)]
 pub struct RoleDto {
     /// `administrator`, `programme_manager`, `counsellor`, `lecturer`, `student`, `hr_adviser`,
-    /// `employee` or `placement_mentor`.
+    /// `employee`, `placement_mentor` or `partner_coordinator`.
     pub role: String,
     /// The programme code when the role is limited to one programme.
     #[serde(default, skip_serializing_if = "Option::is_none")]

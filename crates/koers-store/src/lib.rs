@@ -40,6 +40,7 @@ macro_rules! insert_rows {
 
 pub mod curriculum;
 pub mod demo;
+pub mod field;
 pub mod guidance;
 pub mod improvement;
 pub mod platform;

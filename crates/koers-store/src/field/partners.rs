@@ -161,16 +161,19 @@ pub async fn add_partnership(
     Ok(id)
 }
 
+/// A stored row (id, kind, starts on, ends on, school coordinator, institute coordinator id and name).
+type PartnershipRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 pub async fn partnerships(t: Tenant<'_>, partner_id: &str) -> Result<Vec<Partnership>> {
-    let rows: Vec<(
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    )> = sqlx::query_as(
+    let rows: Vec<PartnershipRow> = sqlx::query_as(
         "SELECT s.id, s.kind, s.starts_on, s.ends_on, sc.name, s.institute_coordinator_id, ic.name \
              FROM partnerships s LEFT JOIN users sc ON sc.id = s.school_coordinator_id \
              LEFT JOIN users ic ON ic.id = s.institute_coordinator_id \

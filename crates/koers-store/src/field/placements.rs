@@ -172,19 +172,22 @@ pub async fn list(t: Tenant<'_>, f: &Filter<'_>) -> Result<Vec<Placement>> {
     q.fetch_all(t.pool()).await?.iter().map(from_row).collect()
 }
 
+/// A stored row (id, kind, title, due on, status, note, feedback, level, assessor, assessed at).
+type TaskRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+);
+
 pub async fn tasks(t: Tenant<'_>, placement_id: &str) -> Result<Vec<Task>> {
-    let rows: Vec<(
-        String,
-        String,
-        String,
-        Option<String>,
-        String,
-        String,
-        String,
-        Option<i64>,
-        Option<String>,
-        Option<i64>,
-    )> = sqlx::query_as(
+    let rows: Vec<TaskRow> = sqlx::query_as(
         "SELECT k.id, k.kind, k.title, k.due_on, k.status, k.student_note, k.feedback, k.level, u.name, k.assessed_at \
          FROM placement_tasks k LEFT JOIN users u ON u.id = k.assessed_by \
          WHERE k.institution_id = $1 AND k.placement_id = $2 ORDER BY k.position, k.id",

@@ -10,6 +10,7 @@ mod auth;
 mod csrf;
 mod curriculum;
 mod error;
+mod field;
 mod forms;
 mod guidance;
 mod health;

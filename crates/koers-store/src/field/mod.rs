@@ -5,3 +5,20 @@ pub mod needs;
 pub mod offer;
 pub mod partners;
 pub mod placements;
+
+use crate::{Result, Tenant};
+
+/// Every learning-line activity with a competence it addresses: (activity id, title,
+/// programme code, `FRAMEWORK/COMPETENCE`), for the alignment matrix.
+pub async fn activity_sources(t: Tenant<'_>) -> Result<Vec<(String, String, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT a.id, a.title, p.code, f.key || '/' || c.key FROM activities a \
+         JOIN programmes p ON p.id = a.programme_id \
+         JOIN activity_competences ac ON ac.activity_id = a.id \
+         JOIN competences c ON c.id = ac.competence_id JOIN frameworks f ON f.id = c.framework_id \
+         WHERE a.institution_id = $1 ORDER BY p.code, a.year, a.period, a.title, a.id",
+    )
+    .bind(t.institution_id)
+    .fetch_all(t.pool())
+    .await?)
+}

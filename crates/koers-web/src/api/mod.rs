@@ -5,6 +5,7 @@
 
 pub(crate) mod curriculum;
 mod dto;
+pub(crate) mod field;
 pub(crate) mod guidance;
 pub(crate) mod improvement;
 mod platform;
@@ -62,6 +63,17 @@ pub use dto::*;
         staff::get_plan,
         staff::put_plan,
         staff::create_self_assessment,
+        field::list_partners,
+        field::create_partner,
+        field::create_invitation,
+        field::list_placements,
+        field::create_placement,
+        field::get_placement,
+        field::list_needs,
+        field::create_need,
+        field::list_offer,
+        field::create_offer,
+        field::alignment,
         improvement::list_actions,
         improvement::create_action,
         improvement::update_action,
@@ -72,7 +84,8 @@ pub use dto::*;
     tags((name = "platform", description = "Accounts, sessions, programmes"),
         (name = "guidance", description = "Students, conversations, the career file, coverage"),
         (name = "curriculum", description = "Frameworks, the learning line, evidence, practice conversations"),
-        (name = "staff", description = "The HRM scan and staff career development"))
+        (name = "staff", description = "The HRM scan and staff career development"),
+        (name = "field", description = "Partners, placements, field needs, the offer and their alignment"))
 )]
 pub struct ApiDoc;
 
@@ -139,6 +152,28 @@ pub fn router() -> Router<AppState> {
             axum::routing::post(staff::respond),
         )
         .route("/api/v1/hrm-scans/{id}/results", get(staff::results))
+        .route(
+            "/api/v1/partners",
+            get(field::list_partners).post(field::create_partner),
+        )
+        .route(
+            "/api/v1/partners/{id}/invitations",
+            axum::routing::post(field::create_invitation),
+        )
+        .route(
+            "/api/v1/placements",
+            get(field::list_placements).post(field::create_placement),
+        )
+        .route("/api/v1/placements/{id}", get(field::get_placement))
+        .route(
+            "/api/v1/field-needs",
+            get(field::list_needs).post(field::create_need),
+        )
+        .route(
+            "/api/v1/offer",
+            get(field::list_offer).post(field::create_offer),
+        )
+        .route("/api/v1/alignment", get(field::alignment))
         .route("/api/v1/hrm-instrument", get(staff::export_instrument))
         .route(
             "/api/v1/hrm-instruments",

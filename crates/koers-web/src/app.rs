@@ -318,6 +318,23 @@ pub fn make_app(state: AppState) -> Router {
             "/hr-records",
             get(views::hr_records::list).post(views::hr_records::create),
         )
+        .route(
+            "/partners",
+            get(views::partners::list).post(views::partners::create),
+        )
+        .route("/partners/{id}", get(views::partners::show))
+        .route(
+            "/partners/{id}/contacts",
+            post(views::partners::add_contact),
+        )
+        .route(
+            "/partners/{id}/invitations",
+            post(views::partners::invite_person),
+        )
+        .route(
+            "/invitations/{token}",
+            get(views::partners::accept_form).post(views::partners::accept),
+        )
         .route("/development", get(views::staff::mine))
         .route("/employees/{id}", get(views::staff::show))
         .route(

@@ -81,6 +81,14 @@ crate::keyed_enum! {
 }
 
 impl PartnerRole {
+    /// The message id of the role's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            PartnerRole::PlacementMentor => "role-placement-mentor",
+            PartnerRole::PartnerCoordinator => "role-partner-coordinator",
+        }
+    }
+
     pub fn role(self) -> crate::Role {
         match self {
             PartnerRole::PlacementMentor => crate::Role::PlacementMentor,

@@ -2,6 +2,7 @@
 //! and generated people with realistic Dutch names, inserted in bulk.
 
 mod curriculum;
+mod field;
 mod history;
 mod staff;
 
@@ -328,6 +329,26 @@ pub async fn seed(
             lecturer: &ids[3],
             counsellors: [&counsellors[0], &counsellors[1]],
             numbered: &numbered,
+        },
+    )
+    .await?;
+    // Another student with a placement: the first generated student of LO-TECH.
+    let other_student: String = sqlx::query_scalar(
+        "SELECT s.id FROM students s JOIN programmes p ON p.id = s.programme_id \
+         WHERE s.institution_id = $1 AND p.code = 'LO-TECH' ORDER BY s.student_number LIMIT 1",
+    )
+    .bind(&demo.id)
+    .fetch_one(db.pool())
+    .await?;
+    field::seed(
+        t,
+        &field::FieldPeople {
+            mentor: &ids[7],
+            student: &zoe,
+            other_student: &other_student,
+            institute_coordinator: &ids[3],
+            manager: &ids[1],
+            hash: &hashes[DEMO_ACCOUNTS.len() + 2],
         },
     )
     .await?;

@@ -5,6 +5,7 @@ pub mod needs;
 pub mod offer;
 pub mod partners;
 pub mod placements;
+pub mod survey;
 
 use crate::{Result, Tenant};
 

@@ -286,3 +286,26 @@ pub async fn assess_task(
     }
     Ok(())
 }
+
+/// A student's record id by student number.
+pub async fn student_by_number(t: Tenant<'_>, number: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM students WHERE institution_id = $1 AND student_number = $2",
+    )
+    .bind(t.institution_id)
+    .bind(number.trim())
+    .fetch_optional(t.pool())
+    .await?)
+}
+
+/// Every placement mentor with the organisation they belong to: (user id, name, partner name).
+pub async fn mentors(t: Tenant<'_>) -> Result<Vec<(String, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT u.id, u.name, p.name FROM partner_members m JOIN users u ON u.id = m.user_id \
+         JOIN partners p ON p.id = m.partner_id JOIN role_assignments r ON r.user_id = u.id \
+         WHERE m.institution_id = $1 AND r.role = 'placement_mentor' AND u.active = 1 ORDER BY p.name, u.name",
+    )
+    .bind(t.institution_id)
+    .fetch_all(t.pool())
+    .await?)
+}

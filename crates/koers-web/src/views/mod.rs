@@ -22,6 +22,7 @@ pub mod import;
 pub mod improvement;
 pub mod learning_line;
 pub mod login;
+pub mod partners;
 pub mod phases;
 pub mod practice;
 pub mod programmes;
@@ -71,6 +72,10 @@ pub struct Nav {
     /// HR advisers, administrators and programme managers find teams in the menu (line
     /// managers reach their teams from their development page).
     pub sees_teams: bool,
+    /// Reads the institute's field overview (partners, needs, alignment).
+    pub can_view_field: bool,
+    /// Reaches the field pages: the institute's readers and partner people.
+    pub sees_field: bool,
     /// Placement mentors find the assessments they were asked for under evidence.
     pub is_mentor: bool,
 }
@@ -94,6 +99,9 @@ impl Ctx {
                 can_view_curriculum: a.actor.may(Action::ViewCurriculum),
                 can_view_library: a.actor.may(Action::ViewLibrary),
                 is_staff: a.actor.is_staff(),
+                can_view_field: a.actor.may(Action::ViewField),
+                sees_field: a.actor.may(Action::ViewField)
+                    || a.actor.roles.iter().any(|r| r.role.is_partner()),
                 sees_teams: a.actor.may(Action::ManageTeams)
                     || a.actor.may(Action::ViewTeamReport {
                         manages_team: false,
@@ -117,6 +125,11 @@ impl Ctx {
             section: "",
             flash: None,
         }
+    }
+
+    /// Whether the menu holds the institute's field overview (for the field sub-menu).
+    pub fn can_view_field(&self) -> bool {
+        self.nav.as_ref().is_some_and(|n| n.can_view_field)
     }
 
     /// Show the translated flash message `flash-<key>` given in the `ok` query parameter.

@@ -1,0 +1,399 @@
+//! Partner organisations in the browser: the registry (programme managers and administrators
+//! manage it, lecturers read it), one partner's page with contacts, partnerships, people,
+//! invitations, needs and placements, and the page where an invited person activates their
+//! account. Partner people see their own organisation only.
+
+use super::{Ctx, FieldMsg, field_msgs, render, render_status};
+use crate::api::field::{check_partner, invite};
+use crate::auth::{Authenticated, RequestTr, WebUser};
+use crate::csrf::{PreSessionToken, verify};
+use crate::error::{WebError, WebResult};
+use crate::field as access;
+use crate::forms::FormData;
+use crate::state::AppState;
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use koers_domain::FieldError;
+use koers_domain::field::PartnerKind;
+use koers_domain::policy::Action;
+use koers_store::field::invitations::{self, Invitation};
+use koers_store::field::needs::Need;
+use koers_store::field::partners::{self, Contact, Partner, Partnership};
+use koers_store::field::placements::Placement;
+
+#[derive(Template)]
+#[template(path = "partners.html")]
+struct ListPage {
+    ctx: Ctx,
+    partners: Vec<Partner>,
+    can_manage: bool,
+    kinds: &'static [PartnerKind],
+    errors: Vec<FieldMsg>,
+    fields: FormData,
+}
+
+#[derive(serde::Deserialize)]
+pub struct OkQuery {
+    ok: Option<String>,
+}
+
+async fn list_page(
+    state: &AppState,
+    a: &Authenticated,
+    flash: Option<&str>,
+    errors: Vec<FieldMsg>,
+    fields: FormData,
+) -> WebResult<Response> {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_status(
+        status,
+        &ListPage {
+            ctx: Ctx::user(a, "/partners", "field").with_flash(flash),
+            partners: partners::list(a.tenant(state)).await?,
+            can_manage: a.actor.may(Action::ManageField),
+            kinds: PartnerKind::ALL,
+            errors,
+            fields,
+        },
+    ))
+}
+
+/// The registry; partner people go to their own organisation's page.
+pub async fn list(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Query(q): Query<OkQuery>,
+) -> WebResult<Response> {
+    if !a.actor.may(Action::ViewField) {
+        let own = access::own_partner(&state, &a)
+            .await?
+            .ok_or(WebError::Forbidden)?;
+        return Ok(Redirect::to(&format!("/partners/{own}")).into_response());
+    }
+    list_page(&state, &a, q.ok.as_deref(), Vec::new(), FormData::default()).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    a.require(Action::ManageField)?;
+    let checked = check_partner(
+        form.get("name"),
+        form.get("kind"),
+        form.get("city"),
+        form.get("brin"),
+    );
+    let (name, kind, city, brin) = match checked {
+        Ok(c) => c,
+        Err(WebError::Invalid(errors)) => {
+            let msgs = field_msgs(&a.tr, &errors);
+            return list_page(&state, &a, None, msgs, form).await;
+        }
+        Err(e) => return Err(e),
+    };
+    let t = a.tenant(&state);
+    match partners::create(
+        t,
+        &partners::NewPartner {
+            name: &name,
+            kind,
+            city: &city,
+            brin: &brin,
+        },
+    )
+    .await
+    {
+        Err(koers_store::StoreError::Conflict(_)) => {
+            let msgs = field_msgs(&a.tr, &[FieldError::new("name", "partner-taken")]);
+            list_page(&state, &a, None, msgs, form).await
+        }
+        Err(e) => Err(e.into()),
+        Ok(id) => {
+            crate::guidance::audit_change(&state, &a, "partner.create", &id, serde_json::json!({}))
+                .await?;
+            Ok(Redirect::to(&format!("/partners/{id}?ok=created")).into_response())
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "partner.html")]
+struct PartnerPage {
+    ctx: Ctx,
+    p: Partner,
+    contacts: Vec<Contact>,
+    partnerships: Vec<Partnership>,
+    people: Vec<(String, String, String)>,
+    invitations: Vec<Invitation>,
+    needs: Vec<Need>,
+    placements: Vec<Placement>,
+    can_manage: bool,
+    /// The link of an invitation just made (shown once, while no mail server is configured).
+    new_link: Option<String>,
+    errors: Vec<FieldMsg>,
+    fields: FormData,
+    now: i64,
+}
+
+async fn partner_page(
+    state: &AppState,
+    a: &Authenticated,
+    id: &str,
+    flash: Option<&str>,
+    new_link: Option<String>,
+    errors: Vec<FieldMsg>,
+    fields: FormData,
+) -> WebResult<Response> {
+    if !koers_domain::is_id(id) {
+        return Err(WebError::NotFound);
+    }
+    let t = a.tenant(state);
+    let p = partners::get(t, id).await?.ok_or(WebError::NotFound)?;
+    let own = access::own_partner(state, a).await?.as_deref() == Some(p.id.as_str());
+    a.require(Action::ViewPartner { own })?;
+    let can_manage = a.actor.may(Action::ManageField);
+    let placements = access::visible_placements(state, a)
+        .await?
+        .into_iter()
+        .filter(|x| x.partner_id == p.id)
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_status(
+        status,
+        &PartnerPage {
+            ctx: Ctx::user(a, &format!("/partners/{}", p.id), "field").with_flash(flash),
+            contacts: partners::contacts(t, &p.id).await?,
+            partnerships: partners::partnerships(t, &p.id).await?,
+            people: partners::members(t, &p.id).await?,
+            invitations: if can_manage {
+                invitations::of_partner(t, &p.id).await?
+            } else {
+                Vec::new()
+            },
+            needs: koers_store::field::needs::list(t, Some(&p.id)).await?,
+            placements,
+            can_manage,
+            new_link,
+            errors,
+            fields,
+            now: koers_store::now_ms(),
+            p,
+        },
+    ))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    Query(q): Query<OkQuery>,
+) -> WebResult<Response> {
+    partner_page(
+        &state,
+        &a,
+        &id,
+        q.ok.as_deref(),
+        None,
+        Vec::new(),
+        FormData::default(),
+    )
+    .await
+}
+
+pub async fn add_contact(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    a.require(Action::ManageField)?;
+    if !koers_domain::is_id(&id) || partners::get(a.tenant(&state), &id).await?.is_none() {
+        return Err(WebError::NotFound);
+    }
+    let name = form.get("name").trim();
+    let email = form.get("email").trim().to_lowercase();
+    let mut errors = Vec::new();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.push(FieldError::new("contact_name", "required"));
+    }
+    if !email.is_empty() && koers_domain::Email::parse(&email).is_err() {
+        errors.push(FieldError::new("contact_email", "email-invalid"));
+    }
+    if !errors.is_empty() {
+        let msgs = field_msgs(&a.tr, &errors);
+        return partner_page(&state, &a, &id, None, None, msgs, form).await;
+    }
+    partners::add_contact(
+        a.tenant(&state),
+        &id,
+        &Contact {
+            name: name.to_owned(),
+            role: form.get("role").trim().to_owned(),
+            email,
+        },
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/partners/{id}?ok=saved#h-contacts")).into_response())
+}
+
+/// Invite a partner person; the page shows the activation link once.
+pub async fn invite_person(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    a.require(Action::ManageField)?;
+    match invite(
+        &state,
+        &a,
+        &id,
+        form.get("email"),
+        form.get("name"),
+        form.get("role"),
+    )
+    .await
+    {
+        Ok(dto) => {
+            partner_page(
+                &state,
+                &a,
+                &id,
+                None,
+                Some(dto.link),
+                Vec::new(),
+                FormData::default(),
+            )
+            .await
+        }
+        Err(WebError::Invalid(errors)) => {
+            let msgs = field_msgs(&a.tr, &errors);
+            partner_page(&state, &a, &id, None, None, msgs, form).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "invitation.html")]
+struct AcceptPage {
+    ctx: Ctx,
+    inv: Option<Invitation>,
+    token: String,
+    errors: Vec<FieldMsg>,
+    done: bool,
+}
+
+fn usable(inv: Option<Invitation>) -> Option<Invitation> {
+    inv.filter(|i| i.accepted_at.is_none() && !i.expired(koers_store::now_ms()))
+}
+
+/// The activation page of an invitation link (no login needed: the link is the proof).
+pub async fn accept_form(
+    State(state): State<AppState>,
+    RequestTr(tr): RequestTr,
+    Extension(pre): Extension<PreSessionToken>,
+    Path(token): Path<String>,
+) -> WebResult<Response> {
+    let inv = usable(invitations::by_token(state.db(), &token).await?);
+    let status = if inv.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    Ok(render_status(
+        status,
+        &AcceptPage {
+            ctx: Ctx::anonymous(tr, pre.0, "/login"),
+            inv,
+            token,
+            errors: Vec::new(),
+            done: false,
+        },
+    ))
+}
+
+pub async fn accept(
+    State(state): State<AppState>,
+    RequestTr(tr): RequestTr,
+    Extension(pre): Extension<PreSessionToken>,
+    Path(token): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    verify(&pre.0, form.get("_csrf"))?;
+    let Some(inv) = usable(invitations::by_token(state.db(), &token).await?) else {
+        return Err(WebError::NotFound);
+    };
+    let page = |errors: Vec<FieldMsg>, inv: Option<Invitation>, done: bool| AcceptPage {
+        ctx: Ctx::anonymous(tr, pre.0.clone(), "/login"),
+        inv,
+        token: token.clone(),
+        errors,
+        done,
+    };
+    let new = koers_domain::NewPassword::parse(form.get("password"), Some(&inv.email));
+    let mut errors = Vec::new();
+    if let Err(e) = &new {
+        errors.push(FieldError {
+            field: "password",
+            code: e.code,
+        });
+    } else if form.get("password") != form.get("confirm_password") {
+        errors.push(FieldError::new("confirm_password", "password-mismatch"));
+    }
+    if !errors.is_empty() {
+        return Ok(render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(field_msgs(&tr, &errors), Some(inv), false),
+        ));
+    }
+    let password = new.expect("checked above").expose().to_owned();
+    let hash =
+        tokio::task::spawn_blocking(move || koers_store::platform::passwords::hash(&password))
+            .await
+            .unwrap_or_default();
+    match invitations::accept(state.db(), &token, hash).await {
+        Ok(user) => {
+            koers_store::platform::audit::record(
+                state.db(),
+                koers_store::platform::audit::NewEvent {
+                    institution_id: Some(&inv.institution_id),
+                    actor_id: Some(&user.id),
+                    actor_email: Some(&user.email),
+                    action: "partner.invitation_accepted",
+                    subject_type: Some("user"),
+                    subject_id: Some(&user.id),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            Ok(render(&page(Vec::new(), Some(inv), true)))
+        }
+        Err(koers_store::StoreError::Conflict(_)) => Ok(render_status(
+            StatusCode::CONFLICT,
+            &page(
+                field_msgs(&tr, &[FieldError::new("email", "email-taken")]),
+                Some(inv),
+                false,
+            ),
+        )),
+        Err(koers_store::StoreError::NotFound) => Err(WebError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -335,6 +335,19 @@ pub fn make_app(state: AppState) -> Router {
             "/invitations/{token}",
             get(views::partners::accept_form).post(views::partners::accept),
         )
+        .route(
+            "/placements",
+            get(views::placements::list).post(views::placements::create),
+        )
+        .route("/placements/{id}", get(views::placements::show))
+        .route(
+            "/placements/{id}/tasks/{task}/submit",
+            post(views::placements::submit_task),
+        )
+        .route(
+            "/placements/{id}/tasks/{task}/assess",
+            post(views::placements::assess_task),
+        )
         .route("/development", get(views::staff::mine))
         .route("/employees/{id}", get(views::staff::show))
         .route(

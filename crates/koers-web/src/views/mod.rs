@@ -24,6 +24,7 @@ pub mod learning_line;
 pub mod login;
 pub mod partners;
 pub mod phases;
+pub mod placements;
 pub mod practice;
 pub mod programmes;
 pub mod rules;

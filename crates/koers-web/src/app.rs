@@ -348,6 +348,17 @@ pub fn make_app(state: AppState) -> Router {
             "/placements/{id}/tasks/{task}/assess",
             post(views::placements::assess_task),
         )
+        .route(
+            "/field-needs",
+            get(views::needs::list).post(views::needs::create),
+        )
+        .route("/field-needs/{id}/triage", post(views::needs::triage))
+        .route(
+            "/field-needs/{id}/alignment",
+            post(views::needs::set_alignment),
+        )
+        .route("/alignment", get(views::needs::alignment))
+        .route("/alignment.csv", get(views::needs::alignment_csv))
         .route("/development", get(views::staff::mine))
         .route("/employees/{id}", get(views::staff::show))
         .route(

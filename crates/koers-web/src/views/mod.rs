@@ -22,6 +22,7 @@ pub mod import;
 pub mod improvement;
 pub mod learning_line;
 pub mod login;
+pub mod needs;
 pub mod partners;
 pub mod phases;
 pub mod placements;

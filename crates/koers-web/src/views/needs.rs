@@ -1,0 +1,312 @@
+//! Field needs and the alignment matrix in the browser. School coordinators submit their
+//! organisation's needs and read the institute's triage; the institute triages them with a
+//! status and rationale, reads the matrix of needs × activities and offer (with the gap list,
+//! the field survey beside it and a CSV download), and sets an alignment status by hand with a
+//! reason where the competences do not tell the whole story.
+
+use super::csv::Csv;
+use super::{Ctx, FieldMsg, field_msgs, render_status};
+use crate::api::NewNeedBody;
+use crate::api::field::{submit_need, visible_needs};
+use crate::auth::{Authenticated, WebUser};
+use crate::error::{WebError, WebResult};
+use crate::field::{self as access, Matrix};
+use crate::forms::FormData;
+use crate::staff::CompetenceOption;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use koers_domain::FieldError;
+use koers_domain::field::alignment::Alignment;
+use koers_domain::field::{NeedStatus, Urgency};
+use koers_domain::policy::Action;
+use koers_store::field::needs::{self, Need};
+use koers_store::field::partners::{self, Partner};
+
+#[derive(Template)]
+#[template(path = "needs.html")]
+struct NeedsPage {
+    ctx: Ctx,
+    needs: Vec<Need>,
+    can_triage: bool,
+    can_submit: bool,
+    /// The institute chooses the partner; a school coordinator submits for their own.
+    partners: Vec<Partner>,
+    options: Vec<CompetenceOption>,
+    urgencies: &'static [Urgency],
+    statuses: &'static [NeedStatus],
+    errors: Vec<FieldMsg>,
+    fields: FormData,
+}
+
+impl NeedsPage {
+    fn label<'a>(&'a self, key: &'a str) -> &'a str {
+        self.options
+            .iter()
+            .find(|o| o.key == key)
+            .map_or(key, |o| o.label.as_str())
+    }
+    fn chosen(&self, key: &str) -> bool {
+        self.fields.all("competence").contains(&key)
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct OkQuery {
+    ok: Option<String>,
+}
+
+async fn needs_page(
+    state: &AppState,
+    a: &Authenticated,
+    flash: Option<&str>,
+    errors: Vec<FieldMsg>,
+    fields: FormData,
+) -> WebResult<Response> {
+    let needs = visible_needs(state, a).await?;
+    let can_triage = a.actor.may(Action::ManageField);
+    let can_submit = can_triage || a.actor.has_role(koers_domain::Role::PartnerCoordinator);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_status(
+        status,
+        &NeedsPage {
+            ctx: Ctx::user(a, "/field-needs", "field").with_flash(flash),
+            needs,
+            can_triage,
+            can_submit,
+            partners: if can_triage {
+                partners::list(a.tenant(state)).await?
+            } else {
+                Vec::new()
+            },
+            options: crate::staff::competence_options(state, a).await?,
+            urgencies: Urgency::ALL,
+            statuses: NeedStatus::ALL,
+            errors,
+            fields,
+        },
+    ))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Query(q): Query<OkQuery>,
+) -> WebResult<Response> {
+    needs_page(&state, &a, q.ok.as_deref(), Vec::new(), FormData::default()).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    if !a.actor.may(Action::ManageField)
+        && !a.actor.has_role(koers_domain::Role::PartnerCoordinator)
+    {
+        return Err(WebError::Forbidden);
+    }
+    let body = NewNeedBody {
+        partner_id: Some(form.get("partner").to_owned()).filter(|p| !p.is_empty()),
+        topic: form.get("topic").to_owned(),
+        description: form.get("description").to_owned(),
+        competences: form
+            .all("competence")
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        urgency: form.get("urgency").to_owned(),
+        teachers: form.get("teachers").trim().parse().unwrap_or(-1),
+    };
+    match submit_need(&state, &a, &body).await {
+        Ok(_) => Ok(Redirect::to("/field-needs?ok=created").into_response()),
+        Err(WebError::Invalid(errors)) => {
+            let msgs = field_msgs(&a.tr, &errors);
+            needs_page(&state, &a, None, msgs, form).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn need_for_triage(state: &AppState, a: &Authenticated, id: &str) -> WebResult<Need> {
+    a.require(Action::ManageField)?;
+    if !koers_domain::is_id(id) {
+        return Err(WebError::NotFound);
+    }
+    needs::get(a.tenant(state), id)
+        .await?
+        .ok_or(WebError::NotFound)
+}
+
+/// The institute's triage: a status and the rationale the partner reads.
+pub async fn triage(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    let n = need_for_triage(&state, &a, &id).await?;
+    let Some(status) = NeedStatus::parse(form.get("status")) else {
+        let msgs = field_msgs(&a.tr, &[FieldError::new("status", "status-invalid")]);
+        return needs_page(&state, &a, None, msgs, FormData::default()).await;
+    };
+    let rationale = form.get("rationale").trim();
+    if rationale.chars().count() > 2000 {
+        let msgs = field_msgs(&a.tr, &[FieldError::new("rationale", "too-long")]);
+        return needs_page(&state, &a, None, msgs, FormData::default()).await;
+    }
+    needs::triage(a.tenant(&state), &n.id, status, rationale).await?;
+    crate::guidance::audit_change(
+        &state,
+        &a,
+        "field_need.triage",
+        &n.id,
+        serde_json::json!({"status": status.key()}),
+    )
+    .await?;
+    Ok(Redirect::to("/field-needs?ok=saved").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "alignment.html")]
+struct AlignmentPage {
+    ctx: Ctx,
+    m: Matrix,
+    options: Vec<CompetenceOption>,
+    survey: Option<(i64, Vec<(String, f64, i64)>)>,
+    statuses: &'static [Alignment],
+    errors: Vec<FieldMsg>,
+}
+
+impl AlignmentPage {
+    fn label<'a>(&'a self, key: &'a str) -> &'a str {
+        self.options
+            .iter()
+            .find(|o| o.key == key)
+            .map_or(key, |o| o.label.as_str())
+    }
+    fn covers(&self, need: &koers_domain::field::alignment::Row, source: &usize) -> bool {
+        need.covered_by.contains(source)
+    }
+    fn gaps(&self) -> Vec<&(Need, koers_domain::field::alignment::Row)> {
+        self.m.gaps()
+    }
+    fn is_override(&self, n: &Need, s: &Alignment) -> bool {
+        n.alignment_override == Some(*s)
+    }
+    fn rating(&self, mean: &f64) -> String {
+        format!("{mean:.1}")
+    }
+}
+
+async fn alignment_page(
+    state: &AppState,
+    a: &Authenticated,
+    errors: Vec<FieldMsg>,
+) -> WebResult<Response> {
+    a.require(Action::ViewField)?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_status(
+        status,
+        &AlignmentPage {
+            ctx: Ctx::user(a, "/alignment", "field"),
+            m: access::matrix(state, a).await?,
+            options: crate::staff::competence_options(state, a).await?,
+            survey: koers_store::field::survey::latest(a.tenant(state)).await?,
+            statuses: Alignment::ALL,
+            errors,
+        },
+    ))
+}
+
+pub async fn alignment(State(state): State<AppState>, WebUser(a): WebUser) -> WebResult<Response> {
+    alignment_page(&state, &a, Vec::new()).await
+}
+
+/// The matrix as CSV for Dutch Excel: one row per need.
+pub async fn alignment_csv(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+) -> WebResult<Response> {
+    a.require(Action::ViewField)?;
+    let m = access::matrix(&state, &a).await?;
+    let tr = a.tr;
+    let mut out = Csv::new();
+    out.row([
+        tr.t("need-topic"),
+        tr.t("need-partner"),
+        tr.t("need-urgency"),
+        tr.t("need-teachers"),
+        tr.t("alignment-status"),
+        tr.t("alignment-covered-by"),
+        tr.t("alignment-missing"),
+    ]);
+    for (n, r) in &m.needs {
+        let by: Vec<&str> = r
+            .covered_by
+            .iter()
+            .map(|i| m.sources[*i].title.as_str())
+            .collect();
+        out.row([
+            n.topic.clone(),
+            n.partner_name.clone(),
+            tr.tk("urgency", n.urgency.key()),
+            n.teachers.to_string(),
+            tr.tk("alignment", r.status.key()),
+            by.join(", "),
+            r.missing.join(", "),
+        ]);
+    }
+    Ok(out.response("afstemming-werkveld.csv"))
+}
+
+/// Set (or clear) an alignment status by hand, with a reason.
+pub async fn set_alignment(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    let n = need_for_triage(&state, &a, &id).await?;
+    let status = match form.get("status") {
+        "" => None,
+        s => match Alignment::parse(s) {
+            Some(x) => Some(x),
+            None => {
+                let msgs = field_msgs(&a.tr, &[FieldError::new("status", "status-invalid")]);
+                return alignment_page(&state, &a, msgs).await;
+            }
+        },
+    };
+    let reason = form.get("reason").trim();
+    if status.is_some() && (reason.is_empty() || reason.chars().count() > 1000) {
+        let msgs = field_msgs(
+            &a.tr,
+            &[FieldError::new("reason", "alignment-reason-required")],
+        );
+        return alignment_page(&state, &a, msgs).await;
+    }
+    needs::set_alignment(a.tenant(&state), &n.id, status, reason).await?;
+    crate::guidance::audit_change(
+        &state,
+        &a,
+        "field_need.alignment",
+        &n.id,
+        serde_json::json!({"status": status.map(Alignment::key)}),
+    )
+    .await?;
+    Ok(Redirect::to("/alignment#h-matrix").into_response())
+}

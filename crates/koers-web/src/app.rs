@@ -359,6 +359,10 @@ pub fn make_app(state: AppState) -> Router {
         )
         .route("/alignment", get(views::needs::alignment))
         .route("/alignment.csv", get(views::needs::alignment_csv))
+        .route("/offer", get(views::offer::list).post(views::offer::create))
+        .route("/offer/{id}", get(views::offer::show))
+        .route("/offer/{id}/enrol", post(views::offer::enrol))
+        .route("/offer/{id}/evaluation", post(views::offer::evaluate))
         .route("/development", get(views::staff::mine))
         .route("/employees/{id}", get(views::staff::show))
         .route(

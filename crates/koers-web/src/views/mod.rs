@@ -23,6 +23,7 @@ pub mod improvement;
 pub mod learning_line;
 pub mod login;
 pub mod needs;
+pub mod offer;
 pub mod partners;
 pub mod phases;
 pub mod placements;

@@ -384,7 +384,18 @@ pub async fn seed(
         accounts: DEMO_ACCOUNTS
             .iter()
             .map(|(e, _, r)| (e.to_string(), *r))
-            .chain([(SECOND_COUNSELLOR.0.to_owned(), Role::Counsellor)])
+            .chain([
+                (SECOND_COUNSELLOR.0.to_owned(), Role::Counsellor),
+                (field::SECOND_MENTOR.0.to_owned(), Role::PlacementMentor),
+                (
+                    field::SCHOOL_COORDINATOR.0.to_owned(),
+                    Role::PartnerCoordinator,
+                ),
+                (
+                    "medewerker01@ … medewerker12@demo.koers.test".to_owned(),
+                    Role::Employee,
+                ),
+            ])
             .collect(),
         second_admin: SECOND_ADMIN.into(),
         students,

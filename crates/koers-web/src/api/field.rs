@@ -234,6 +234,9 @@ pub async fn create_invitation(
     body: Bytes,
 ) -> WebResult<Response> {
     a.require(Action::ManageField)?;
+    if !koers_domain::is_id(&id) || partners::get(a.tenant(&state), &id).await?.is_none() {
+        return Err(WebError::NotFound);
+    }
     let b: NewInvitationBody = parse_json(&body)?;
     let dto = invite(&state, &a, &id, &b.email, &b.name, &b.role).await?;
     Ok((StatusCode::CREATED, Json(dto)).into_response())

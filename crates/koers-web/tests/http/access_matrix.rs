@@ -714,6 +714,166 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/hr-records",
         [Login, No, No, No, No, No, A, No, No, No],
     ),
+    // The receiving field. {partner} is ROC Rijnmond (mentor@'s school), {placement} Zoë's
+    // placement there with {task} one of its tasks, {placement_b} a trainee's placement at
+    // another school (mentor@ must not see it), {need} a field need, {offer} a course,
+    // {token} an open invitation.
+    ("GET", "/partners", [Login, A, A, No, A, No, No, No, A, A]),
+    (
+        "POST",
+        "/partners",
+        [Login, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "GET",
+        "/partners/{partner}",
+        [Login, A, A, No, A, No, No, No, A, Nf],
+    ),
+    (
+        "POST",
+        "/partners/{partner}/contacts",
+        [Login, A, A, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/partners/{partner}/invitations",
+        [Login, A, A, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "GET",
+        "/invitations/{token}",
+        [A, A, A, A, A, A, A, A, A, A],
+    ),
+    (
+        "POST",
+        "/invitations/{token}",
+        [A, A, A, A, A, A, A, A, A, A],
+    ),
+    ("GET", "/placements", [Login, A, A, No, A, A, No, No, A, A]),
+    (
+        "POST",
+        "/placements",
+        [Login, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "GET",
+        "/placements/{placement}",
+        [Login, A, A, No, A, A, No, No, A, Nf],
+    ),
+    (
+        "GET",
+        "/placements/{placement_b}",
+        [Login, A, A, No, A, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/placements/{placement}/tasks/{task}/submit",
+        [Login, No, No, No, No, A, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/placements/{placement}/tasks/{task}/assess",
+        [Login, No, No, No, No, No, No, No, A, Nf],
+    ),
+    (
+        "GET",
+        "/field-needs",
+        [Login, A, A, No, A, No, No, No, A, A],
+    ),
+    (
+        "POST",
+        "/field-needs",
+        [Login, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "POST",
+        "/field-needs/{need}/triage",
+        [Login, A, A, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/field-needs/{need}/alignment",
+        [Login, A, A, No, No, No, No, No, No, Nf],
+    ),
+    ("GET", "/alignment", [Login, A, A, No, A, No, No, No, No, A]),
+    (
+        "GET",
+        "/alignment.csv",
+        [Login, A, A, No, A, No, No, No, No, A],
+    ),
+    ("GET", "/offer", [Login, A, A, A, A, No, A, A, A, A]),
+    ("POST", "/offer", [Login, A, A, No, No, No, No, No, No, A]),
+    (
+        "GET",
+        "/offer/{offer}",
+        [Login, A, A, A, A, No, A, A, A, Nf],
+    ),
+    (
+        "POST",
+        "/offer/{offer}/enrol",
+        [Login, A, A, A, A, No, A, A, A, Nf],
+    ),
+    (
+        "POST",
+        "/offer/{offer}/evaluation",
+        [Login, A, A, A, A, No, A, A, A, Nf],
+    ),
+    (
+        "GET",
+        "/api/v1/partners",
+        [Auth, A, A, No, A, No, No, No, A, A],
+    ),
+    (
+        "POST",
+        "/api/v1/partners",
+        [Auth, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "POST",
+        "/api/v1/partners/{partner}/invitations",
+        [Auth, A, A, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "GET",
+        "/api/v1/placements",
+        [Auth, A, A, A, A, A, A, A, A, A],
+    ),
+    (
+        "POST",
+        "/api/v1/placements",
+        [Auth, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "GET",
+        "/api/v1/placements/{placement}",
+        [Auth, A, A, No, A, A, No, No, A, Nf],
+    ),
+    (
+        "GET",
+        "/api/v1/placements/{placement_b}",
+        [Auth, A, A, No, A, No, No, No, No, Nf],
+    ),
+    (
+        "GET",
+        "/api/v1/field-needs",
+        [Auth, A, A, No, A, No, No, No, A, A],
+    ),
+    (
+        "POST",
+        "/api/v1/field-needs",
+        [Auth, A, A, No, No, No, No, No, No, A],
+    ),
+    ("GET", "/api/v1/offer", [Auth, A, A, A, A, No, A, A, A, A]),
+    (
+        "POST",
+        "/api/v1/offer",
+        [Auth, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "GET",
+        "/api/v1/alignment",
+        [Auth, A, A, No, A, No, No, No, No, A],
+    ),
     // Teams last: the rows take the line manager off {team} and medewerker@ out of it.
     ("GET", "/teams", [Login, A, A, No, No, No, A, No, No, A]),
     ("GET", "/teams.csv", [Login, A, A, No, No, No, A, No, No, A]),
@@ -968,7 +1128,15 @@ fn every_route_is_in_the_matrix() {
     assert!(declared.len() >= 30, "route parsing broke: {declared:?}");
     let mut missing = Vec::new();
     for (m, p) in &declared {
-        let placeholder = if p.contains("instrument") {
+        let placeholder = if p.contains("partners") {
+            "{partner}"
+        } else if p.contains("placements") {
+            "{placement}"
+        } else if p.contains("field-needs") {
+            "{need}"
+        } else if p.starts_with("/offer") {
+            "{offer}"
+        } else if p.contains("instrument") {
             "{instrument}"
         } else if p.starts_with("/employees") || p.contains("/employees/") {
             "{employee}"
@@ -1025,6 +1193,11 @@ fn every_route_is_in_the_matrix() {
             .replace("{employee}", "{id}")
             .replace("{staffconv}", "{id}")
             .replace("{instrument}", "{id}")
+            .replace("{partner}", "{id}")
+            .replace("{placement_b}", "{id}")
+            .replace("{placement}", "{id}")
+            .replace("{need}", "{id}")
+            .replace("{offer}", "{id}")
             .replace("{team}", "{id}")
             .replace("{action}", "{id}")
             .replace("{agreement}", "{id}");
@@ -1217,6 +1390,48 @@ async fn access_matrix() {
         .unwrap()
         .id;
 
+    let partner: String = sqlx::query_scalar("SELECT id FROM partners WHERE name = 'ROC Rijnmond'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let placement: String = sqlx::query_scalar("SELECT id FROM placements WHERE partner_id = $1")
+        .bind(&partner)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let placement_b: String =
+        sqlx::query_scalar("SELECT id FROM placements WHERE partner_id <> $1 LIMIT 1")
+            .bind(&partner)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let task: String = sqlx::query_scalar(
+        "SELECT id FROM placement_tasks WHERE placement_id = $1 ORDER BY position DESC LIMIT 1",
+    )
+    .bind(&placement)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let need: String = sqlx::query_scalar("SELECT id FROM field_needs LIMIT 1")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let offer: String =
+        sqlx::query_scalar("SELECT id FROM offer_items WHERE kind = 'course' LIMIT 1")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let (_, token) = koers_store::field::invitations::create(
+        t,
+        &partner,
+        "nieuw@rocrijnmond.example",
+        "Nieuwe Mentor",
+        koers_domain::field::PartnerRole::PlacementMentor,
+        &user_id(&app.db, "manager@demo.koers.test").await,
+    )
+    .await
+    .unwrap();
+
     // Each caller: a browser session (cookie + CSRF token) and an API token.
     let mut browsers = Vec::new();
     let mut tokens = Vec::new();
@@ -1254,7 +1469,14 @@ async fn access_matrix() {
             .replace("{staffconv}", &staffconv)
             .replace("{team}", &team)
             .replace("{action}", &action)
-            .replace("{instrument}", &instrument);
+            .replace("{instrument}", &instrument)
+            .replace("{partner}", &partner)
+            .replace("{placement_b}", &placement_b)
+            .replace("{placement}", &placement)
+            .replace("{task}", &task)
+            .replace("{need}", &need)
+            .replace("{offer}", &offer)
+            .replace("{token}", &token);
         for (i, who) in WHO.iter().enumerate() {
             let is_api = path.starts_with("/api/");
             let b = &mut browsers[i];
@@ -1277,7 +1499,7 @@ async fn access_matrix() {
                 req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
                 let extra = body_for(path);
                 // The login form carries the pre-session token (from its cookie).
-                let csrf = if *path == "/login" {
+                let csrf = if *path == "/login" || path.starts_with("/invitations/") {
                     b.cookie("koers_csrf")
                 } else {
                     b.csrf.clone()

@@ -8,6 +8,7 @@ mod access_matrix;
 mod api;
 mod curriculum;
 mod development;
+mod field;
 mod guidance;
 mod guidance_pages;
 mod staff;

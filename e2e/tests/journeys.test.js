@@ -13,13 +13,15 @@ const CHROMIUM = process.env.KOERS_CHROMIUM || "/usr/bin/chromium";
 
 const ROLES = {
   "beheerder@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/students", "STUDENT", "STUDENT_EDIT", "/students/import", "/frameworks", "/frameworks/career-competencies"],
-  "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT", "/students/import", "/counsellors", "/coverage", "/coverage?programme=LO-ZW&cohort=2026", "/coverage/LO-ECO/rules", "/learning-line/LO-ECO", "/learning-line/LO-ECO/progress", "/teams", "EMPLOYEE", "STAFF_CONVERSATION", "/improvement-actions"],
+  "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT", "/students/import", "/counsellors", "/coverage", "/coverage?programme=LO-ZW&cohort=2026", "/coverage/LO-ECO/rules", "/learning-line/LO-ECO", "/learning-line/LO-ECO/progress", "/teams", "EMPLOYEE", "STAFF_CONVERSATION", "/improvement-actions", "/partners", "PARTNER", "/placements", "PLACEMENT", "/field-needs", "/offer", "OFFER", "/alignment"],
   "slb@demo.koers.test": ["/home", "/account", "/slots", "/groups", "GROUP", "/students", "/students?status=overdue", "ZOE", "ZOE_HANDOVER", "CONVERSATION"],
   "docent@demo.koers.test": ["/home", "/account", "/frameworks", "/frameworks/21st-century-skills", "/practice", "PRACTICE", "/learning-line/LO-ECO", "/learning-line/LO-ECO/activities/new", "ACTIVITY", "/evidence", "EVIDENCE", "/learning-line/LO-ECO/progress", "/designs/library", "DESIGN"],
   "student@demo.koers.test": ["/home", "/account", "/admin/users", "/career-file", "/book", "/practice", "PRACTICE", "/frameworks/counsellor-profile", "/learning-line/LO-ECO", "/evidence", "EVIDENCE", "/designs", "DESIGN"],
   "hr@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN", "SCAN_NEW", "/improvement-actions", "ACTIONS_FORM", "/hr-records", "/teams", "EMPLOYEE", "/development", "/hrm-scan/instrument"],
   "medewerker@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN", "SCAN_ANSWER", "/development", "STAFF_CONVERSATION"],
-  "mentor@demo.koers.test": ["/home", "/account", "/designs/library", "DESIGN", "/evidence"],
+  "mentor@demo.koers.test": ["/home", "/account", "/designs/library", "DESIGN", "/evidence", "/partners", "/placements", "PLACEMENT", "/field-needs", "/offer", "OFFER"],
+  "mentor2@demo.koers.test": ["/home", "/placements", "PLACEMENT", "/offer"],
+  "schoolopleider@demo.koers.test": ["/home", "/partners", "/placements", "PLACEMENT", "/field-needs", "/offer"],
   "beheerder@tweede.koers.test": ["/home", "/admin/users", "/admin/programmes", "/admin/audit", "/students"],
 };
 
@@ -86,6 +88,18 @@ async function resolve(page, path) {
   if (path === "SCAN_ANSWER") {
     await page.goto(`${BASE}/hrm-scan`);
     return await page.locator('main a[href$="/answer"]').first().getAttribute("href");
+  }
+  if (path === "PARTNER") {
+    await page.goto(`${BASE}/partners`);
+    return await page.locator('main a[href^="/partners/"]').first().getAttribute("href");
+  }
+  if (path === "PLACEMENT") {
+    await page.goto(`${BASE}/placements`);
+    return await page.locator('main a[href^="/placements/"]').first().getAttribute("href");
+  }
+  if (path === "OFFER") {
+    await page.goto(`${BASE}/offer`);
+    return await page.locator('main a[href^="/offer/"]').first().getAttribute("href");
   }
   if (path === "EMPLOYEE") {
     // The demo employee's development page, through the team list.
@@ -298,6 +312,60 @@ test("employee writes a development goal, the line manager agrees the plan and p
   const out = execFileSync("python3", [path.join(__dirname, "..", "tools", "check_ics.py"), file]).toString();
   assert.match(out, /^ok: .* at 2031-03-30T14:00:00\+02:00/);
   await mc.close();
+});
+
+test("a new placement mentor is invited, activates the account and assesses a trainee's task", async () => {
+  const mc = await browser.newContext();
+  const mp = await mc.newPage();
+  await login(mp, "manager@demo.koers.test");
+  await mp.goto(`${BASE}/partners`);
+  await Promise.all([mp.waitForNavigation(), mp.locator("main a", { hasText: "ROC Rijnmond" }).first().click()]);
+  await mp.locator("summary", { hasText: "Iemand uitnodigen" }).click();
+  await mp.fill("#i-name", "Noor Nieuwenhuis");
+  await mp.fill("#i-email", "noor@rocrijnmond.example");
+  await Promise.all([mp.waitForNavigation(), mp.click("form[action$='/invitations'] button")]);
+  const link = await mp.inputValue("#inv-link");
+  assert.match(link, /^\/invitations\/[A-Za-z0-9_-]{43}$/);
+  await checkA11y(mp, "partner page with a new invitation (manager, nl)");
+  await mc.close();
+
+  const nc = await browser.newContext();
+  const np = await nc.newPage();
+  await np.goto(`${BASE}${link}`);
+  await checkA11y(np, "invitation (anonymous, nl)");
+  await np.fill("#a-password", "kort");
+  await np.fill("#a-confirm", "kort");
+  await Promise.all([np.waitForNavigation(), np.click("form button[type=submit]")]);
+  assert.ok(await np.locator(".error-summary").isVisible(), "a weak password is refused");
+  const pw = "Stagiairs-begeleiden-op-school-2026";
+  await np.fill("#a-password", pw);
+  await np.fill("#a-confirm", pw);
+  await Promise.all([np.waitForNavigation(), np.click("form button[type=submit]")]);
+  // The account is ready: the page now offers the way to log in (in the browser's language).
+  assert.equal(await np.locator('main a[href="/login"]').count(), 1, await np.textContent("main"));
+  await np.goto(`${BASE}/login`);
+  await np.fill("#email", "noor@rocrijnmond.example");
+  await np.fill("#password", pw);
+  await Promise.all([np.waitForNavigation(), np.click("button[type=submit]")]);
+  assert.match(np.url(), /\/home$/);
+  await Promise.all([np.waitForNavigation(), np.click("nav a[href='/partners']")]);
+  assert.ok((await np.textContent("h1")).includes("ROC Rijnmond"), "their own school");
+  await checkA11y(np, "own partner page (new mentor, nl)");
+  await nc.close();
+
+  // The demo mentor assesses the task Zoë handed in.
+  const oc = await browser.newContext();
+  const op = await oc.newPage();
+  await login(op, "mentor@demo.koers.test");
+  await op.goto(`${BASE}${await resolve(op, "PLACEMENT")}`);
+  const form = op.locator("form[action$='/assess']").last();
+  await form.locator("input[name=level][value='3']").check();
+  await form.locator("textarea[name=feedback]").fill("Sterke opening van de activiteit.");
+  await Promise.all([op.waitForNavigation(), form.locator("button").click()]);
+  assert.match(op.url(), /ok=saved/);
+  assert.ok((await op.textContent("main")).includes("Sterke opening van de activiteit."));
+  await checkA11y(op, "placement after assessing (mentor, nl)");
+  await oc.close();
 });
 
 test("programme manager imports students: errors with line numbers, then preview and confirm", async () => {

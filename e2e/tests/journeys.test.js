@@ -21,7 +21,7 @@ const ROLES = {
   "medewerker@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN", "SCAN_ANSWER", "/development", "STAFF_CONVERSATION"],
   "mentor@demo.koers.test": ["/home", "/account", "/designs/library", "DESIGN", "/evidence", "/partners", "/placements", "PLACEMENT", "/field-needs", "/offer", "OFFER"],
   "mentor2@demo.koers.test": ["/home", "/placements", "PLACEMENT", "/offer"],
-  "schoolopleider@demo.koers.test": ["/home", "/partners", "/placements", "PLACEMENT", "/field-needs", "/offer"],
+  "schoolopleider@demo.koers.test": ["/home", "/partners", "/placements", "PLACEMENT", "/field-needs", "/offer", "/field-survey"],
   "beheerder@tweede.koers.test": ["/home", "/admin/users", "/admin/programmes", "/admin/audit", "/students"],
 };
 

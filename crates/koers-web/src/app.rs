@@ -328,6 +328,10 @@ pub fn make_app(state: AppState) -> Router {
             post(views::partners::add_contact),
         )
         .route(
+            "/partners/{id}/partnerships",
+            post(views::partners::add_partnership),
+        )
+        .route(
             "/partners/{id}/invitations",
             post(views::partners::invite_person),
         )
@@ -340,6 +344,7 @@ pub fn make_app(state: AppState) -> Router {
             get(views::placements::list).post(views::placements::create),
         )
         .route("/placements/{id}", get(views::placements::show))
+        .route("/placements/{id}/tasks", post(views::placements::add_task))
         .route(
             "/placements/{id}/tasks/{task}/submit",
             post(views::placements::submit_task),
@@ -358,10 +363,15 @@ pub fn make_app(state: AppState) -> Router {
             post(views::needs::set_alignment),
         )
         .route("/alignment", get(views::needs::alignment))
+        .route(
+            "/field-survey",
+            get(views::needs::survey).post(views::needs::save_survey),
+        )
         .route("/alignment.csv", get(views::needs::alignment_csv))
         .route("/offer", get(views::offer::list).post(views::offer::create))
         .route("/offer/{id}", get(views::offer::show))
         .route("/offer/{id}/enrol", post(views::offer::enrol))
+        .route("/offer/{id}/people", post(views::offer::add_person))
         .route("/offer/{id}/evaluation", post(views::offer::evaluate))
         .route("/development", get(views::staff::mine))
         .route("/employees/{id}", get(views::staff::show))

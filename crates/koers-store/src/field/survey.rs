@@ -25,8 +25,11 @@ pub async fn rate(
     Ok(())
 }
 
-/// The mean rating per competence of the latest survey year: (year, [(competence, mean, partners)]).
-pub async fn latest(t: Tenant<'_>) -> Result<Option<(i64, Vec<(String, f64, i64)>)>> {
+/// A survey year's results: (year, [(competence, mean rating, partners who rated)]).
+pub type Results = (i64, Vec<(String, f64, i64)>);
+
+/// The mean rating per competence of the latest survey year.
+pub async fn latest(t: Tenant<'_>) -> Result<Option<Results>> {
     let year: Option<i64> =
         sqlx::query_scalar("SELECT MAX(year) FROM field_survey_ratings WHERE institution_id = $1")
             .bind(t.institution_id)
@@ -42,4 +45,16 @@ pub async fn latest(t: Tenant<'_>) -> Result<Option<(i64, Vec<(String, f64, i64)
     .fetch_all(t.pool())
     .await?;
     Ok(Some((year, rows)))
+}
+
+/// A partner's ratings of a year: (competence, rating).
+pub async fn of_partner(t: Tenant<'_>, partner_id: &str, year: i64) -> Result<Vec<(String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT competence, rating FROM field_survey_ratings WHERE institution_id = $1 AND partner_id = $2 AND year = $3",
+    )
+    .bind(t.institution_id)
+    .bind(partner_id)
+    .bind(year)
+    .fetch_all(t.pool())
+    .await?)
 }

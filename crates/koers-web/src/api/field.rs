@@ -183,16 +183,20 @@ pub(crate) async fn invite(
         .await?
         .ok_or(WebError::NotFound)?;
     let mut errors = Vec::new();
-    let email = koers_domain::Email::parse(email).map_err(|e| {
-        errors.push(e.clone());
-        e
-    });
+    let email = match koers_domain::Email::parse(email) {
+        Ok(e) => Some(e),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
     let name = text(name, "name", 200, &mut errors);
-    let role = PartnerRole::parse(role).ok_or_else(|| {
+    let role = PartnerRole::parse(role);
+    if role.is_none() {
         errors.push(FieldError::new("role", "role-invalid"));
-    });
+    }
     done(errors)?;
-    let (Ok(email), Ok(role)) = (email, role) else {
+    let (Some(email), Some(role)) = (email, role) else {
         return Err(WebError::invalid("email", "email-invalid"));
     };
     if koers_store::platform::users::active_by_email(t, email.as_str())
@@ -350,10 +354,11 @@ pub(crate) async fn check_placement(
             TaskKind::Other
         });
         let title = text(&k.title, "tasks", 200, &mut errors);
-        let due = match k.due_on.as_deref().filter(|d| !d.is_empty()) {
-            None => None,
-            Some(d) => Some(date(d, "tasks", &mut errors)),
-        };
+        let due = k
+            .due_on
+            .as_deref()
+            .filter(|d| !d.is_empty())
+            .map(|d| date(d, "tasks", &mut errors));
         tasks.push((kind, title, due));
     }
     done(errors)?;

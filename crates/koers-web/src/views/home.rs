@@ -84,7 +84,8 @@ struct HomePage {
     scan_invitations: Vec<koers_store::staff::scans::Round>,
     /// The person's own development plan is not up to date (staff only).
     plan_stale: bool,
-    mentor: bool,
+    /// Partner people and students: their placements (trainees, school, own).
+    placements: Option<Vec<koers_store::field::placements::Placement>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -221,6 +222,12 @@ pub async fn page(
     } else {
         (Vec::new(), false)
     };
+    let placements =
+        if actor.roles.iter().any(|r| r.role.is_partner()) || actor.has_role(Role::Student) {
+            Some(crate::field::visible_placements(&state, &a).await?)
+        } else {
+            None
+        };
     let page = HomePage {
         ctx: Ctx::user(&a, "/home", "home").with_flash(q.ok.as_deref()),
         user: a.user.clone(),
@@ -236,7 +243,7 @@ pub async fn page(
         overdue_actions,
         scan_invitations,
         plan_stale,
-        mentor: actor.has_role(Role::PlacementMentor),
+        placements,
     };
     Ok(render(&page))
 }

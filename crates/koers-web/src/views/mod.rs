@@ -79,6 +79,8 @@ pub struct Nav {
     pub can_view_field: bool,
     /// Reaches the field pages: the institute's readers and partner people.
     pub sees_field: bool,
+    /// A school coordinator fills in the field survey.
+    pub is_coordinator: bool,
     /// Placement mentors find the assessments they were asked for under evidence.
     pub is_mentor: bool,
 }
@@ -105,6 +107,7 @@ impl Ctx {
                 can_view_field: a.actor.may(Action::ViewField),
                 sees_field: a.actor.may(Action::ViewField)
                     || a.actor.roles.iter().any(|r| r.role.is_partner()),
+                is_coordinator: a.actor.has_role(koers_domain::Role::PartnerCoordinator),
                 sees_teams: a.actor.may(Action::ManageTeams)
                     || a.actor.may(Action::ViewTeamReport {
                         manages_team: false,
@@ -133,6 +136,15 @@ impl Ctx {
     /// Whether the menu holds the institute's field overview (for the field sub-menu).
     pub fn can_view_field(&self) -> bool {
         self.nav.as_ref().is_some_and(|n| n.can_view_field)
+    }
+
+    pub fn is_coordinator(&self) -> bool {
+        self.nav.as_ref().is_some_and(|n| n.is_coordinator)
+    }
+
+    /// Whether the menu holds the field pages (partner people and the institute's readers).
+    pub fn sees_field(&self) -> bool {
+        self.nav.as_ref().is_some_and(|n| n.sees_field)
     }
 
     /// Show the translated flash message `flash-<key>` given in the `ok` query parameter.

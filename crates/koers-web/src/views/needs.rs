@@ -181,7 +181,7 @@ struct AlignmentPage {
     ctx: Ctx,
     m: Matrix,
     options: Vec<CompetenceOption>,
-    survey: Option<(i64, Vec<(String, f64, i64)>)>,
+    survey: Option<koers_store::field::survey::Results>,
     statuses: &'static [Alignment],
     errors: Vec<FieldMsg>,
 }
@@ -309,4 +309,117 @@ pub async fn set_alignment(
     )
     .await?;
     Ok(Redirect::to("/alignment#h-matrix").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "field_survey.html")]
+struct SurveyPage {
+    ctx: Ctx,
+    year: i64,
+    partner: Partner,
+    /// (competence key, label, the rating given this year)
+    items: Vec<(String, String, Option<i64>)>,
+    errors: Vec<FieldMsg>,
+}
+
+impl SurveyPage {
+    fn is(&self, given: &Option<i64>, v: &i64) -> bool {
+        *given == Some(*v)
+    }
+}
+
+/// The school coordinator's organisation (the survey is theirs to fill in).
+async fn survey_partner(state: &AppState, a: &Authenticated) -> WebResult<Partner> {
+    if !a.actor.has_role(koers_domain::Role::PartnerCoordinator) {
+        return Err(WebError::Forbidden);
+    }
+    let own = access::own_partner(state, a)
+        .await?
+        .ok_or(WebError::Forbidden)?;
+    partners::get(a.tenant(state), &own)
+        .await?
+        .ok_or(WebError::NotFound)
+}
+
+async fn survey_page(
+    state: &AppState,
+    a: &Authenticated,
+    flash: Option<&str>,
+    errors: Vec<FieldMsg>,
+) -> WebResult<Response> {
+    let partner = survey_partner(state, a).await?;
+    let t = a.tenant(state);
+    let year = i64::from(koers_domain::time::today().year());
+    let given = koers_store::field::survey::of_partner(t, &partner.id, year).await?;
+    let items = crate::staff::competence_options(state, a)
+        .await?
+        .into_iter()
+        .filter(|o| o.key.starts_with("counsellor-profile/"))
+        .map(|o| {
+            let r = given.iter().find(|(k, _)| *k == o.key).map(|(_, r)| *r);
+            (o.key, o.label, r)
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_status(
+        status,
+        &SurveyPage {
+            ctx: Ctx::user(a, "/field-survey", "field").with_flash(flash),
+            year,
+            partner,
+            items,
+            errors,
+        },
+    ))
+}
+
+pub async fn survey(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Query(q): Query<OkQuery>,
+) -> WebResult<Response> {
+    survey_page(&state, &a, q.ok.as_deref(), Vec::new()).await
+}
+
+/// The school coordinator rates graduates' LOB competence per competence (1..5) for this year.
+pub async fn save_survey(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    let partner = survey_partner(&state, &a).await?;
+    let keys: Vec<String> = crate::staff::competence_options(&state, &a)
+        .await?
+        .into_iter()
+        .filter(|o| o.key.starts_with("counsellor-profile/"))
+        .map(|o| o.key)
+        .collect();
+    let mut ratings = Vec::new();
+    for k in &keys {
+        match form.get(k) {
+            "" => {}
+            v => match v.parse::<i64>() {
+                Ok(r) if (1..=5).contains(&r) => ratings.push((k, r)),
+                _ => {
+                    let msgs = field_msgs(&a.tr, &[FieldError::new("rating", "rating-invalid")]);
+                    return survey_page(&state, &a, None, msgs).await;
+                }
+            },
+        }
+    }
+    if ratings.is_empty() {
+        let msgs = field_msgs(&a.tr, &[FieldError::new("rating", "rating-invalid")]);
+        return survey_page(&state, &a, None, msgs).await;
+    }
+    let year = i64::from(koers_domain::time::today().year());
+    let t = a.tenant(&state);
+    for (k, r) in ratings {
+        koers_store::field::survey::rate(t, &partner.id, year, k, r).await?;
+    }
+    Ok(Redirect::to("/field-survey?ok=saved").into_response())
 }

@@ -317,3 +317,46 @@ pub async fn evaluate(
         Ok(()) => Ok(Redirect::to(&format!("/offer/{id}?ok=saved")).into_response()),
     }
 }
+
+/// Record a participant of a training event (or a co-designer), by name and organisation.
+pub async fn add_person(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    a.require(Action::ManageField)?;
+    if !koers_domain::is_id(&id) || offer::get(a.tenant(&state), &id).await?.is_none() {
+        return Err(WebError::NotFound);
+    }
+    let kind = match form.get("kind") {
+        "codesigner" => "codesigner",
+        _ => "participant",
+    };
+    let name = form
+        .get("name")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let organisation = form
+        .get("organisation")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if name.is_empty() || organisation.is_empty() || name.len() > 200 || organisation.len() > 200 {
+        let msgs = field_msgs(&a.tr, &[FieldError::new("name", "person-required")]);
+        return item_page(&state, &a, &id, None, msgs).await;
+    }
+    offer::add_person(
+        a.tenant(&state),
+        &id,
+        &Person {
+            kind: kind.into(),
+            name,
+            organisation,
+        },
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/offer/{id}?ok=saved#h-people")).into_response())
+}

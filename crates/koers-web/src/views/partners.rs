@@ -251,6 +251,90 @@ pub async fn add_contact(
     Ok(Redirect::to(&format!("/partners/{id}?ok=saved#h-contacts")).into_response())
 }
 
+/// Record a partnership agreement: kind, period, the school coordinator (a person of the
+/// partner) and the institute coordinator (a staff member, by email).
+pub async fn add_partnership(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    a.require(Action::ManageField)?;
+    let t = a.tenant(&state);
+    if !koers_domain::is_id(&id) || partners::get(t, &id).await?.is_none() {
+        return Err(WebError::NotFound);
+    }
+    let mut errors = Vec::new();
+    let starts = koers_domain::time::parse_date(form.get("starts_on"));
+    if starts.is_none() {
+        errors.push(FieldError::new("starts_on", "date-invalid"));
+    }
+    let ends = match form.get("ends_on").trim() {
+        "" => None,
+        e => match koers_domain::time::parse_date(e) {
+            Some(d) if starts.is_none_or(|s| d >= s) => Some(d),
+            _ => {
+                errors.push(FieldError::new("ends_on", "period-invalid"));
+                None
+            }
+        },
+    };
+    let school = match form.get("school_coordinator") {
+        "" => None,
+        u => {
+            let people = partners::members(t, &id).await?;
+            if people.iter().any(|(p, _, _)| p == u) {
+                Some(u.to_owned())
+            } else {
+                errors.push(FieldError::new(
+                    "school_coordinator",
+                    "mentor-not-of-partner",
+                ));
+                None
+            }
+        }
+    };
+    let institute = match form.get("institute_coordinator").trim() {
+        "" => None,
+        email => match koers_store::platform::users::active_by_email(t, email).await? {
+            Some((uid, _)) => Some(uid),
+            None => {
+                errors.push(FieldError::new("institute_coordinator", "owner-unknown"));
+                None
+            }
+        },
+    };
+    if let (true, Some(starts)) = (errors.is_empty(), starts) {
+        let (starts, ends) = (starts.to_string(), ends.map(|d| d.to_string()));
+        partners::add_partnership(
+            t,
+            &id,
+            &partners::NewPartnership {
+                kind: "opleiden_in_de_school",
+                starts_on: &starts,
+                ends_on: ends.as_deref(),
+                school_coordinator_id: school.as_deref(),
+                institute_coordinator_id: institute.as_deref(),
+            },
+        )
+        .await?;
+        crate::guidance::audit_change(
+            &state,
+            &a,
+            "partner.partnership",
+            &id,
+            serde_json::json!({}),
+        )
+        .await?;
+        return Ok(
+            Redirect::to(&format!("/partners/{id}?ok=saved#h-partnerships")).into_response(),
+        );
+    }
+    let msgs = field_msgs(&a.tr, &errors);
+    partner_page(&state, &a, &id, None, None, msgs, form).await
+}
+
 /// Invite a partner person; the page shows the activation link once.
 pub async fn invite_person(
     State(state): State<AppState>,

@@ -156,6 +156,9 @@ struct PlacementPage {
     levels: Vec<Level>,
     can_assess: bool,
     can_submit: bool,
+    /// Who manages the student's programme adds tasks.
+    can_add: bool,
+    kinds: &'static [TaskKind],
     /// What the trainee shared with the mentor (for the mentor only).
     shared: Vec<Reflection>,
     errors: Vec<FieldMsg>,
@@ -218,6 +221,10 @@ async fn page(
             ctx: Ctx::user(a, &format!("/placements/{}", x.p.id), "field").with_flash(flash),
             tasks: placements::tasks(t, &x.p.id).await?,
             can_submit: x.may_submit(a),
+            can_add: a.actor.may(Action::ManagePlacements {
+                programme_id: &x.p.programme_id,
+            }),
+            kinds: TaskKind::ALL,
             can_assess,
             levels,
             shared,
@@ -306,6 +313,58 @@ pub async fn assess_task(
         "placement.assess",
         &x.p.id,
         serde_json::json!({"task_id": task, "level": level}),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/placements/{}?ok=saved", x.p.id)).into_response())
+}
+
+/// Add a task to a placement (who manages placements of the student's programme).
+pub async fn add_task(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    let x = access::load_placement(&state, &a, &id).await?;
+    a.require(Action::ManagePlacements {
+        programme_id: &x.p.programme_id,
+    })?;
+    let mut errors = Vec::new();
+    let kind = TaskKind::parse(form.get("kind"));
+    if kind.is_none() {
+        errors.push(FieldError::new("kind", "task-kind-invalid"));
+    }
+    let title = form
+        .get("title")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if title.is_empty() || title.chars().count() > 200 {
+        errors.push(FieldError::new("title", "required"));
+    }
+    let due = match form.get("due_on").trim() {
+        "" => None,
+        d => match koers_domain::time::parse_date(d) {
+            Some(d) => Some(d.to_string()),
+            None => {
+                errors.push(FieldError::new("due_on", "date-invalid"));
+                None
+            }
+        },
+    };
+    let (Some(kind), true) = (kind, errors.is_empty()) else {
+        let msgs = field_msgs(&a.tr, &errors);
+        return page(&state, &a, &id, None, msgs).await;
+    };
+    placements::add_task(
+        a.tenant(&state),
+        &x.p.id,
+        &placements::NewTask {
+            kind,
+            title: &title,
+            due_on: due.as_deref(),
+        },
     )
     .await?;
     Ok(Redirect::to(&format!("/placements/{}?ok=saved", x.p.id)).into_response())

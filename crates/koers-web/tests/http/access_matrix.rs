@@ -740,6 +740,31 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         [Login, A, A, No, No, No, No, No, No, Nf],
     ),
     (
+        "POST",
+        "/partners/{partner}/partnerships",
+        [Login, A, A, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/placements/{placement}/tasks",
+        [Login, A, A, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/offer/{offer}/people",
+        [Login, A, A, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "GET",
+        "/field-survey",
+        [Login, No, No, No, No, No, No, No, No, No],
+    ),
+    (
+        "POST",
+        "/field-survey",
+        [Login, No, No, No, No, No, No, No, No, No],
+    ),
+    (
         "GET",
         "/invitations/{token}",
         [A, A, A, A, A, A, A, A, A, A],

@@ -497,3 +497,105 @@ async fn the_offer_enrols_and_evaluates_once() {
     st.login("student@demo.koers.test", PASSWORD).await;
     assert_eq!(st.get("/offer").await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn coordinators_fill_in_the_field_survey_and_managers_record_agreements() {
+    let app = spawn().await;
+    let mut c = app.browser().await;
+    c.login(COORDINATOR, PASSWORD).await;
+    let page = c.get("/field-survey").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("ROC Rijnmond"));
+    let r = c
+        .post(
+            "/field-survey",
+            &[("counsellor-profile/career-conversations", "7")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = c
+        .post(
+            "/field-survey",
+            &[
+                ("counsellor-profile/career-conversations", "5"),
+                ("counsellor-profile/labour-market-information", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = c.get("/field-survey").await;
+    assert!(
+        page.body.contains("value=\"5\" checked"),
+        "the ratings stay"
+    );
+    let mut m = app.browser().await;
+    m.login(MENTOR, PASSWORD).await;
+    assert_eq!(m.get("/field-survey").await.status, StatusCode::FORBIDDEN);
+    // The institute reads this year's survey beside the matrix.
+    let mut mg = app.browser().await;
+    mg.login(MANAGER, PASSWORD).await;
+    let year = jiff::Zoned::now().date().year().to_string();
+    assert!(mg.get("/alignment").await.body.contains(&year));
+
+    // A partnership with its coordinators; a task added to a placement.
+    let roc = partner_id(&app, "ROC Rijnmond").await;
+    mg.get(&format!("/partners/{roc}")).await;
+    let coordinator = user_id(&app.db, COORDINATOR).await;
+    let r = mg
+        .post(
+            &format!("/partners/{roc}/partnerships"),
+            &[
+                ("starts_on", "2027-08-01"),
+                ("ends_on", "2027-01-01"),
+                ("school_coordinator", &coordinator),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "ends before it starts"
+    );
+    let r = mg
+        .post(
+            &format!("/partners/{roc}/partnerships"),
+            &[
+                ("starts_on", "2027-08-01"),
+                ("ends_on", "2029-07-31"),
+                ("school_coordinator", &coordinator),
+                ("institute_coordinator", "slb2@demo.koers.test"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // slb2@ is now an institute coordinator and reads the school's placements.
+    let slb2 = app.api_login("slb2@demo.koers.test").await;
+    let seen = app
+        .api(Method::GET, "/api/v1/placements", Some(&slb2), None)
+        .await
+        .json();
+    assert_eq!(seen.as_array().unwrap().len(), 1);
+    let placement = seen[0]["id"].as_str().unwrap().to_owned();
+    mg.get(&format!("/placements/{placement}")).await;
+    let r = mg
+        .post(
+            &format!("/placements/{placement}/tasks"),
+            &[
+                ("kind", "other"),
+                ("title", "Reflectieverslag"),
+                ("due_on", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/placements/{placement}"),
+            Some(&slb2),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(after["tasks"].as_array().unwrap().len(), 4);
+}

@@ -15,7 +15,7 @@ async fn every_demo_account_lands_on_a_home_with_real_data() {
         ("student@demo.koers.test", "Sevda Yılmaz"),
         ("hr@demo.koers.test", "Medewerkers per rol"),
         ("medewerker@demo.koers.test", "Mijn gegevens"),
-        ("mentor@demo.koers.test", "Mijn stagiairs"),
+        ("mentor@demo.koers.test", "Zoë van der Meer"),
         ("beheerder@tweede.koers.test", "Hogeschool Tweede"),
     ];
     for (email, expect) in cases {

@@ -653,7 +653,8 @@ async fn demo_history(t: Tenant<'_>, student_id: &str, user_id: &str, slb: &str)
                 answers: &answers,
                 scores: &scores,
                 shared_counsellor: true,
-                shared_mentor: false,
+                // The latest is shared with her placement mentor too.
+                shared_mentor: phase == Phase::Progress,
                 created_at: Some(at),
             },
         )
@@ -665,6 +666,7 @@ async fn demo_history(t: Tenant<'_>, student_id: &str, user_id: &str, slb: &str)
         counsellor: true,
         mentor: false,
     };
+    // The reflection on her placement is shared with her placement mentor as well.
     career_file::add_reflection(
         t,
         user_id,
@@ -672,7 +674,10 @@ async fn demo_history(t: Tenant<'_>, student_id: &str, user_id: &str, slb: &str)
         "Mijn eerste stageweek op het mbo",
         "Ik gaf mijn eerste les aan een klas Ondernemen niveau 4. De uitleg ging goed, het groepswerk liep rommelig. \
          Volgende keer geef ik elke groep een rol. Ik merk dat ik het leuk vind om studenten te helpen kiezen.",
-        shared,
+        Sharing {
+            counsellor: true,
+            mentor: true,
+        },
     )
     .await?;
     career_file::add_reflection(

@@ -161,6 +161,7 @@ struct PlacementPage {
     kinds: &'static [TaskKind],
     /// What the trainee shared with the mentor (for the mentor only).
     shared: Vec<Reflection>,
+    assessments: Vec<koers_store::guidance::self_assessments::SelfAssessment>,
     errors: Vec<FieldMsg>,
 }
 
@@ -189,6 +190,19 @@ async fn page(
     let x = access::load_placement(state, a, id).await?;
     let t = a.tenant(state);
     let can_assess = x.may_assess(a);
+    let assessments = if can_assess {
+        koers_store::guidance::self_assessments::for_person(
+            t,
+            &x.p.student_user_id,
+            koers_domain::guidance::competency::INSTRUMENT_KEY,
+        )
+        .await?
+        .into_iter()
+        .filter(|s| s.shared_mentor)
+        .collect()
+    } else {
+        Vec::new()
+    };
     let shared = if can_assess {
         crate::guidance::audit_sensitive_read(
             state,
@@ -228,6 +242,7 @@ async fn page(
             can_assess,
             levels,
             shared,
+            assessments,
             errors,
             x,
         },

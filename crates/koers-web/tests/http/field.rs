@@ -197,6 +197,13 @@ async fn placements_tasks_and_their_mentors() {
     m.login(MENTOR, PASSWORD).await;
     let page = m.get(&format!("/placements/{zoe}")).await;
     assert!(page.body.contains("Twee BPV-bezoeken meegedaan."));
+    // Of the trainee's career file, only what she shared with her mentor.
+    assert!(page.body.contains("Mijn eerste stageweek op het mbo"));
+    assert!(
+        page.body.contains("growth-title"),
+        "the shared self-assessment"
+    );
+    assert!(!page.body.contains("Twijfels"));
     let r = m
         .post(
             &format!("/placements/{zoe}/tasks/{}/assess", tasks[2]),

@@ -1,6 +1,6 @@
 //! The user's own account: password, language, sessions.
 
-use super::{Ctx, FieldMsg, field_msgs, local_path, render, render_status};
+use super::{Ctx, FieldMsg, OkQuery, field_msgs, local_path, render, render_status};
 use crate::auth::{LANG_COOKIE, SESSION_COOKIE, WebUser, cookie_value, set_cookie};
 use crate::csrf::{PreSessionToken, verify};
 use crate::error::WebResult;
@@ -27,11 +27,6 @@ struct AccountPage {
     locale: String,
     sessions: i64,
     errors: Vec<FieldMsg>,
-}
-
-#[derive(serde::Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
 }
 
 async fn account_page(

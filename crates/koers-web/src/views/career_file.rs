@@ -2,7 +2,7 @@
 //! reflections, goals, the specialisation choice and the intake handover note. Per item the
 //! student decides who may read it (private, counsellor, placement mentor).
 
-use super::{Ctx, FieldMsg, field_msgs, render_status};
+use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
@@ -10,7 +10,6 @@ use crate::guidance as access;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::guidance::Phase;
 use koers_domain::guidance::career_file::{EXPERIENCES, GoalInput, ReflectionInput, parse_choice};
@@ -74,11 +73,7 @@ async fn render_file(
     let s = access::own_record(state, a).await?;
     let t = a.tenant(state);
     let uid = &s.record.user_id;
-    let status = if kept.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(kept.errors.is_empty());
     Ok(render_status(
         status,
         &CareerFilePage {
@@ -96,11 +91,6 @@ async fn render_file(
             kept,
         },
     ))
-}
-
-#[derive(serde::Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
 }
 
 pub async fn page(

@@ -1,7 +1,7 @@
 //! One guidance conversation: details, the calendar file, and the report (written by the
 //! counsellor; the student reads the summary and agreements, never the private notes).
 
-use super::{Ctx, render_status};
+use super::{Ctx, OkQuery, render_status};
 use crate::api::guidance::{calendar_response, load_conversation, read_content};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::WebResult;
@@ -10,7 +10,6 @@ use crate::guidance::{self as access, Need};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::guidance::conversation::RawAgreement;
 use koers_domain::guidance::{CareerCompetency, ConversationStatus, ReportInput};
@@ -45,11 +44,6 @@ impl ConversationPage {
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
-}
-
 async fn page(
     state: &AppState,
     a: &Authenticated,
@@ -70,11 +64,7 @@ async fn page(
         Some((k, rows)) => (k, form_rows(&[], Some(rows))),
         None => (c, form_rows(&agreements, None)),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok(render_status(
         status,
         &ConversationPage {

@@ -2,7 +2,7 @@
 //! during absence (temporary, audited access), handing a caseload over when a counsellor
 //! leaves, and reassigning one student.
 
-use super::{Ctx, FieldMsg, field_msgs, render_status};
+use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
@@ -10,7 +10,6 @@ use crate::guidance as access;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
 use koers_domain::policy::{Action, Scope};
@@ -30,11 +29,6 @@ struct CounsellorsPage {
     errors: Vec<FieldMsg>,
 }
 
-#[derive(serde::Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
-}
-
 async fn render_page(
     state: &AppState,
     a: &Authenticated,
@@ -46,11 +40,7 @@ async fn render_page(
     a.require(Action::ManageStandIns)?;
     let t = a.tenant(state);
     let today = koers_domain::time::today();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok(render_status(
         status,
         &CounsellorsPage {

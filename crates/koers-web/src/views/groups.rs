@@ -2,7 +2,7 @@
 //! the caseload, then record who attended (which counts for coverage where configured).
 
 use super::slots::form_instant;
-use super::{Ctx, FieldMsg, field_msgs, render_status};
+use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
@@ -10,7 +10,6 @@ use crate::guidance as access;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::FieldError;
 use koers_domain::guidance::{ConversationInput, Phase};
@@ -36,11 +35,6 @@ struct GroupPage {
     people: Vec<Participant>,
 }
 
-#[derive(serde::Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
-}
-
 async fn caseload(state: &AppState, a: &Authenticated) -> WebResult<Vec<StudentRecord>> {
     let owners = access::caseload_owners(state, a).await?;
     Ok(students::list(
@@ -62,11 +56,7 @@ async fn list_page(
     errors: Vec<FieldMsg>,
 ) -> WebResult<Response> {
     access::require_counsellor(a)?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok(render_status(
         status,
         &GroupsPage {

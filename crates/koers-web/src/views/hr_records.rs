@@ -2,7 +2,7 @@
 //! development was in the text and the interview; per new appointment whether it was in the
 //! onboarding plan and when a first development plan is due. They feed the scan's practice view.
 
-use super::{Ctx, render_status};
+use super::{Ctx, OkQuery, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::WebResult;
 use crate::forms::FormData;
@@ -84,11 +84,6 @@ fn practice_of(records: &[HrRecord]) -> Practice {
 pub async fn practice_of_last_year(state: &AppState, a: &Authenticated) -> WebResult<Practice> {
     let records = hr_records::list(a.tenant(state), &year_ago()).await?;
     Ok(practice_of(&records))
-}
-
-#[derive(serde::Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
 }
 
 async fn page(

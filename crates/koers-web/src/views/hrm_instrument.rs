@@ -3,7 +3,7 @@
 //! Rounds keep the version they were made with.
 
 use super::frameworks::Problem;
-use super::{Ctx, render_status};
+use super::{Ctx, OkQuery, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult, framework_message};
 use crate::forms::FormData;
@@ -40,11 +40,6 @@ impl Page {
             .find(|(k, _)| k == name)
             .map_or(stored, |(_, v)| v.as_str())
     }
-}
-
-#[derive(serde::Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
 }
 
 fn require_view(a: &Authenticated) -> WebResult<()> {

@@ -13,7 +13,6 @@ use crate::forms::FormData;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::improvement::{self, ActionStatus, Source, SourceKind};
 use koers_domain::policy::Action as Do;
@@ -129,11 +128,7 @@ async fn render_page(
             .collect(),
         _ => Vec::new(),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok(render_status(
         status,
         &Page {

@@ -168,6 +168,21 @@ impl Ctx {
     }
 }
 
+/// The query of a page that can show a flash message after a redirect (`?ok=saved`).
+#[derive(serde::Deserialize)]
+pub struct OkQuery {
+    pub ok: Option<String>,
+}
+
+/// The status of a page with a form: 422 when it shows errors, else 200.
+pub fn form_status(valid: bool) -> StatusCode {
+    if valid {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
 /// Render a template as a response (200), or a 500 if rendering fails.
 pub fn render<T: Template>(t: &T) -> Response {
     render_status(StatusCode::OK, t)

@@ -5,7 +5,7 @@
 //! reason where the competences do not tell the whole story.
 
 use super::csv::Csv;
-use super::{Ctx, FieldMsg, field_msgs, render_status};
+use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::api::NewNeedBody;
 use crate::api::field::{submit_need, visible_needs};
 use crate::auth::{Authenticated, WebUser};
@@ -16,7 +16,6 @@ use crate::staff::CompetenceOption;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::FieldError;
 use koers_domain::field::alignment::Alignment;
@@ -53,11 +52,6 @@ impl NeedsPage {
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
-}
-
 async fn needs_page(
     state: &AppState,
     a: &Authenticated,
@@ -68,11 +62,7 @@ async fn needs_page(
     let needs = visible_needs(state, a).await?;
     let can_triage = a.actor.may(Action::ManageField);
     let can_submit = can_triage || a.actor.has_role(koers_domain::Role::PartnerCoordinator);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok(render_status(
         status,
         &NeedsPage {
@@ -213,11 +203,7 @@ async fn alignment_page(
     errors: Vec<FieldMsg>,
 ) -> WebResult<Response> {
     a.require(Action::ViewField)?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok(render_status(
         status,
         &AlignmentPage {
@@ -360,11 +346,7 @@ async fn survey_page(
             (o.key, o.label, r)
         })
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok(render_status(
         status,
         &SurveyPage {

@@ -3,7 +3,7 @@
 //! partner people enrol and fill in the evaluation after the course; programme managers and
 //! administrators add items and read enrolments and evaluations.
 
-use super::{Ctx, FieldMsg, field_msgs, render_status};
+use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::api::field::store_offer;
 use crate::api::{NewOfferBody, PersonBody, SessionBody};
 use crate::auth::{Authenticated, WebUser};
@@ -13,7 +13,6 @@ use crate::staff::CompetenceOption;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::FieldError;
 use koers_domain::field::OfferKind;
@@ -46,11 +45,6 @@ impl ListPage {
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
-}
-
 async fn list_page(
     state: &AppState,
     a: &Authenticated,
@@ -60,11 +54,7 @@ async fn list_page(
 ) -> WebResult<Response> {
     a.require(Action::UseOffer)?;
     let t = a.tenant(state);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok(render_status(
         status,
         &ListPage {
@@ -217,11 +207,7 @@ async fn item_page(
     let mine = offer::enrolments_of(t, &a.user.id).await?;
     let me = mine.iter().find(|(x, _)| *x == i.id);
     let can_manage = a.actor.may(Action::ManageField);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok(render_status(
         status,
         &ItemPage {

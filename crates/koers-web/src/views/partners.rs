@@ -3,7 +3,7 @@
 //! invitations, needs and placements, and the page where an invited person activates their
 //! account. Partner people see their own organisation only.
 
-use super::{Ctx, FieldMsg, field_msgs, render, render_status};
+use super::{Ctx, FieldMsg, OkQuery, field_msgs, render, render_status};
 use crate::api::field::{check_partner, invite};
 use crate::auth::{Authenticated, RequestTr, WebUser};
 use crate::csrf::{PreSessionToken, verify};
@@ -35,11 +35,6 @@ struct ListPage {
     fields: FormData,
 }
 
-#[derive(serde::Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
-}
-
 async fn list_page(
     state: &AppState,
     a: &Authenticated,
@@ -47,11 +42,7 @@ async fn list_page(
     errors: Vec<FieldMsg>,
     fields: FormData,
 ) -> WebResult<Response> {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok(render_status(
         status,
         &ListPage {
@@ -167,11 +158,7 @@ async fn partner_page(
         .into_iter()
         .filter(|x| x.partner_id == p.id)
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok(render_status(
         status,
         &PartnerPage {

@@ -4,7 +4,7 @@
 //! counsellor-profile rubric and feedback. The mentor also reads what the trainee shared with
 //! the mentor in the career file, and nothing else of it.
 
-use super::{Ctx, FieldMsg, field_msgs, render_status};
+use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::api::NewPlacementBody;
 use crate::api::TaskBody;
 use crate::api::field::{check_placement, store_placement};
@@ -15,7 +15,6 @@ use crate::forms::FormData;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::FieldError;
 use koers_domain::curriculum::framework::Level;
@@ -38,11 +37,6 @@ struct ListPage {
     fields: FormData,
 }
 
-#[derive(serde::Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
-}
-
 async fn list_page(
     state: &AppState,
     a: &Authenticated,
@@ -60,11 +54,7 @@ async fn list_page(
     {
         return Err(WebError::Forbidden);
     }
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok(render_status(
         status,
         &ListPage {
@@ -224,11 +214,7 @@ async fn page(
         .await?
         .map(|f| f.framework.levels)
         .unwrap_or_default();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok(render_status(
         status,
         &PlacementPage {

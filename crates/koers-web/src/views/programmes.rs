@@ -1,7 +1,7 @@
 //! Programmes and their cohorts.
 
 use super::users::audit_admin;
-use super::{Ctx, FieldMsg, field_msgs, render, render_status};
+use super::{Ctx, FieldMsg, OkQuery, field_msgs, render, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::csrf::verify;
 use crate::error::{WebError, WebResult};
@@ -24,11 +24,6 @@ struct ProgrammesPage {
     code: String,
     name: String,
     errors: Vec<FieldMsg>,
-}
-
-#[derive(serde::Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
 }
 
 /// Programme pages are for administrators and programme managers.

@@ -1,7 +1,7 @@
 //! The expected guidance moments of a programme, set by its programme manager: per phase how
 //! many conversations, within which window, and whether group sessions count.
 
-use super::{Ctx, FieldMsg, field_msgs, render_status};
+use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
@@ -24,11 +24,6 @@ struct RulesPage {
     rules: [MomentRule; 4],
     defaults: [MomentRule; 4],
     errors: Vec<FieldMsg>,
-}
-
-#[derive(serde::Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
 }
 
 async fn programme(state: &AppState, a: &Authenticated, code: &str) -> WebResult<Programme> {

@@ -1,7 +1,7 @@
 //! Booking: counsellors publish times; students book one or ask for a conversation with a
 //! question; either side can move (counsellor) or cancel a planned conversation.
 
-use super::{Ctx, FieldMsg, field_msgs, render_status};
+use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::api::guidance::load_conversation;
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
@@ -10,7 +10,6 @@ use crate::guidance::{self as access, Need};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::{Date, Time};
 use koers_domain::FieldError;
@@ -18,11 +17,6 @@ use koers_domain::guidance::conversation::{MAX_DURATION, MIN_DURATION, Origin};
 use koers_domain::guidance::{ConversationStatus, Phase};
 use koers_store::guidance::conversations::{self, NewConversation};
 use koers_store::guidance::slots::{self, Slot};
-
-#[derive(serde::Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
-}
 
 /// A wall-clock time in Amsterdam from the form's `date` and `time` fields.
 pub fn form_instant(form: &FormData) -> Option<i64> {
@@ -49,11 +43,7 @@ async fn slots_page(
 ) -> WebResult<Response> {
     access::require_counsellor(a)?;
     let slots = slots::of_guide(a.tenant(state), &a.user.id, koers_store::now_ms(), false).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok(render_status(
         status,
         &SlotsPage {
@@ -168,11 +158,7 @@ async fn book_page(
         Some(c) => slots::of_guide(a.tenant(state), c, koers_store::now_ms(), true).await?,
         None => Vec::new(),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok(render_status(
         status,
         &BookPage {

@@ -6,7 +6,7 @@
 //! appraisal; the employee adds a comment.
 
 use super::career_file::Kept;
-use super::{Ctx, field_msgs, render_status};
+use super::{Ctx, OkQuery, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
@@ -14,7 +14,6 @@ use crate::staff::{self as access, CompetenceOption, EmployeeAccess};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::FieldError;
 use koers_domain::guidance::ConversationStatus;
@@ -76,11 +75,6 @@ impl EmployeePage {
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
-}
-
 async fn page(
     state: &AppState,
     a: &Authenticated,
@@ -110,11 +104,7 @@ async fn page(
             my_team.extend(teams::members(t, &team.id).await?);
         }
     }
-    let status = if kept.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(kept.errors.is_empty());
     let page = EmployeePage {
         ctx: Ctx::user(a, &format!("/employees/{}", e.user.id), "development").with_flash(flash),
         manager_name,

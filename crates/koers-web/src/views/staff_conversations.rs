@@ -4,7 +4,7 @@
 //! notes stay with the manager who wrote them.
 
 use super::conversations::{AgreementRow, form_rows, report_form, typed_rows};
-use super::{Ctx, FieldMsg, field_msgs, render_status};
+use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::api::guidance::calendar_response;
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
@@ -13,7 +13,6 @@ use crate::staff::{self as access, EmployeeAccess};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::guidance::conversation::Context;
 use koers_domain::guidance::{ConversationStatus, ReportInput};
@@ -32,11 +31,6 @@ struct Page {
     agreements: Vec<Agreement>,
     errors: Vec<FieldMsg>,
     rows: Vec<AgreementRow>,
-}
-
-#[derive(serde::Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
 }
 
 /// A staff conversation and its employee; reading needs a relation to the employee.
@@ -81,11 +75,7 @@ async fn page(
         Some((k, rows)) => (k, form_rows(&[], Some(rows))),
         None => (c, form_rows(&agreements, None)),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok(render_status(
         status,
         &Page {

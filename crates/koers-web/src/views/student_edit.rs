@@ -9,7 +9,6 @@ use crate::guidance as access;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::guidance::import::valid_student_number;
 use koers_domain::policy::Action;
@@ -74,11 +73,7 @@ async fn page(
     a.require(Action::EditStudent {
         programme_id: &s.record.programme_id,
     })?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok(render_status(
         status,
         &EditPage {

@@ -4,7 +4,7 @@
 //! aggregates only, never a person's plan or appraisal.
 
 use super::csv::Csv;
-use super::{Ctx, render_status};
+use super::{Ctx, OkQuery, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
@@ -51,11 +51,6 @@ impl TeamsPage {
     fn pct(&self, pct: Option<u32>) -> String {
         pct.map_or_else(|| "–".to_owned(), |p| format!("{p}%"))
     }
-}
-
-#[derive(serde::Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
 }
 
 /// The teams the actor sees: all for those who manage teams or read the whole report, else

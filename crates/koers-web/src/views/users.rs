@@ -1,6 +1,6 @@
 //! Administration of users: list and search, create, edit roles, deactivate, reset password.
 
-use super::{Ctx, FieldMsg, field_msgs, is_htmx, render, render_status};
+use super::{Ctx, FieldMsg, OkQuery, field_msgs, is_htmx, render, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::csrf::verify;
 use crate::error::{WebError, WebResult};
@@ -330,11 +330,6 @@ async fn user_page(
             is_self: u.id == a.user.id,
         },
     ))
-}
-
-#[derive(serde::Deserialize)]
-pub struct OkQuery {
-    ok: Option<String>,
 }
 
 pub async fn show(

@@ -13,5 +13,6 @@ pub mod platform;
 pub mod policy;
 pub mod staff;
 pub mod time;
+pub mod vision;
 
 pub use platform::*;

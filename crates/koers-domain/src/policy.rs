@@ -130,6 +130,11 @@ pub enum Action<'a> {
     SubmitPlacementTask(PlacementRef<'a>),
     /// Read the professional-development offer and enrol (staff and partner people).
     UseOffer,
+    /// Read the adopted LOB vision: every staff member and student of the institution.
+    ReadVision,
+    /// Write, propose and adopt versions of the LOB vision (of the institution, or of a
+    /// programme): administrators and programme managers.
+    ManageVision { programme_id: Option<&'a str> },
 }
 
 /// What the policy needs to know of a placement.
@@ -335,6 +340,14 @@ impl Actor {
             }
             Action::SubmitPlacementTask(p) => p.student_user_id == self.user_id,
             Action::UseOffer => self.roles.iter().any(|r| r.role != Student),
+            Action::ReadVision => self.roles.iter().any(|r| !r.role.is_partner()),
+            Action::ManageVision { programme_id } => {
+                self.has_role(Administrator)
+                    || match programme_id {
+                        None => self.scope_of(&[ProgrammeManager]) == Some(Scope::Institution),
+                        Some(p) => self.has_role_for(ProgrammeManager, p),
+                    }
+            }
             Action::ManageImprovementActions(kind) => match kind {
                 SourceKind::ScanStage => self.has_role(HrAdviser),
                 SourceKind::Indicator | SourceKind::SelfScanAspect => {
@@ -704,6 +717,32 @@ mod tests {
         assert!(actor(&[(Role::PartnerCoordinator, None)]).may(Action::SubmitNeed { own: true }));
         assert!(!actor(&[(Role::PlacementMentor, None)]).may(Action::SubmitNeed { own: true }));
         assert!(!actor(&[(Role::Student, None)]).may(Action::UseOffer));
+    }
+
+    #[test]
+    fn the_vision_is_read_by_members_and_managed_by_managers() {
+        assert!(actor(&[(Role::Student, Some("p1"))]).may(Action::ReadVision));
+        assert!(actor(&[(Role::Employee, None)]).may(Action::ReadVision));
+        assert!(!actor(&[(Role::PlacementMentor, None)]).may(Action::ReadVision));
+        let pm = actor(&[(Role::ProgrammeManager, Some("p1"))]);
+        assert!(pm.may(Action::ManageVision {
+            programme_id: Some("p1")
+        }));
+        assert!(!pm.may(Action::ManageVision {
+            programme_id: Some("p2")
+        }));
+        assert!(
+            !pm.may(Action::ManageVision { programme_id: None }),
+            "the institution's vision needs institution scope"
+        );
+        assert!(
+            actor(&[(Role::ProgrammeManager, None)])
+                .may(Action::ManageVision { programme_id: None })
+        );
+        assert!(
+            actor(&[(Role::Administrator, None)]).may(Action::ManageVision { programme_id: None })
+        );
+        assert!(!actor(&[(Role::Lecturer, None)]).may(Action::ManageVision { programme_id: None }));
     }
 
     #[test]

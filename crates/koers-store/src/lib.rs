@@ -46,6 +46,7 @@ pub mod improvement;
 pub mod platform;
 pub mod staff;
 mod tenant;
+pub mod vision;
 
 pub use tenant::Tenant;
 

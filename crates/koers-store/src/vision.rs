@@ -118,7 +118,8 @@ pub async fn adopted(t: Tenant<'_>, programme_id: Option<&str>) -> Result<Option
         .find(|v| v.status == Status::Adopted))
 }
 
-/// Move a version along the workflow; adopting archives the version adopted before.
+/// Move a version along the workflow (a repeated step is a no-op); adopting archives the
+/// version adopted before.
 /// `Conflict` when the step is not allowed, `NotFound` for an unknown version.
 pub async fn set_status(
     t: Tenant<'_>,
@@ -130,6 +131,10 @@ pub async fn set_status(
     let v = get(t, programme_id, version)
         .await?
         .ok_or(StoreError::NotFound)?;
+    if v.status == to {
+        // Asking again for the state it is in changes nothing.
+        return Ok(());
+    }
     if !v.status.may_become(to) {
         return Err(StoreError::Conflict("vision status"));
     }

@@ -373,6 +373,13 @@ pub fn make_app(state: AppState) -> Router {
         .route("/offer/{id}/enrol", post(views::offer::enrol))
         .route("/offer/{id}/people", post(views::offer::add_person))
         .route("/offer/{id}/evaluation", post(views::offer::evaluate))
+        .route(
+            "/vision",
+            get(views::vision::show).post(views::vision::create),
+        )
+        .route("/vision/new", get(views::vision::new_form))
+        .route("/vision/{version}", get(views::vision::show_version))
+        .route("/vision/{version}/status", post(views::vision::set_status))
         .route("/development", get(views::staff::mine))
         .route("/employees/{id}", get(views::staff::show))
         .route(

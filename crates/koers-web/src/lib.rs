@@ -15,6 +15,7 @@ mod forms;
 mod guidance;
 mod health;
 pub mod i18n;
+mod markdown;
 mod metrics;
 mod staff;
 mod state;

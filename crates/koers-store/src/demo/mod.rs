@@ -5,6 +5,7 @@ mod curriculum;
 mod field;
 mod history;
 mod staff;
+mod vision;
 
 use crate::platform::{institutions, passwords, programmes, users};
 use crate::{Db, Result, Tenant, now_ms};
@@ -352,6 +353,8 @@ pub async fn seed(
         },
     )
     .await?;
+
+    vision::seed(t, &ids[1]).await?;
 
     let second = institutions::create(db, "Hogeschool Tweede", "tweede").await?;
     let t2 = Tenant::new(db, &second.id);

@@ -941,3 +941,42 @@ pub struct AlignedNeedDto {
 pub struct AlignmentDto {
     pub needs: Vec<AlignedNeedDto>,
 }
+
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VisionBody {
+    /// A programme code for a programme's refinement; leave out for the institution's vision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub programme: Option<String>,
+    /// Markdown.
+    pub mission: String,
+    #[serde(default)]
+    pub principles: String,
+    /// Theme key (`intake`, `progress`, `specialisation`, `outflow`, `for_everyone`,
+    /// `staff_development`, `field_alignment`, `learning_line`, `professionalisation`) → ambition.
+    #[serde(default)]
+    pub ambitions: std::collections::BTreeMap<String, String>,
+    /// What changed in this version.
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VisionVersionDto {
+    pub version: i64,
+    /// `draft`, `proposed`, `adopted` or `archived`.
+    pub status: String,
+    pub note: String,
+    pub created_at: String,
+    pub adopted_at: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VisionDto {
+    pub programme: Option<String>,
+    /// The adopted version's text (Markdown), if any.
+    pub adopted: Option<VisionBody>,
+    pub adopted_version: Option<i64>,
+    /// Every version (for those who manage the vision; empty for other readers).
+    pub versions: Vec<VisionVersionDto>,
+}

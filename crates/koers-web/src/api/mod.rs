@@ -10,6 +10,7 @@ pub(crate) mod guidance;
 pub(crate) mod improvement;
 mod platform;
 pub(crate) mod staff;
+pub(crate) mod vision;
 
 use crate::error::WebError;
 use crate::state::AppState;
@@ -74,6 +75,10 @@ pub use dto::*;
         field::list_offer,
         field::create_offer,
         field::alignment,
+        vision::get_vision,
+        vision::create_vision,
+        vision::propose_vision,
+        vision::adopt_vision,
         improvement::list_actions,
         improvement::create_action,
         improvement::update_action,
@@ -85,7 +90,8 @@ pub use dto::*;
         (name = "guidance", description = "Students, conversations, the career file, coverage"),
         (name = "curriculum", description = "Frameworks, the learning line, evidence, practice conversations"),
         (name = "staff", description = "The HRM scan and staff career development"),
-        (name = "field", description = "Partners, placements, field needs, the offer and their alignment"))
+        (name = "field", description = "Partners, placements, field needs, the offer and their alignment"),
+        (name = "vision", description = "The LOB vision, its versions and adoption"))
 )]
 pub struct ApiDoc;
 
@@ -174,6 +180,18 @@ pub fn router() -> Router<AppState> {
             get(field::list_offer).post(field::create_offer),
         )
         .route("/api/v1/alignment", get(field::alignment))
+        .route(
+            "/api/v1/vision",
+            get(vision::get_vision).post(vision::create_vision),
+        )
+        .route(
+            "/api/v1/vision/{version}/propose",
+            axum::routing::post(vision::propose_vision),
+        )
+        .route(
+            "/api/v1/vision/{version}/adopt",
+            axum::routing::post(vision::adopt_vision),
+        )
         .route("/api/v1/hrm-instrument", get(staff::export_instrument))
         .route(
             "/api/v1/hrm-instruments",

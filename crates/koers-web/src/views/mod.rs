@@ -37,6 +37,7 @@ pub mod student_edit;
 pub mod students;
 pub mod teams;
 pub mod users;
+pub mod vision;
 
 use crate::auth::Authenticated;
 use crate::error::WebError;
@@ -79,6 +80,8 @@ pub struct Nav {
     pub can_view_field: bool,
     /// Reaches the field pages: the institute's readers and partner people.
     pub sees_field: bool,
+    /// Every member of the institution reads the adopted LOB vision.
+    pub reads_vision: bool,
     /// A school coordinator fills in the field survey.
     pub is_coordinator: bool,
     /// Placement mentors find the assessments they were asked for under evidence.
@@ -107,6 +110,7 @@ impl Ctx {
                 can_view_field: a.actor.may(Action::ViewField),
                 sees_field: a.actor.may(Action::ViewField)
                     || a.actor.roles.iter().any(|r| r.role.is_partner()),
+                reads_vision: a.actor.may(Action::ReadVision),
                 is_coordinator: a.actor.has_role(koers_domain::Role::PartnerCoordinator),
                 sees_teams: a.actor.may(Action::ManageTeams)
                     || a.actor.may(Action::ViewTeamReport {

@@ -899,6 +899,41 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/api/v1/alignment",
         [Auth, A, A, No, A, No, No, No, No, A],
     ),
+    // The LOB vision: {vversion} is a draft that the rows propose and adopt (a repeated step
+    // changes nothing).
+    ("GET", "/vision", [Login, A, A, A, A, A, A, A, No, A]),
+    ("POST", "/vision", [Login, A, A, No, No, No, No, No, No, A]),
+    (
+        "GET",
+        "/vision/new",
+        [Login, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "GET",
+        "/vision/{vversion}",
+        [Login, A, A, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/vision/{vversion}/status",
+        [Login, A, A, No, No, No, No, No, No, Nf],
+    ),
+    ("GET", "/api/v1/vision", [Auth, A, A, A, A, A, A, A, No, A]),
+    (
+        "POST",
+        "/api/v1/vision",
+        [Auth, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "POST",
+        "/api/v1/vision/{vversion}/propose",
+        [Auth, A, A, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/api/v1/vision/{vversion}/adopt",
+        [Auth, A, A, No, No, No, No, No, No, Nf],
+    ),
     // Teams last: the rows take the line manager off {team} and medewerker@ out of it.
     ("GET", "/teams", [Login, A, A, No, No, No, A, No, No, A]),
     ("GET", "/teams.csv", [Login, A, A, No, No, No, A, No, No, A]),
@@ -1153,7 +1188,9 @@ fn every_route_is_in_the_matrix() {
     assert!(declared.len() >= 30, "route parsing broke: {declared:?}");
     let mut missing = Vec::new();
     for (m, p) in &declared {
-        let placeholder = if p.contains("partners") {
+        let placeholder = if p.contains("vision") {
+            "{vversion}"
+        } else if p.contains("partners") {
             "{partner}"
         } else if p.contains("placements") {
             "{placement}"
@@ -1194,7 +1231,8 @@ fn every_route_is_in_the_matrix() {
         };
         let p = p
             .replace("{id}", placeholder)
-            .replace("{user}/remove", "{employee}/remove");
+            .replace("{user}/remove", "{employee}/remove")
+            .replace("{version}", "{vversion}");
         if !MATRIX.iter().any(|(mm, pp, _)| *mm == m && *pp == p) {
             missing.push(format!("{m} {p}"));
         }
@@ -1218,6 +1256,7 @@ fn every_route_is_in_the_matrix() {
             .replace("{employee}", "{id}")
             .replace("{staffconv}", "{id}")
             .replace("{instrument}", "{id}")
+            .replace("{vversion}", "{version}")
             .replace("{partner}", "{id}")
             .replace("{placement_b}", "{id}")
             .replace("{placement}", "{id}")
@@ -1457,6 +1496,19 @@ async fn access_matrix() {
     .await
     .unwrap();
 
+    let vversion = koers_store::vision::create(
+        t,
+        None,
+        &koers_domain::vision::Document {
+            mission: "Matrix".into(),
+            ..Default::default()
+        },
+        "",
+        &user_id(&app.db, "manager@demo.koers.test").await,
+    )
+    .await
+    .unwrap();
+
     // Each caller: a browser session (cookie + CSRF token) and an API token.
     let mut browsers = Vec::new();
     let mut tokens = Vec::new();
@@ -1501,7 +1553,8 @@ async fn access_matrix() {
             .replace("{task}", &task)
             .replace("{need}", &need)
             .replace("{offer}", &offer)
-            .replace("{token}", &token);
+            .replace("{token}", &token)
+            .replace("{vversion}", &vversion.to_string());
         for (i, who) in WHO.iter().enumerate() {
             let is_api = path.starts_with("/api/");
             let b = &mut browsers[i];

@@ -12,4 +12,5 @@ mod field;
 mod guidance;
 mod guidance_pages;
 mod staff;
+mod vision;
 mod web;

@@ -136,19 +136,17 @@ pub async fn visible_placements(state: &AppState, a: &Authenticated) -> WebResul
     }
     if a.actor.is_staff() {
         // Placements at partners where the actor is the institute coordinator.
-        for p in partners::list(t).await? {
-            if partners::is_institute_coordinator(t, &p.id, &a.user.id).await? {
-                out.extend(
-                    placements::list(
-                        t,
-                        &placements::Filter {
-                            partner_id: Some(&p.id),
-                            ..Default::default()
-                        },
-                    )
-                    .await?,
-                );
-            }
+        for partner in partners::coordinated_by(t, &a.user.id).await? {
+            out.extend(
+                placements::list(
+                    t,
+                    &placements::Filter {
+                        partner_id: Some(&partner),
+                        ..Default::default()
+                    },
+                )
+                .await?,
+            );
         }
     }
     out.sort_by(|x, y| y.starts_on.cmp(&x.starts_on).then(x.id.cmp(&y.id)));

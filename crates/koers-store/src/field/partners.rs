@@ -216,6 +216,17 @@ pub async fn is_institute_coordinator(
     Ok(n > 0)
 }
 
+/// The partners whose partnership names this staff member as institute coordinator.
+pub async fn coordinated_by(t: Tenant<'_>, user_id: &str) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT partner_id FROM partnerships WHERE institution_id = $1 AND institute_coordinator_id = $2",
+    )
+    .bind(t.institution_id)
+    .bind(user_id)
+    .fetch_all(t.pool())
+    .await?)
+}
+
 /// The organisation a partner person belongs to.
 pub async fn of_member(t: Tenant<'_>, user_id: &str) -> Result<Option<String>> {
     Ok(sqlx::query_scalar(

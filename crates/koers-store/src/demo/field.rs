@@ -16,7 +16,8 @@ pub const SCHOOL_COORDINATOR: (&str, &str) = ("schoolopleider@demo.koers.test", 
 pub(super) struct FieldPeople<'a> {
     pub mentor: &'a str,
     pub student: &'a str,
-    pub other_student: &'a str,
+    /// Another student (none when the demo has no generated LO-TECH students).
+    pub other_student: Option<&'a str>,
     pub institute_coordinator: &'a str,
     pub manager: &'a str,
     /// The password hash for the extra partner accounts.
@@ -179,23 +180,25 @@ pub(super) async fn seed(t: Tenant<'_>, p: &FieldPeople<'_>) -> Result<()> {
     )
     .await?;
     placements::submit_task(t, &zoe, &tasks[1].id, "Uitgevoerd in klas 2B op dinsdag.").await?;
-    placements::create(
-        t,
-        &placements::NewPlacement {
-            student_id: p.other_student,
-            partner_id: &ids[1],
-            mentor_id: Some(&mentor2),
-            starts_on: &day(-30),
-            ends_on: &day(150),
-            created_by: p.manager,
-        },
-        &[placements::NewTask {
-            kind: TaskKind::Conversations,
-            title: "Twee loopbaangesprekken voeren tijdens de BPV",
-            due_on: Some(&day(45)),
-        }],
-    )
-    .await?;
+    if let Some(other) = p.other_student {
+        placements::create(
+            t,
+            &placements::NewPlacement {
+                student_id: other,
+                partner_id: &ids[1],
+                mentor_id: Some(&mentor2),
+                starts_on: &day(-30),
+                ends_on: &day(150),
+                created_by: p.manager,
+            },
+            &[placements::NewTask {
+                kind: TaskKind::Conversations,
+                title: "Twee loopbaangesprekken voeren tijdens de BPV",
+                due_on: Some(&day(45)),
+            }],
+        )
+        .await?;
+    }
 
     // Field needs of every alignment status (the learning line covers career conversations,
     // placement guidance and partnerships, not labour-market information).

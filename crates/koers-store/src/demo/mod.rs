@@ -334,19 +334,19 @@ pub async fn seed(
     )
     .await?;
     // Another student with a placement: the first generated student of LO-TECH.
-    let other_student: String = sqlx::query_scalar(
+    let other_student: Option<String> = sqlx::query_scalar(
         "SELECT s.id FROM students s JOIN programmes p ON p.id = s.programme_id \
          WHERE s.institution_id = $1 AND p.code = 'LO-TECH' ORDER BY s.student_number LIMIT 1",
     )
     .bind(&demo.id)
-    .fetch_one(db.pool())
+    .fetch_optional(db.pool())
     .await?;
     field::seed(
         t,
         &field::FieldPeople {
             mentor: &ids[7],
             student: &zoe,
-            other_student: &other_student,
+            other_student: other_student.as_deref(),
             institute_coordinator: &ids[3],
             manager: &ids[1],
             hash: &hashes[DEMO_ACCOUNTS.len() + 2],

@@ -368,6 +368,27 @@ test("a new placement mentor is invited, activates the account and assesses a tr
   await oc.close();
 });
 
+test("a course's sessions download as one calendar file that independent parsers accept", async () => {
+  const { execFileSync } = require("node:child_process");
+  const fs = require("node:fs");
+  const os = require("node:os");
+  const path = require("node:path");
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await login(page, "mentor@demo.koers.test");
+  await page.goto(`${BASE}${await resolve(page, "OFFER")}`);
+  const href = await page.locator('main a[href$="/calendar.ics"]').getAttribute("href");
+  const res = await page.request.get(`${BASE}${href}`);
+  assert.equal(res.status(), 200);
+  const body = await res.body();
+  assert.ok((body.toString().match(/BEGIN:VEVENT/g) || []).length >= 1);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "koers-ics-")), "bijeenkomsten.ics");
+  fs.writeFileSync(file, body);
+  const out = execFileSync("python3", [path.join(__dirname, "..", "tools", "check_ics.py"), file]).toString();
+  assert.match(out, /^ok: /);
+  await context.close();
+});
+
 test("programme manager imports students: errors with line numbers, then preview and confirm", async () => {
   const fs = require("node:fs");
   const os = require("node:os");

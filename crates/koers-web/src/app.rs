@@ -371,6 +371,7 @@ pub fn make_app(state: AppState) -> Router {
         .route("/offer", get(views::offer::list).post(views::offer::create))
         .route("/offer/{id}", get(views::offer::show))
         .route("/offer/{id}/enrol", post(views::offer::enrol))
+        .route("/offer/{id}/calendar.ics", get(views::offer::calendar))
         .route("/offer/{id}/people", post(views::offer::add_person))
         .route("/offer/{id}/evaluation", post(views::offer::evaluate))
         .route(

@@ -88,52 +88,67 @@ fn utc_stamp(ms: i64) -> String {
 
 /// The whole calendar file for one event.
 pub fn calendar(ev: &CalendarEvent<'_>) -> String {
-    let mut out = String::with_capacity(1500);
+    calendar_of(std::slice::from_ref(ev))
+}
+
+/// One calendar file holding several events (e.g. the sessions of a course). It cancels only
+/// when every event is cancelled.
+pub fn calendar_of(events: &[CalendarEvent<'_>]) -> String {
+    let mut out = String::with_capacity(500 + 1000 * events.len());
     line(&mut out, "BEGIN:VCALENDAR");
     line(&mut out, "VERSION:2.0");
     line(&mut out, "PRODID:-//Koers//Koers LOB//NL");
     line(&mut out, "CALSCALE:GREGORIAN");
+    let cancelled = !events.is_empty() && events.iter().all(|e| e.cancelled);
     line(
         &mut out,
-        if ev.cancelled {
+        if cancelled {
             "METHOD:CANCEL"
         } else {
             "METHOD:PUBLISH"
         },
     );
     out.push_str(VTIMEZONE);
-    line(&mut out, "BEGIN:VEVENT");
-    line(&mut out, &format!("UID:{}", escape(ev.uid)));
-    line(&mut out, &format!("SEQUENCE:{}", ev.sequence.max(0)));
-    line(&mut out, &format!("DTSTAMP:{}", utc_stamp(ev.stamp_ms)));
+    for ev in events {
+        push_event(&mut out, ev);
+    }
+    line(&mut out, "END:VCALENDAR");
+    out
+}
+
+fn push_event(out: &mut String, ev: &CalendarEvent<'_>) {
+    line(out, "BEGIN:VEVENT");
+    line(out, &format!("UID:{}", escape(ev.uid)));
+    line(out, &format!("SEQUENCE:{}", ev.sequence.max(0)));
+    line(out, &format!("DTSTAMP:{}", utc_stamp(ev.stamp_ms)));
     line(
-        &mut out,
+        out,
         &format!("DTSTART;TZID=Europe/Amsterdam:{}", local_stamp(ev.start_ms)),
     );
     let end = ev.start_ms + ev.duration_minutes.max(1) * 60_000;
     line(
-        &mut out,
+        out,
         &format!("DTEND;TZID=Europe/Amsterdam:{}", local_stamp(end)),
     );
-    line(&mut out, &format!("SUMMARY:{}", escape(ev.summary)));
+    line(out, &format!("SUMMARY:{}", escape(ev.summary)));
     if !ev.description.is_empty() {
-        line(&mut out, &format!("DESCRIPTION:{}", escape(ev.description)));
+        line(out, &format!("DESCRIPTION:{}", escape(ev.description)));
     }
     if !ev.location.is_empty() {
-        line(&mut out, &format!("LOCATION:{}", escape(ev.location)));
+        line(out, &format!("LOCATION:{}", escape(ev.location)));
         if ev.location.starts_with("https://") && !ev.location.contains(char::is_whitespace) {
-            line(&mut out, &format!("URL:{}", ev.location));
+            line(out, &format!("URL:{}", ev.location));
         }
     }
     if let Some((name, email)) = ev.organizer {
         line(
-            &mut out,
+            out,
             &format!("ORGANIZER;CN={}:mailto:{}", param(name), email),
         );
     }
     for (name, email) in &ev.attendees {
         line(
-            &mut out,
+            out,
             &format!(
                 "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT:mailto:{}",
                 param(name),
@@ -142,17 +157,15 @@ pub fn calendar(ev: &CalendarEvent<'_>) -> String {
         );
     }
     line(
-        &mut out,
+        out,
         if ev.cancelled {
             "STATUS:CANCELLED"
         } else {
             "STATUS:CONFIRMED"
         },
     );
-    line(&mut out, "TRANSP:OPAQUE");
-    line(&mut out, "END:VEVENT");
-    line(&mut out, "END:VCALENDAR");
-    out
+    line(out, "TRANSP:OPAQUE");
+    line(out, "END:VEVENT");
 }
 
 #[cfg(test)]

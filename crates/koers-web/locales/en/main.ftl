@@ -1483,3 +1483,4 @@ vision-section-theme-field_alignment = Alignment with the field
 vision-section-theme-learning_line = The LOB learning line
 vision-section-theme-professionalisation = Professionalisation
 error-theme-unknown = This theme does not exist.
+offer-calendar = All sessions in your calendar (.ics)

@@ -1483,3 +1483,4 @@ vision-section-theme-field_alignment = Afstemming met het werkveld
 vision-section-theme-learning_line = De LOB-leerlijn
 vision-section-theme-professionalisation = Professionalisering
 error-theme-unknown = Dit thema bestaat niet.
+offer-calendar = Alle bijeenkomsten in je agenda (.ics)

@@ -346,3 +346,57 @@ pub async fn add_person(
     .await?;
     Ok(Redirect::to(&format!("/offer/{id}?ok=saved#h-people")).into_response())
 }
+
+/// Every session of an item as one calendar file (Outlook, Google or Apple Calendar).
+pub async fn calendar(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    use koers_domain::guidance::ics::{CalendarEvent, calendar_of};
+    a.require(Action::UseOffer)?;
+    if !koers_domain::is_id(&id) {
+        return Err(WebError::NotFound);
+    }
+    let t = a.tenant(&state);
+    let i = offer::get(t, &id).await?.ok_or(WebError::NotFound)?;
+    let sessions = offer::sessions(t, &i.id).await?;
+    if sessions.is_empty() {
+        return Err(WebError::NotFound);
+    }
+    let uids: Vec<String> = (1..=sessions.len())
+        .map(|n| format!("{}-{n}@koers", i.id))
+        .collect();
+    let now = koers_store::now_ms();
+    let events: Vec<CalendarEvent<'_>> = sessions
+        .iter()
+        .zip(&uids)
+        .map(|(s, uid)| CalendarEvent {
+            uid,
+            sequence: 0,
+            stamp_ms: now,
+            start_ms: s.starts_at,
+            duration_minutes: s.duration_minutes,
+            summary: &i.title,
+            description: &i.description,
+            location: &s.location,
+            organizer: None,
+            attendees: Vec::new(),
+            cancelled: false,
+        })
+        .collect();
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"bijeenkomsten.ics\"".to_owned(),
+            ),
+        ],
+        calendar_of(&events),
+    )
+        .into_response())
+}

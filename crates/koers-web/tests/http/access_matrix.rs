@@ -834,6 +834,11 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         [Login, A, A, A, A, No, A, A, A, Nf],
     ),
     (
+        "GET",
+        "/offer/{offer}/calendar.ics",
+        [Login, A, A, A, A, No, A, A, A, Nf],
+    ),
+    (
         "POST",
         "/offer/{offer}/enrol",
         [Login, A, A, A, A, No, A, A, A, Nf],

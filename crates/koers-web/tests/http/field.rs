@@ -475,6 +475,13 @@ async fn the_offer_enrols_and_evaluates_once() {
         .unwrap();
     let r = m.post(&format!("/offer/{course}/enrol"), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // The course's three sessions in one calendar file.
+    let ics = m.get(&format!("/offer/{course}/calendar.ics")).await;
+    assert_eq!(ics.status, StatusCode::OK);
+    assert!(ics.header("content-type").starts_with("text/calendar"));
+    assert_eq!(ics.body.matches("BEGIN:VEVENT").count(), 3, "{}", ics.body);
+    assert!(ics.body.contains("SUMMARY:Het loopbaangesprek in het mbo"));
+    assert_eq!(ics.body.matches("UID:").count(), 3);
     let r = m.post(&format!("/offer/{course}/enrol"), &[]).await;
     assert_eq!(
         r.status,

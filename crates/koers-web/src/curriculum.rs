@@ -206,24 +206,12 @@ pub async fn learning_line(state: &AppState, a: &Authenticated, code: &str) -> W
         .await?
         .ok_or(WebError::NotFound)?;
     frameworks::ensure_shipped(t).await?;
-    let activities = koers_store::curriculum::activities::for_programme(t, &programme.id).await?;
-    let linked: Vec<String> = activities
-        .iter()
-        .flat_map(|x| x.competences.iter().map(|(c, _)| c.clone()))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let mut framework_ids: Vec<String> = frameworks::competences(t, &linked)
-        .await?
-        .into_iter()
-        .map(|c| c.framework_id)
-        .collect();
-    framework_ids.sort();
-    framework_ids.dedup();
-    let competences = frameworks::competences_of(t, &framework_ids).await?;
-    let ids: Vec<String> = competences.iter().map(|c| c.id.clone()).collect();
-    let line: Vec<_> = activities.iter().map(|x| x.as_line()).collect();
-    let (cells, gaps) = koers_domain::curriculum::learning_line::compute(&ids, &line);
+    let koers_store::curriculum::Line {
+        competences,
+        activities,
+        cells,
+        gaps,
+    } = koers_store::curriculum::line(t, &programme.id).await?;
     Ok(LineView {
         programme,
         competences,

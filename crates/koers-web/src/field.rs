@@ -8,7 +8,7 @@ use koers_domain::field::alignment::{self, Alignment, Row, Source};
 use koers_domain::policy::{Action, PlacementRef};
 use koers_store::field::needs::Need;
 use koers_store::field::placements::Placement;
-use koers_store::field::{needs, offer, partners, placements};
+use koers_store::field::{needs, partners, placements};
 use std::collections::BTreeSet;
 
 /// The partner organisation the actor belongs to (partner people only).
@@ -189,31 +189,7 @@ impl Matrix {
 
 pub async fn matrix(state: &AppState, a: &Authenticated) -> WebResult<Matrix> {
     let t = a.tenant(state);
-    let mut sources: Vec<Source> = Vec::new();
-    for (id, title, code, key) in koers_store::field::activity_sources(t).await? {
-        match sources
-            .iter_mut()
-            .find(|s| s.kind == "activity" && s.id == id)
-        {
-            Some(s) => {
-                s.competences.insert(key);
-            }
-            None => sources.push(Source {
-                kind: "activity",
-                id,
-                title: format!("{code}: {title}"),
-                competences: BTreeSet::from([key]),
-            }),
-        }
-    }
-    for o in offer::list(t).await? {
-        sources.push(Source {
-            kind: "offer",
-            id: o.id,
-            title: o.title,
-            competences: o.competences.into_iter().collect(),
-        });
-    }
+    let sources = koers_store::field::alignment_sources(t).await?;
     let needs = needs::list(t, None)
         .await?
         .into_iter()

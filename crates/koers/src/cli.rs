@@ -468,7 +468,8 @@ async fn serve(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
 /// Every ten minutes (and at start): remove expired sessions and old login failures, and
 /// bring the kept guidance statuses up to today (after midnight they are a day old; without
 /// this, the first coverage page of the day pays about a second per programme at 100k
-/// students). All of it is idempotent, so several instances doing it is harmless.
+/// students), and refresh the indicator values of the LOB vision. All of it is idempotent, so
+/// several instances doing it is harmless.
 async fn housekeeping(db: Db) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
@@ -487,6 +488,12 @@ async fn housekeeping(db: Db) {
             Ok(0) => {}
             Ok(n) => tracing::info!(students = n, "guidance statuses brought up to date"),
             Err(e) => tracing::warn!(error = %e, "bringing guidance statuses up to date failed"),
+        }
+        // The indicator values: the running year when older than the tick, closed years once.
+        match koers_store::indicators::refresh_all_due(&db, today, 9 * 60 * 1000).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(years = n, "indicator values refreshed"),
+            Err(e) => tracing::warn!(error = %e, "refreshing indicator values failed"),
         }
     }
 }

@@ -1,6 +1,9 @@
 //! The LOB vision: a mission, principles and an ambition per theme, in versions that go from
 //! draft to proposed to adopted; a readable diff between versions; and academic years.
 
+pub mod indicator;
+pub mod selfscan;
+
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -355,6 +355,8 @@ pub async fn seed(
     .await?;
 
     vision::seed(t, &ids[1]).await?;
+    let programme_ids: Vec<String> = progs.iter().map(|(p, _)| p.id.clone()).collect();
+    vision::seed_quality_cycle(t, &ids[1], &ids[3], &programme_ids).await?;
 
     let second = institutions::create(db, "Hogeschool Tweede", "tweede").await?;
     let t2 = Tenant::new(db, &second.id);

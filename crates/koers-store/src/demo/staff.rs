@@ -43,6 +43,17 @@ pub(super) async fn seed(t: Tenant<'_>, hr: &str) -> Result<()> {
     }
     scans::set_status(t, &done, "closed").await?;
     scans::publish(t, &done).await?;
+    // The finished round ran in May and June of the previous academic year.
+    let year = koers_domain::vision::academic_year(koers_domain::time::today());
+    let on = |m, d| koers_domain::time::start_of_day(jiff::civil::date(year, m, d));
+    sqlx::query(
+        "UPDATE scan_rounds SET created_at = $1, opened_at = $1, closed_at = $2, published_at = $2 WHERE id = $3",
+    )
+    .bind(on(5, 11))
+    .bind(on(6, 19))
+    .bind(&done)
+    .execute(t.pool())
+    .await?;
     let open = scans::create_round(t, "HRM-scan 2026", hr, &staff).await?;
     scans::set_status(t, &open, "open").await?;
     Ok(())

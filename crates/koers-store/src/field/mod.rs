@@ -23,3 +23,37 @@ pub async fn activity_sources(t: Tenant<'_>) -> Result<Vec<(String, String, Stri
     .fetch_all(t.pool())
     .await?)
 }
+
+/// What can cover a need: every learning-line activity and every item of the offer, with the
+/// competences each develops (activities first, in learning-line order).
+pub async fn alignment_sources(
+    t: Tenant<'_>,
+) -> Result<Vec<koers_domain::field::alignment::Source>> {
+    use koers_domain::field::alignment::Source;
+    let mut sources: Vec<Source> = Vec::new();
+    for (id, title, code, key) in activity_sources(t).await? {
+        match sources
+            .iter_mut()
+            .find(|s| s.kind == "activity" && s.id == id)
+        {
+            Some(s) => {
+                s.competences.insert(key);
+            }
+            None => sources.push(Source {
+                kind: "activity",
+                id,
+                title: format!("{code}: {title}"),
+                competences: std::collections::BTreeSet::from([key]),
+            }),
+        }
+    }
+    for o in offer::list(t).await? {
+        sources.push(Source {
+            kind: "offer",
+            id: o.id,
+            title: o.title,
+            competences: o.competences.into_iter().collect(),
+        });
+    }
+    Ok(sources)
+}

@@ -135,6 +135,17 @@ pub enum Action<'a> {
     /// Write, propose and adopt versions of the LOB vision (of the institution, or of a
     /// programme): administrators and programme managers.
     ManageVision { programme_id: Option<&'a str> },
+    /// Read the indicators, the quality cycle, the self-scans and the annual report of the
+    /// institution (`None`) or a programme: administrators and programme managers (their
+    /// programmes; the institution's with institution scope). HR advisers read the staff
+    /// indicators of the institution (`staff_only`).
+    ReadIndicators {
+        programme_id: Option<&'a str>,
+        staff_only: bool,
+    },
+    /// Set targets, keep a programme team's self-scan and the quality cycle's actions:
+    /// administrators and programme managers (in their scope).
+    ManageQualityCycle { programme_id: Option<&'a str> },
 }
 
 /// What the policy needs to know of a placement.
@@ -341,12 +352,15 @@ impl Actor {
             Action::SubmitPlacementTask(p) => p.student_user_id == self.user_id,
             Action::UseOffer => self.roles.iter().any(|r| r.role != Student),
             Action::ReadVision => self.roles.iter().any(|r| !r.role.is_partner()),
-            Action::ManageVision { programme_id } => {
-                self.has_role(Administrator)
-                    || match programme_id {
-                        None => self.scope_of(&[ProgrammeManager]) == Some(Scope::Institution),
-                        Some(p) => self.has_role_for(ProgrammeManager, p),
-                    }
+            Action::ManageVision { programme_id } | Action::ManageQualityCycle { programme_id } => {
+                self.manages_scope(programme_id)
+            }
+            Action::ReadIndicators {
+                programme_id,
+                staff_only,
+            } => {
+                self.manages_scope(programme_id)
+                    || (staff_only && programme_id.is_none() && self.has_role(HrAdviser))
             }
             Action::ManageImprovementActions(kind) => match kind {
                 SourceKind::ScanStage => self.has_role(HrAdviser),
@@ -369,6 +383,17 @@ impl Actor {
     }
 
     /// The actor is the employee's line manager (a relation, not a role).
+    /// An administrator, or a programme manager of the programme (of the institution: with
+    /// institution scope).
+    fn manages_scope(&self, programme_id: Option<&str>) -> bool {
+        use Role::*;
+        self.has_role(Administrator)
+            || match programme_id {
+                None => self.scope_of(&[ProgrammeManager]) == Some(Scope::Institution),
+                Some(p) => self.has_role_for(ProgrammeManager, p),
+            }
+    }
+
     fn manages(&self, e: &EmployeeRef<'_>) -> bool {
         e.manager_id == Some(self.user_id.as_str()) && self.is_staff()
     }
@@ -743,6 +768,38 @@ mod tests {
             actor(&[(Role::Administrator, None)]).may(Action::ManageVision { programme_id: None })
         );
         assert!(!actor(&[(Role::Lecturer, None)]).may(Action::ManageVision { programme_id: None }));
+    }
+
+    #[test]
+    fn indicators_are_read_by_managers_in_scope_and_hr_for_staff() {
+        let read = |p, staff_only| Action::ReadIndicators {
+            programme_id: p,
+            staff_only,
+        };
+        let pm = actor(&[(Role::ProgrammeManager, Some("p1"))]);
+        assert!(pm.may(read(Some("p1"), false)));
+        assert!(!pm.may(read(Some("p2"), false)));
+        assert!(!pm.may(read(None, false)));
+        let institution_pm = actor(&[(Role::ProgrammeManager, None)]);
+        assert!(institution_pm.may(read(None, false)));
+        assert!(institution_pm.may(read(Some("p2"), false)));
+        let hr = actor(&[(Role::HrAdviser, None)]);
+        assert!(hr.may(read(None, true)));
+        assert!(!hr.may(read(None, false)));
+        assert!(!hr.may(read(Some("p1"), true)));
+        assert!(!hr.may(Action::ManageQualityCycle { programme_id: None }));
+        for role in [
+            Role::Student,
+            Role::Lecturer,
+            Role::Counsellor,
+            Role::Employee,
+        ] {
+            assert!(!actor(&[(role, None)]).may(read(None, true)), "{role:?}");
+        }
+        assert!(actor(&[(Role::Administrator, None)]).may(read(None, false)));
+        assert!(pm.may(Action::ManageQualityCycle {
+            programme_id: Some("p1")
+        }));
     }
 
     #[test]

@@ -240,10 +240,7 @@ async fn conversations(
     let mut counts: BTreeMap<(String, i64), (f64, f64, f64)> = BTreeMap::new();
     for r in enrolled {
         let n: i64 = r.try_get(2)?;
-        counts
-            .entry((r.try_get(0)?, r.try_get(1)?))
-            .or_default()
-            .0 = n as f64;
+        counts.entry((r.try_get(0)?, r.try_get(1)?)).or_default().0 = n as f64;
     }
     for r in held {
         let first: Option<i64> = r.try_get(2)?;
@@ -255,7 +252,11 @@ async fn conversations(
     let running = semester(as_of);
     for ((p, c), (students, first, second)) in counts {
         let g = grain(Indicator::ConversationsPerStudent, &p, c);
-        fine.push((Period::Year, g.clone(), Fraction::new(first + second, students)));
+        fine.push((
+            Period::Year,
+            g.clone(),
+            Fraction::new(first + second, students),
+        ));
         fine.push((Period::Semester1, g.clone(), Fraction::new(first, students)));
         if as_of >= s2 || running == Period::Semester2 {
             fine.push((Period::Semester2, g, Fraction::new(second, students)));
@@ -354,7 +355,11 @@ async fn placement_tasks(
         let done: Option<i64> = r.try_get(3)?;
         fine.push((
             Period::Year,
-            grain(Indicator::PlacementTasksCompleted, &programme, r.try_get(1)?),
+            grain(
+                Indicator::PlacementTasksCompleted,
+                &programme,
+                r.try_get(1)?,
+            ),
             Fraction::new(done.unwrap_or(0) as f64, all as f64),
         ));
     }
@@ -624,7 +629,9 @@ pub async fn refresh_due(t: Tenant<'_>, today: Date, max_age_ms: i64) -> Result<
         };
         let due = match refreshed(t, year).await? {
             None => true,
-            Some(r) => r.as_of < wanted || (year == current && now_ms() - r.computed_at > max_age_ms),
+            Some(r) => {
+                r.as_of < wanted || (year == current && now_ms() - r.computed_at > max_age_ms)
+            }
         };
         if due && refresh(t, year, today).await? {
             done.push(year);
@@ -640,7 +647,9 @@ pub async fn refresh_all_due(db: &crate::Db, today: Date, max_age_ms: i64) -> Re
         .await?;
     let mut n = 0;
     for id in &ids {
-        n += refresh_due(Tenant::new(db, id), today, max_age_ms).await?.len();
+        n += refresh_due(Tenant::new(db, id), today, max_age_ms)
+            .await?
+            .len();
     }
     Ok(n)
 }
@@ -686,7 +695,8 @@ pub async fn years_values(t: Tenant<'_>, years: &[i16]) -> Result<Vec<(i16, Stor
     for r in q.fetch_all(t.pool()).await? {
         let period: String = r.try_get(1)?;
         let indicator: String = r.try_get(2)?;
-        let (Some(period), Some(indicator)) = (Period::parse(&period), Indicator::parse(&indicator))
+        let (Some(period), Some(indicator)) =
+            (Period::parse(&period), Indicator::parse(&indicator))
         else {
             continue;
         };
@@ -830,7 +840,11 @@ pub fn target_for<'a>(targets: &'a [Target], i: Indicator, programme: &str) -> O
     targets
         .iter()
         .find(|x| x.indicator == i && x.scope == programme && !programme.is_empty())
-        .or_else(|| targets.iter().find(|x| x.indicator == i && x.scope.is_empty()))
+        .or_else(|| {
+            targets
+                .iter()
+                .find(|x| x.indicator == i && x.scope.is_empty())
+        })
 }
 
 /// A value's number, for the unit of its indicator.

@@ -26,10 +26,11 @@ async fn with_answers(t: Tenant<'_>, r: sqlx::any::AnyRow) -> Result<SelfScan> {
     let status: String = r.try_get(5)?;
     let id: String = r.try_get(0)?;
     let mut answers = BTreeMap::new();
-    for a in sqlx::query("SELECT statement, score, note FROM lob_self_scan_answers WHERE scan_id = $1")
-        .bind(&id)
-        .fetch_all(t.pool())
-        .await?
+    for a in
+        sqlx::query("SELECT statement, score, note FROM lob_self_scan_answers WHERE scan_id = $1")
+            .bind(&id)
+            .fetch_all(t.pool())
+            .await?
     {
         let score: i64 = a.try_get(1)?;
         answers.insert(

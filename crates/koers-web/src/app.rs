@@ -381,6 +381,18 @@ pub fn make_app(state: AppState) -> Router {
         .route("/vision/new", get(views::vision::new_form))
         .route("/vision/{version}", get(views::vision::show_version))
         .route("/vision/{version}/status", post(views::vision::set_status))
+        .route("/indicators", get(views::indicators::board))
+        .route("/indicators/refresh", post(views::indicators::refresh))
+        .route("/indicators/{indicator}", get(views::indicators::detail))
+        .route("/progression", get(views::indicators::progression))
+        .route("/reports/annual", get(views::report::annual))
+        .route("/quality", get(views::quality::show))
+        .route("/quality/targets", post(views::quality::save_targets))
+        .route("/quality/actions", post(views::quality::add_action))
+        .route(
+            "/self-scans/{programme}",
+            get(views::quality::selfscan_show).post(views::quality::selfscan_save),
+        )
         .route("/development", get(views::staff::mine))
         .route("/employees/{id}", get(views::staff::show))
         .route(

@@ -13,9 +13,36 @@ pub fn render(text: &str) -> String {
         .to_string()
 }
 
+/// Markdown as plain text for print: paragraphs separated by a blank line, list items with a
+/// bullet, formatting and raw HTML dropped.
+pub fn plain(text: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut out = String::new();
+    for e in Parser::new(text) {
+        match e {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push('\n'),
+            Event::Start(Tag::Item) => out.push_str("• "),
+            Event::End(TagEnd::Item) => out.push('\n'),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_)) => out.push_str("\n\n"),
+            _ => {}
+        }
+    }
+    out.trim().to_owned()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{plain, render};
+
+    #[test]
+    fn plain_text_keeps_words_and_list_items() {
+        assert_eq!(
+            plain("**Iedereen** krijgt LOB.\n\n- intake\n- uitstroom <b>x</b>"),
+            "Iedereen krijgt LOB.\n\n• intake\n• uitstroom x"
+        );
+    }
 
     #[test]
     fn formatting_stays_and_scripts_go() {

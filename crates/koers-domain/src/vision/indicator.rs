@@ -201,7 +201,11 @@ impl Indicator {
             Unit::PerProgramme if value.fract() == 0.0 => return format!("{}", value as i64),
             Unit::PerStudent | Unit::PerProgramme => format!("{value:.1}"),
         };
-        if decimal_comma { s.replace('.', ",") } else { s }
+        if decimal_comma {
+            s.replace('.', ",")
+        } else {
+            s
+        }
     }
 }
 
@@ -246,9 +250,7 @@ pub struct Grain {
 
 /// Add programme totals and the institution total to values at the finest grain. Values
 /// already at a coarser grain (institution-wide indicators) are kept as they are.
-pub fn roll_up(
-    fine: impl IntoIterator<Item = (Grain, Fraction)>,
-) -> BTreeMap<Grain, Fraction> {
+pub fn roll_up(fine: impl IntoIterator<Item = (Grain, Fraction)>) -> BTreeMap<Grain, Fraction> {
     let mut out: BTreeMap<Grain, Fraction> = BTreeMap::new();
     for (g, f) in fine {
         let cohort_level = !g.programme.is_empty() && g.cohort != 0;
@@ -416,9 +418,18 @@ mod tests {
     fn totals_are_sums_of_fractions_not_means_of_means() {
         // Programme A: cohort 2025 3 of 4 in time, cohort 2026 1 of 1; programme B: 0 of 5.
         let fine = [
-            (g(Indicator::IntakeInTime, "A", 2025), Fraction::new(3.0, 4.0)),
-            (g(Indicator::IntakeInTime, "A", 2026), Fraction::new(1.0, 1.0)),
-            (g(Indicator::IntakeInTime, "B", 2026), Fraction::new(0.0, 5.0)),
+            (
+                g(Indicator::IntakeInTime, "A", 2025),
+                Fraction::new(3.0, 4.0),
+            ),
+            (
+                g(Indicator::IntakeInTime, "A", 2026),
+                Fraction::new(1.0, 1.0),
+            ),
+            (
+                g(Indicator::IntakeInTime, "B", 2026),
+                Fraction::new(0.0, 5.0),
+            ),
             (g(Indicator::HrmGuidance, "", 0), Fraction::new(62.5, 1.0)),
         ];
         let all = roll_up(fine);
@@ -502,7 +513,10 @@ mod tests {
         let half = rate.target_by(2.0, 2026, d("2027-03-01"));
         assert!((half - 2.0 * 182.0 / 365.0).abs() < 1e-9, "{half}");
         assert_eq!(rate.target_by(2.0, 2026, d("2027-08-31")), 2.0);
-        assert_eq!(Indicator::IntakeInTime.target_by(0.9, 2026, d("2026-10-01")), 0.9);
+        assert_eq!(
+            Indicator::IntakeInTime.target_by(0.9, 2026, d("2026-10-01")),
+            0.9
+        );
     }
 
     #[test]

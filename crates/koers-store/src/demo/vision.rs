@@ -71,8 +71,8 @@ pub(super) async fn seed_quality_cycle(
         (Indicator::PlacementTasksCompleted, 0.75),
         (Indicator::FieldNeedsUncovered, 1.0),
         (Indicator::StaffPlansUpToDate, 0.7),
-        (Indicator::HrmGuidance, 65.0),
-        (Indicator::HrmAppraisal, 60.0),
+        (Indicator::HrmGuidance, 35.0),
+        (Indicator::HrmAppraisal, 30.0),
     ];
     for (y, step) in [(year - 1, 0.9), (year, 1.0)] {
         for (i, target) in targets {
@@ -170,12 +170,21 @@ pub(super) async fn seed_quality_cycle(
     };
     let team = "Teamleider, studieloopbaanbegeleiders en docenten LOB";
     if let Some(first) = programmes.first() {
-        crate::selfscans::save(t, first, year - 1, &scores(0, 0), team, ScanStatus::Final, manager)
-            .await?;
+        crate::selfscans::save(
+            t,
+            first,
+            year - 1,
+            &scores(0, 0),
+            team,
+            ScanStatus::Final,
+            manager,
+        )
+        .await?;
         let mut now = scores(1, 0);
         if let Some(a) = now.get_mut("quality_assurance.2") {
             a.score = 1;
-            a.note = "We bespreken LOB nog niet in de jaarlijkse evaluatie van de opleiding.".into();
+            a.note =
+                "We bespreken LOB nog niet in de jaarlijkse evaluatie van de opleiding.".into();
         }
         let id =
             crate::selfscans::save(t, first, year, &now, team, ScanStatus::Final, manager).await?;

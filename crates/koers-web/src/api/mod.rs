@@ -8,6 +8,7 @@ mod dto;
 pub(crate) mod field;
 pub(crate) mod guidance;
 pub(crate) mod improvement;
+mod indicators;
 mod platform;
 pub(crate) mod staff;
 pub(crate) mod vision;
@@ -79,6 +80,8 @@ pub use dto::*;
         vision::create_vision,
         vision::propose_vision,
         vision::adopt_vision,
+        indicators::list_indicators,
+        indicators::annual_report,
         improvement::list_actions,
         improvement::create_action,
         improvement::update_action,
@@ -192,6 +195,8 @@ pub fn router() -> Router<AppState> {
             "/api/v1/vision/{version}/adopt",
             axum::routing::post(vision::adopt_vision),
         )
+        .route("/api/v1/indicators", get(indicators::list_indicators))
+        .route("/api/v1/reports/annual", get(indicators::annual_report))
         .route("/api/v1/hrm-instrument", get(staff::export_instrument))
         .route(
             "/api/v1/hrm-instruments",

@@ -20,6 +20,7 @@ pub mod hrm_instrument;
 pub mod hrm_scan;
 pub mod import;
 pub mod improvement;
+pub mod indicators;
 pub mod learning_line;
 pub mod login;
 pub mod needs;
@@ -29,6 +30,8 @@ pub mod phases;
 pub mod placements;
 pub mod practice;
 pub mod programmes;
+pub mod quality;
+pub mod report;
 pub mod rules;
 pub mod slots;
 pub mod staff;
@@ -82,6 +85,8 @@ pub struct Nav {
     pub sees_field: bool,
     /// Every member of the institution reads the adopted LOB vision.
     pub reads_vision: bool,
+    /// Administrators, programme managers and HR advisers read indicators.
+    pub reads_indicators: bool,
     /// A school coordinator fills in the field survey.
     pub is_coordinator: bool,
     /// Placement mentors find the assessments they were asked for under evidence.
@@ -111,6 +116,13 @@ impl Ctx {
                 sees_field: a.actor.may(Action::ViewField)
                     || a.actor.roles.iter().any(|r| r.role.is_partner()),
                 reads_vision: a.actor.may(Action::ReadVision),
+                reads_indicators: [
+                    koers_domain::Role::Administrator,
+                    koers_domain::Role::ProgrammeManager,
+                    koers_domain::Role::HrAdviser,
+                ]
+                .iter()
+                .any(|r| a.actor.has_role(*r)),
                 is_coordinator: a.actor.has_role(koers_domain::Role::PartnerCoordinator),
                 sees_teams: a.actor.may(Action::ManageTeams)
                     || a.actor.may(Action::ViewTeamReport {
@@ -164,6 +176,7 @@ impl Ctx {
             "cohort-added",
             "language-changed",
             "deleted",
+            "refreshed",
         ];
         self.flash = key
             .filter(|k| KNOWN.contains(k))

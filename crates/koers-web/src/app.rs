@@ -390,7 +390,7 @@ pub fn make_app(state: AppState) -> Router {
         .route("/quality/targets", post(views::quality::save_targets))
         .route("/quality/actions", post(views::quality::add_action))
         .route(
-            "/self-scans/{programme}",
+            "/self-scans/{code}",
             get(views::quality::selfscan_show).post(views::quality::selfscan_save),
         )
         .route("/development", get(views::staff::mine))

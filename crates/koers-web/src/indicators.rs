@@ -288,20 +288,23 @@ pub async fn progression(
         let Some(p) = programmes.iter().find(|p| p.id == pid) else {
             continue;
         };
-        let row = rows
-            .entry((p.code.clone(), cohort))
-            .or_insert_with(|| ProgressionRow {
-                programme: p.clone(),
-                cohort,
-                in_time: Outcomes::default(),
-                late: Outcomes::default(),
-            });
-        let group = if in_time {
-            &mut row.in_time
-        } else {
-            &mut row.late
-        };
-        group.add(outcome, n.max(0) as u64);
+        // Each cohort, and all cohorts of the programme together (cohort 0, shown first).
+        for c in [cohort, 0] {
+            let row = rows
+                .entry((p.code.clone(), c))
+                .or_insert_with(|| ProgressionRow {
+                    programme: p.clone(),
+                    cohort: c,
+                    in_time: Outcomes::default(),
+                    late: Outcomes::default(),
+                });
+            let group = if in_time {
+                &mut row.in_time
+            } else {
+                &mut row.late
+            };
+            group.add(outcome, n.max(0) as u64);
+        }
     }
     Ok(rows.into_values().collect())
 }

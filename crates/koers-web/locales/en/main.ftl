@@ -1637,3 +1637,6 @@ report-download-csv = All values as CSV
 report-print = This page also prints well.
 csv-numerator = Numerator
 csv-denominator = Denominator
+error-indicator-reference-invalid = Write the indicator as YEAR:PROGRAMME:INDICATOR, for example 2026::intake_in_time.
+error-self-scan-reference-invalid = Write the aspect as SELFSCAN:ASPECT, for example the self-scan's id and quality_assurance.
+error-indicator-unknown = Choose an indicator from the list.

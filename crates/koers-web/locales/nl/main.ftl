@@ -1637,3 +1637,6 @@ report-download-csv = Alle waarden als CSV
 report-print = Deze pagina is ook goed af te drukken.
 csv-numerator = Teller
 csv-denominator = Noemer
+error-indicator-reference-invalid = Schrijf de indicator als JAAR:OPLEIDING:INDICATOR, bijvoorbeeld 2026::intake_in_time.
+error-self-scan-reference-invalid = Schrijf het aspect als ZELFSCAN:ASPECT, bijvoorbeeld de id van de zelfscan en quality_assurance.
+error-indicator-unknown = Kies een indicator uit de lijst.

@@ -603,7 +603,8 @@ pub struct ActionSourceBody {
     /// For `scan_stage`: `recruitment`, `appointment`, `guidance` or `appraisal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
-    /// For `indicator` and `self_scan_aspect`: the key.
+    /// For `indicator`: `YEAR:PROGRAMME_ID:INDICATOR` (empty programme for the institution, e.g.
+    /// `2026::intake_in_time`); for `self_scan_aspect`: `SCAN_ID:ASPECT`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }

@@ -84,8 +84,28 @@ pub(crate) async fn check_source(
                 stage,
             })
         }
-        SourceKind::Indicator => Ok(Source::Indicator { key: key(&b.key)? }),
-        SourceKind::SelfScanAspect => Ok(Source::SelfScanAspect { key: key(&b.key)? }),
+        // `YEAR:SCOPE:INDICATOR` (scope: a programme id or empty for the institution).
+        SourceKind::Indicator => {
+            let k = key(&b.key)?;
+            let (_, scope, _) = koers_domain::vision::indicator::parse_action_reference(&k)
+                .ok_or_else(|| WebError::invalid("source", "indicator-reference-invalid"))?;
+            if !scope.is_empty()
+                && koers_store::platform::programmes::get(a.tenant(state), scope)
+                    .await?
+                    .is_none()
+            {
+                return Err(WebError::invalid("source", "programme-unknown"));
+            }
+            Ok(Source::Indicator { key: k })
+        }
+        // `SCAN:ASPECT`.
+        SourceKind::SelfScanAspect => {
+            let k = key(&b.key)?;
+            if koers_domain::vision::selfscan::parse_action_reference(&k).is_none() {
+                return Err(WebError::invalid("source", "self-scan-reference-invalid"));
+            }
+            Ok(Source::SelfScanAspect { key: k })
+        }
     }
 }
 

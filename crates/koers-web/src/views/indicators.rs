@@ -257,7 +257,9 @@ pub async fn detail(
     let i = Indicator::parse(&key).ok_or(WebError::NotFound)?;
     let view = indicators::view(&state, &a, q.programme.as_deref()).await?;
     if !view.indicators.contains(&i) {
-        return Err(WebError::NotFound);
+        // A staff-only reader asking for a student indicator, or a programme scope asking for
+        // an institution-wide one.
+        return Err(WebError::Forbidden);
     }
     let year = q.year();
     let mut board = indicators::board(

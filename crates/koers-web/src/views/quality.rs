@@ -420,6 +420,20 @@ impl SelfScanPage {
     fn text(&self, k: &str) -> String {
         self.ctx.tr.t(&selfscan::message_key(k))
     }
+    fn anchor(&self, field: &str) -> String {
+        if selfscan::aspect_of(field).is_some() {
+            format!("#q-{}-1", self.id(field))
+        } else {
+            format!("#{field}")
+        }
+    }
+    fn label(&self, field: &str) -> String {
+        if selfscan::aspect_of(field).is_some() {
+            self.text(field)
+        } else {
+            self.ctx.tr.t("selfscan-participants")
+        }
+    }
     fn id(&self, k: &str) -> String {
         k.replace('.', "-")
     }
@@ -562,6 +576,16 @@ pub async fn selfscan_save(
         ))
         .into_response());
     }
+    if selfscans::get(t, &programme.id, year)
+        .await?
+        .is_some_and(|s| s.status == ScanStatus::Final)
+    {
+        let errors = vec![FieldMsg {
+            field: "participants",
+            message: a.tr.t("error-self-scan-final"),
+        }];
+        return selfscan_page(&state, &a, &code, year, None, errors).await;
+    }
     let finished = form.get("action") == "final";
     let mut answers = BTreeMap::new();
     let mut errors = Vec::new();
@@ -632,7 +656,6 @@ pub async fn selfscan_save(
             ))
             .into_response())
         }
-        Err(koers_store::StoreError::Conflict(_)) => Err(WebError::Conflict("self-scan-final")),
         Err(e) => Err(e.into()),
     }
 }

@@ -674,10 +674,11 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         [Auth, No, No, No, No, No, No, A, No, Nf],
     ),
     // The improvement plan. {action} is an action of the published round, owned by hr@.
+    // docent@ owns an action of the quality cycle, so reaches the list of own actions.
     (
         "GET",
         "/improvement-actions",
-        [Login, A, A, No, No, No, A, No, No, A],
+        [Login, A, A, No, A, No, A, No, No, A],
     ),
     (
         "POST",
@@ -938,6 +939,64 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "POST",
         "/api/v1/vision/{vversion}/adopt",
         [Auth, A, A, No, No, No, No, No, No, Nf],
+    ),
+    // Indicators, the quality cycle, self-scans and the annual report. HR advisers read the
+    // staff indicators of the institution only.
+    (
+        "GET",
+        "/indicators",
+        [Login, A, A, No, No, No, A, No, No, A],
+    ),
+    (
+        "POST",
+        "/indicators/refresh",
+        [Login, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "GET",
+        "/indicators/{indicator}",
+        [Login, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "GET",
+        "/progression",
+        [Login, A, A, No, No, No, No, No, No, A],
+    ),
+    ("GET", "/quality", [Login, A, A, No, No, No, A, No, No, A]),
+    (
+        "POST",
+        "/quality/targets",
+        [Login, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "POST",
+        "/quality/actions",
+        [Login, A, A, No, No, No, No, No, No, A],
+    ),
+    (
+        "GET",
+        "/self-scans/{code}",
+        [Login, A, A, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/self-scans/{code}",
+        [Login, A, A, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "GET",
+        "/reports/annual",
+        [Login, A, A, No, No, No, A, No, No, A],
+    ),
+    (
+        "GET",
+        "/api/v1/indicators",
+        [Auth, A, A, No, No, No, A, No, No, A],
+    ),
+    (
+        "GET",
+        "/api/v1/reports/annual",
+        [Auth, A, A, No, No, No, A, No, No, A],
     ),
     // Teams last: the rows take the line manager off {team} and medewerker@ out of it.
     ("GET", "/teams", [Login, A, A, No, No, No, A, No, No, A]),
@@ -1539,6 +1598,7 @@ async fn access_matrix() {
             .replace("{agreement}", &agreement)
             .replace("{flag}", &programme)
             .replace("{code}", "LO-ECO")
+            .replace("{indicator}", "intake_in_time")
             .replace("{key}", "career-competencies")
             .replace("{practice}", &practice)
             .replace("{activity}", &activity)

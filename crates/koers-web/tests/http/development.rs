@@ -600,7 +600,7 @@ async fn the_improvement_plan_follows_a_scan_stage() {
             Method::POST,
             "/api/v1/improvement-actions",
             Some(&pm),
-            Some(json!({"source": {"kind": "indicator", "key": "intake-in-time"}, "title": "Intake eerder plannen"})),
+            Some(json!({"source": {"kind": "indicator", "key": "2026::intake_in_time"}, "title": "Intake eerder plannen"})),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);

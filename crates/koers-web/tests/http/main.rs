@@ -11,6 +11,7 @@ mod development;
 mod field;
 mod guidance;
 mod guidance_pages;
+mod indicators;
 mod staff;
 mod vision;
 mod web;

@@ -13,11 +13,11 @@ const CHROMIUM = process.env.KOERS_CHROMIUM || "/usr/bin/chromium";
 
 const ROLES = {
   "beheerder@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/students", "STUDENT", "STUDENT_EDIT", "/students/import", "/frameworks", "/frameworks/career-competencies"],
-  "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT", "/students/import", "/counsellors", "/coverage", "/coverage?programme=LO-ZW&cohort=2026", "/coverage/LO-ECO/rules", "/learning-line/LO-ECO", "/learning-line/LO-ECO/progress", "/teams", "EMPLOYEE", "STAFF_CONVERSATION", "/improvement-actions", "/partners", "PARTNER", "/placements", "PLACEMENT", "/field-needs", "/offer", "OFFER", "/alignment", "/vision", "/vision/new", "/vision/2"],
+  "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT", "/students/import", "/counsellors", "/coverage", "/coverage?programme=LO-ZW&cohort=2026", "/coverage/LO-ECO/rules", "/learning-line/LO-ECO", "/learning-line/LO-ECO/progress", "/teams", "EMPLOYEE", "STAFF_CONVERSATION", "/improvement-actions", "/partners", "PARTNER", "/placements", "PLACEMENT", "/field-needs", "/offer", "OFFER", "/alignment", "/vision", "/vision/new", "/vision/2", "/indicators", "/indicators/intake_in_time", "/indicators/conversations_per_student?programme=LO-ECO", "/quality", "/quality?programme=LO-ECO", "/self-scans/LO-ECO", "/self-scans/LO-ZW", "/progression", "/reports/annual", "/reports/annual?programme=LO-ECO"],
   "slb@demo.koers.test": ["/home", "/account", "/slots", "/groups", "GROUP", "/students", "/students?status=overdue", "ZOE", "ZOE_HANDOVER", "CONVERSATION"],
   "docent@demo.koers.test": ["/home", "/account", "/frameworks", "/frameworks/21st-century-skills", "/practice", "PRACTICE", "/learning-line/LO-ECO", "/learning-line/LO-ECO/activities/new", "ACTIVITY", "/evidence", "EVIDENCE", "/learning-line/LO-ECO/progress", "/designs/library", "DESIGN"],
   "student@demo.koers.test": ["/home", "/account", "/admin/users", "/career-file", "/book", "/practice", "PRACTICE", "/frameworks/counsellor-profile", "/learning-line/LO-ECO", "/evidence", "EVIDENCE", "/designs", "DESIGN", "/vision"],
-  "hr@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN", "SCAN_NEW", "/improvement-actions", "ACTIONS_FORM", "/hr-records", "/teams", "EMPLOYEE", "/development", "/hrm-scan/instrument"],
+  "hr@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN", "SCAN_NEW", "/improvement-actions", "ACTIONS_FORM", "/hr-records", "/teams", "EMPLOYEE", "/development", "/hrm-scan/instrument", "/indicators", "/indicators/staff_plans_up_to_date", "/quality", "/reports/annual"],
   "medewerker@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN", "SCAN_ANSWER", "/development", "STAFF_CONVERSATION"],
   "mentor@demo.koers.test": ["/home", "/account", "/designs/library", "DESIGN", "/evidence", "/partners", "/placements", "PLACEMENT", "/field-needs", "/offer", "OFFER"],
   "mentor2@demo.koers.test": ["/home", "/placements", "PLACEMENT", "/offer"],
@@ -386,6 +386,49 @@ test("a course's sessions download as one calendar file that independent parsers
   fs.writeFileSync(file, body);
   const out = execFileSync("python3", [path.join(__dirname, "..", "tools", "check_ics.py"), file]).toString();
   assert.match(out, /^ok: /);
+  await context.close();
+});
+
+test("programme manager sets a target, adds an action and downloads the annual report as a PDF a parser reads", async () => {
+  const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await login(page, "manager@demo.koers.test");
+  await page.goto(`${BASE}/quality`);
+  await page.fill("#t-outflow_guided", "veel");
+  await Promise.all([page.waitForNavigation(), page.click("#h-plan ~ form button[type=submit]")]);
+  assert.equal(await page.inputValue("#t-outflow_guided"), "veel", "the typed value stays");
+  assert.ok(await page.locator(".error-summary").isVisible());
+  await page.fill("#t-outflow_guided", "75");
+  await Promise.all([page.waitForNavigation(), page.click("#h-plan ~ form button[type=submit]")]);
+  assert.equal(await page.inputValue("#t-outflow_guided"), "75");
+  await page.selectOption("#a-indicator", "outflow_guided");
+  await page.fill("#a-title", "Uitstroomgesprek in de checklist");
+  await Promise.all([page.waitForNavigation(), page.click("#h-do ~ form button[type=submit]")]);
+  assert.ok(await page.getByText("Uitstroomgesprek in de checklist").first().isVisible());
+  await checkA11y(page, "/quality after saving");
+  // The annual report: a page with charts, and a PDF that an independent parser reads.
+  await page.goto(`${BASE}/reports/annual?programme=LO-ECO`);
+  assert.ok(await page.locator("figure.chart svg").count() >= 3);
+  for (const [lang, title, indicator] of [["nl", "Jaarverslag LOB", "Intakegesprek op tijd"], ["en", "Annual LOB report", "Intake conversation in time"]]) {
+    await setLanguage(page, lang);
+    await page.goto(`${BASE}/reports/annual?programme=LO-ECO`);
+    const href = await page.locator('main a[href*="format=pdf"]').getAttribute("href");
+    const res = await page.request.get(`${BASE}${href}`);
+    assert.equal(res.status(), 200);
+    assert.equal(res.headers()["content-type"], "application/pdf");
+    const doc = await getDocument({ data: new Uint8Array(await res.body()), isEvalSupported: false, disableFontFace: true }).promise;
+    assert.ok(doc.numPages >= 4, `${doc.numPages} pages`);
+    let text = "";
+    for (let i = 1; i <= doc.numPages; i++) {
+      const content = await (await doc.getPage(i)).getTextContent();
+      text += content.items.map((x) => x.str).join(" ") + "\n";
+    }
+    assert.ok(text.includes(title), `${lang}: title in the PDF`);
+    assert.ok(text.includes(indicator), `${lang}: indicator in the PDF`);
+    assert.ok(text.includes("LO-ECO"), `${lang}: scope in the PDF`);
+  }
+  await setLanguage(page, "nl");
   await context.close();
 });
 

@@ -186,6 +186,12 @@ async fn main() -> anyhow::Result<()> {
             &counsellor,
         ),
         t("programme coverage", "/coverage?programme=LO-ECO", &manager),
+        t("indicator dashboard", "/indicators", &manager),
+        t(
+            "indicator drill-down",
+            "/indicators/intake_in_time",
+            &manager,
+        ),
         t("administrator home", "/home", &admin),
         t("users list", "/admin/users", &admin),
         t("API me", "/api/v1/me", &admin_token),
@@ -205,6 +211,7 @@ async fn main() -> anyhow::Result<()> {
             "/api/v1/programmes/LO-ECO/coverage",
             &manager_token,
         ),
+        t("API indicators", "/api/v1/indicators", &manager_token),
     ];
 
     let mut rows = Vec::new();

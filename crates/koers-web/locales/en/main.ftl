@@ -1640,3 +1640,5 @@ csv-denominator = Denominator
 error-indicator-reference-invalid = Write the indicator as YEAR:PROGRAMME:INDICATOR, for example 2026::intake_in_time.
 error-self-scan-reference-invalid = Write the aspect as SELFSCAN:ASPECT, for example the self-scan's id and quality_assurance.
 error-indicator-unknown = Choose an indicator from the list.
+vision-scope = Vision of
+vision-inherited = This programme has no refinement of the LOB vision yet: below is the institution's vision.

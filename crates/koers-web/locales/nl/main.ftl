@@ -1640,3 +1640,5 @@ csv-denominator = Noemer
 error-indicator-reference-invalid = Schrijf de indicator als JAAR:OPLEIDING:INDICATOR, bijvoorbeeld 2026::intake_in_time.
 error-self-scan-reference-invalid = Schrijf het aspect als ZELFSCAN:ASPECT, bijvoorbeeld de id van de zelfscan en quality_assurance.
 error-indicator-unknown = Kies een indicator uit de lijst.
+vision-scope = Visie van
+vision-inherited = Deze opleiding heeft nog geen eigen uitwerking van de LOB-visie: hieronder staat de visie van de instelling.

@@ -2,7 +2,7 @@
 //! administrators and programme managers (with institution scope) write new versions, compare a
 //! version with the one before, propose it and adopt it.
 
-use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
+use super::{Ctx, FieldMsg, field_msgs, render_status};
 use crate::api::vision::{add_version, move_version};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::policy::Action;
 use koers_domain::vision::{self, DiffLine, Document, Status, Theme};
+use koers_store::platform::programmes::Programme;
 use koers_store::vision::{self as store, Version};
 
 /// A version's sections as safe HTML: (label key, html).
@@ -25,6 +26,36 @@ fn rendered(doc: &Document) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The query of the vision pages: a flash message, and a programme (its refinement of the
+/// institution's vision) or none (the institution).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct VisionQuery {
+    pub ok: Option<String>,
+    pub programme: Option<String>,
+}
+
+/// The programme a `programme` code names (404 when unknown), or none.
+async fn programme_of(
+    state: &AppState,
+    a: &Authenticated,
+    code: Option<&str>,
+) -> WebResult<Option<Programme>> {
+    match code.map(str::trim).filter(|c| !c.is_empty()) {
+        None => Ok(None),
+        Some(c) => Ok(Some(
+            koers_store::platform::programmes::by_code(a.tenant(state), c)
+                .await?
+                .ok_or(WebError::NotFound)?,
+        )),
+    }
+}
+
+/// `?programme=CODE` (or nothing) for links and redirects.
+fn scope_suffix(p: &Option<Programme>, first: char) -> String {
+    p.as_ref()
+        .map_or_else(String::new, |p| format!("{first}programme={}", p.code))
+}
+
 #[derive(Template)]
 #[template(path = "vision.html")]
 struct VisionPage {
@@ -33,17 +64,35 @@ struct VisionPage {
     sections: Vec<(String, String)>,
     versions: Vec<Version>,
     manages: bool,
+    programme: Option<Programme>,
+    programmes: Vec<Programme>,
+    /// The programme has no adopted refinement: the institution's vision is shown.
+    inherited: bool,
+    q: String,
+}
+
+impl VisionPage {
+    fn selected(&self, p: &Programme) -> bool {
+        self.programme.as_ref().is_some_and(|x| x.id == p.id)
+    }
 }
 
 pub async fn show(
     State(state): State<AppState>,
     WebUser(a): WebUser,
-    Query(q): Query<OkQuery>,
+    Query(q): Query<VisionQuery>,
 ) -> WebResult<Response> {
     a.require(Action::ReadVision)?;
-    let all = store::versions(a.tenant(&state), None).await?;
-    let adopted = all.iter().find(|v| v.status == Status::Adopted).cloned();
-    let manages = a.actor.may(Action::ManageVision { programme_id: None });
+    let t = a.tenant(&state);
+    let programme = programme_of(&state, &a, q.programme.as_deref()).await?;
+    let pid = programme.as_ref().map(|p| p.id.as_str());
+    let all = store::versions(t, pid).await?;
+    let mut adopted = all.iter().find(|v| v.status == Status::Adopted).cloned();
+    let inherited = programme.is_some() && adopted.is_none();
+    if inherited {
+        adopted = store::adopted(t, None).await?;
+    }
+    let manages = a.actor.may(Action::ManageVision { programme_id: pid });
     Ok(render_status(
         StatusCode::OK,
         &VisionPage {
@@ -55,6 +104,10 @@ pub async fn show(
             adopted,
             versions: if manages { all } else { Vec::new() },
             manages,
+            programmes: koers_store::platform::programmes::all(t).await?,
+            q: scope_suffix(&programme, '?'),
+            programme,
+            inherited,
         },
     ))
 }
@@ -63,6 +116,8 @@ pub async fn show(
 #[template(path = "vision_form.html")]
 struct FormPage {
     ctx: Ctx,
+    programme: Option<Programme>,
+    q: String,
     doc: Document,
     note: String,
     themes: &'static [Theme],
@@ -78,25 +133,36 @@ impl FormPage {
 async fn form_page(
     state: &AppState,
     a: &Authenticated,
+    programme: Option<Programme>,
     doc: Option<Document>,
     note: String,
     errors: Vec<FieldMsg>,
 ) -> WebResult<Response> {
-    a.require(Action::ManageVision { programme_id: None })?;
-    // A new version starts from the newest one.
+    let pid = programme.as_ref().map(|p| p.id.as_str());
+    a.require(Action::ManageVision { programme_id: pid })?;
+    // A new version starts from the newest one (a programme's first from the institution's
+    // adopted vision, which it refines).
     let doc = match doc {
         Some(d) => d,
-        None => store::versions(a.tenant(state), None)
+        None => match store::versions(a.tenant(state), pid)
             .await?
             .into_iter()
             .next()
-            .map(|v| v.document)
-            .unwrap_or_default(),
+        {
+            Some(v) => v.document,
+            None if pid.is_some() => store::adopted(a.tenant(state), None)
+                .await?
+                .map(|v| v.document)
+                .unwrap_or_default(),
+            None => Document::default(),
+        },
     };
     Ok(render_status(
         super::form_status(errors.is_empty()),
         &FormPage {
             ctx: Ctx::user(a, "/vision/new", "vision"),
+            q: scope_suffix(&programme, '?'),
+            programme,
             doc,
             note,
             themes: Theme::ALL,
@@ -105,8 +171,13 @@ async fn form_page(
     ))
 }
 
-pub async fn new_form(State(state): State<AppState>, WebUser(a): WebUser) -> WebResult<Response> {
-    form_page(&state, &a, None, String::new(), Vec::new()).await
+pub async fn new_form(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Query(q): Query<VisionQuery>,
+) -> WebResult<Response> {
+    let programme = programme_of(&state, &a, q.programme.as_deref()).await?;
+    form_page(&state, &a, programme, None, String::new(), Vec::new()).await
 }
 
 pub async fn create(
@@ -115,7 +186,9 @@ pub async fn create(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    a.require(Action::ManageVision { programme_id: None })?;
+    let programme = programme_of(&state, &a, Some(form.get("programme"))).await?;
+    let pid = programme.as_ref().map(|p| p.id.as_str());
+    a.require(Action::ManageVision { programme_id: pid })?;
     let doc = Document {
         mission: form.get("mission").replace("\r\n", "\n"),
         principles: form.get("principles").replace("\r\n", "\n"),
@@ -132,11 +205,15 @@ pub async fn create(
             .collect(),
     };
     let note = form.get("note").to_owned();
-    match add_version(&state, &a, None, &doc, &note).await {
-        Ok(n) => Ok(Redirect::to(&format!("/vision/{n}?ok=created")).into_response()),
+    match add_version(&state, &a, pid, &doc, &note).await {
+        Ok(n) => Ok(Redirect::to(&format!(
+            "/vision/{n}?ok=created{}",
+            scope_suffix(&programme, '&')
+        ))
+        .into_response()),
         Err(WebError::Invalid(errors)) => {
             let msgs = field_msgs(&a.tr, &errors);
-            form_page(&state, &a, Some(doc), note, msgs).await
+            form_page(&state, &a, programme, Some(doc), note, msgs).await
         }
         Err(e) => Err(e),
     }
@@ -146,6 +223,8 @@ pub async fn create(
 #[template(path = "vision_version.html")]
 struct VersionPage {
     ctx: Ctx,
+    programme: Option<Programme>,
+    q: String,
     v: Version,
     sections: Vec<(String, String)>,
     /// The version before, and the changes since, per section.
@@ -157,15 +236,17 @@ pub async fn show_version(
     State(state): State<AppState>,
     WebUser(a): WebUser,
     Path(version): Path<i64>,
-    Query(q): Query<OkQuery>,
+    Query(q): Query<VisionQuery>,
 ) -> WebResult<Response> {
-    a.require(Action::ManageVision { programme_id: None })?;
+    let programme = programme_of(&state, &a, q.programme.as_deref()).await?;
+    let pid = programme.as_ref().map(|p| p.id.as_str());
+    a.require(Action::ManageVision { programme_id: pid })?;
     let t = a.tenant(&state);
-    let v = store::get(t, None, version)
+    let v = store::get(t, pid, version)
         .await?
         .ok_or(WebError::NotFound)?;
     let before = if version > 1 {
-        store::get(t, None, version - 1).await?
+        store::get(t, pid, version - 1).await?
     } else {
         None
     };
@@ -180,6 +261,8 @@ pub async fn show_version(
             sections: rendered(&v.document),
             previous: before.map(|b| b.version),
             changes,
+            q: scope_suffix(&programme, '?'),
+            programme,
             v,
         },
     ))
@@ -193,11 +276,17 @@ pub async fn set_status(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    a.require(Action::ManageVision { programme_id: None })?;
-    if store::get(a.tenant(&state), None, version).await?.is_none() {
+    let programme = programme_of(&state, &a, Some(form.get("programme"))).await?;
+    let pid = programme.as_ref().map(|p| p.id.as_str());
+    a.require(Action::ManageVision { programme_id: pid })?;
+    if store::get(a.tenant(&state), pid, version).await?.is_none() {
         return Err(WebError::NotFound);
     }
     let to = Status::parse(form.get("to")).ok_or(WebError::invalid("to", "status-invalid"))?;
-    move_version(&state, &a, None, version, to).await?;
-    Ok(Redirect::to(&format!("/vision/{version}?ok=saved")).into_response())
+    move_version(&state, &a, pid, version, to).await?;
+    Ok(Redirect::to(&format!(
+        "/vision/{version}?ok=saved{}",
+        scope_suffix(&programme, '&')
+    ))
+    .into_response())
 }

@@ -123,3 +123,58 @@ async fn a_vision_version_is_written_proposed_and_adopted() {
     mentor.login("mentor@demo.koers.test", PASSWORD).await;
     assert_eq!(mentor.get("/vision").await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_programme_refines_the_vision_in_the_browser() {
+    let app = spawn().await;
+    let mut m = app.browser().await;
+    m.login("manager@demo.koers.test", PASSWORD).await;
+    let page = m.get("/vision?programme=LO-ECO").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("nog geen eigen uitwerking"),
+        "the institution's vision is shown until the programme adopts its own"
+    );
+    let form = m.get("/vision/new?programme=LO-ECO").await;
+    assert!(
+        form.body.contains("Hogeschool Demo leidt leraren op"),
+        "a programme's first version starts from the institution's vision"
+    );
+    let r = m
+        .post(
+            "/vision",
+            &[
+                ("programme", "LO-ECO"),
+                (
+                    "mission",
+                    "Economiedocenten begeleiden **loopbanen** in het mbo.",
+                ),
+                ("note", "Uitwerking LO-ECO"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/vision/1?ok=created&programme=LO-ECO");
+    for to in ["proposed", "adopted"] {
+        let r = m
+            .post("/vision/1/status", &[("programme", "LO-ECO"), ("to", to)])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{to}: {}", r.body);
+    }
+    // The institution's own versions are untouched; the programme's reads for students.
+    let mut s = app.browser().await;
+    s.login("student@demo.koers.test", PASSWORD).await;
+    let eco = s.get("/vision?programme=LO-ECO").await;
+    assert!(
+        eco.body.contains("<strong>loopbanen</strong>"),
+        "{}",
+        eco.body
+    );
+    assert!(!eco.body.contains("nog geen eigen uitwerking"));
+    let inst = s.get("/vision").await;
+    assert!(inst.body.contains("Hogeschool Demo leidt leraren op"));
+    assert_eq!(
+        s.get("/vision?programme=LO-XYZ").await.status,
+        StatusCode::NOT_FOUND
+    );
+}

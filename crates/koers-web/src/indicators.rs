@@ -143,8 +143,19 @@ fn value_at(values: &[(i16, Stored)], year: i16, i: Indicator, scope: &str) -> O
 }
 
 pub async fn board(state: &AppState, a: &Authenticated, v: &View, year: i16) -> WebResult<Board> {
+    board_with_trend(state, a, v, year, TREND_YEARS).await
+}
+
+/// The board with a trend of `trend_years` years (1: the year alone, for a summary).
+pub async fn board_with_trend(
+    state: &AppState,
+    a: &Authenticated,
+    v: &View,
+    year: i16,
+    trend_years: i16,
+) -> WebResult<Board> {
     let t = a.tenant(state);
-    let years: Vec<i16> = ((year - TREND_YEARS + 1)..=year).collect();
+    let years: Vec<i16> = ((year - trend_years.max(1) + 1)..=year).collect();
     let values = store::years_values(t, &years).await?;
     let mut targets: BTreeMap<i16, Vec<Target>> = BTreeMap::new();
     for y in &years {

@@ -1642,3 +1642,4 @@ error-self-scan-reference-invalid = Write the aspect as SELFSCAN:ASPECT, for exa
 error-indicator-unknown = Choose an indicator from the list.
 vision-scope = Vision of
 vision-inherited = This programme has no refinement of the LOB vision yet: below is the institution's vision.
+home-indicators-open = All indicators

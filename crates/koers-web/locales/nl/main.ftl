@@ -1642,3 +1642,4 @@ error-self-scan-reference-invalid = Schrijf het aspect als ZELFSCAN:ASPECT, bijv
 error-indicator-unknown = Kies een indicator uit de lijst.
 vision-scope = Visie van
 vision-inherited = Deze opleiding heeft nog geen eigen uitwerking van de LOB-visie: hieronder staat de visie van de instelling.
+home-indicators-open = Alle indicatoren

@@ -86,6 +86,19 @@ struct HomePage {
     plan_stale: bool,
     /// Partner people and students: their placements (trainees, school, own).
     placements: Option<Vec<koers_store::field::placements::Placement>>,
+    /// Readers of indicators: the running year's statuses (on track, at risk, off track) in
+    /// their scope, and the scope's query.
+    indicators: Option<([usize; 3], String)>,
+}
+
+impl HomePage {
+    /// Where an action is followed up: the HRM improvement plan or the quality cycle.
+    fn action_href(&self, x: &koers_store::improvement::Action) -> &'static str {
+        match x.source.kind() {
+            koers_domain::improvement::SourceKind::ScanStage => "/improvement-actions",
+            _ => "/quality",
+        }
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -197,6 +210,24 @@ pub async fn page(
     } else {
         None
     };
+    let indicators = match crate::indicators::view(&state, &a, None).await {
+        Ok(view) => {
+            let year = crate::indicators::current_year();
+            let board = crate::indicators::board_with_trend(&state, &a, &view, year, 1).await?;
+            let count = |s| board.rows.iter().filter(|r| r.status == Some(s)).count();
+            use koers_domain::vision::indicator::Status;
+            Some((
+                [
+                    count(Status::OnTrack),
+                    count(Status::AtRisk),
+                    count(Status::OffTrack),
+                ],
+                crate::views::indicators::scope_query(year, &view),
+            ))
+        }
+        Err(crate::error::WebError::Forbidden) => None,
+        Err(e) => return Err(e),
+    };
     let overdue_actions = if actor.is_staff() {
         let today_text = today.to_string();
         crate::api::improvement::visible(
@@ -244,6 +275,7 @@ pub async fn page(
         scan_invitations,
         plan_stale,
         placements,
+        indicators,
     };
     Ok(render(&page))
 }

@@ -509,6 +509,11 @@ async fn targets_actions_and_the_self_scan_make_the_quality_cycle() {
     let year = koers_domain::vision::academic_year(koers_domain::time::today());
     let mut b = app.browser().await;
     b.login("manager@demo.koers.test", PASSWORD).await;
+    let home = b.get("/home").await;
+    assert!(
+        home.body.contains(r#"id="h-indicators""#),
+        "the home page sums up the statuses"
+    );
     let page = b.get("/quality").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
@@ -664,6 +669,7 @@ async fn targets_actions_and_the_self_scan_make_the_quality_cycle() {
     // Lecturers and students do not reach the quality cycle.
     let mut s = app.browser().await;
     s.login("student@demo.koers.test", PASSWORD).await;
+    assert!(!s.get("/home").await.body.contains(r#"id="h-indicators""#));
     assert_eq!(s.get("/quality").await.status, StatusCode::FORBIDDEN);
     assert_eq!(
         s.post("/quality/targets", &[("year", &y)]).await.status,

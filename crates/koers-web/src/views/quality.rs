@@ -72,9 +72,18 @@ struct QualityPage {
     scans: Vec<(Programme, Option<SelfScan>)>,
     scan_actions: Vec<ImprovementAction>,
     today: jiff::civil::Date,
+    /// The add-action form as typed, and its problems, when it came back.
+    action_form: BTreeMap<String, String>,
+    action_errors: Vec<FieldMsg>,
 }
 
 impl QualityPage {
+    fn typed_action(&self, field: &str) -> &str {
+        self.action_form.get(field).map_or("", String::as_str)
+    }
+    fn action_error(&self, field: &str) -> Option<&str> {
+        super::field_error(&self.action_errors, field)
+    }
     fn input(&self, i: &Indicator) -> String {
         if let Some(v) = self.typed.get(i.key()) {
             return v.clone();
@@ -228,13 +237,25 @@ async fn quality_page(
     typed: BTreeMap<String, String>,
     errors: Vec<FieldMsg>,
 ) -> WebResult<Response> {
+    quality_page_with(state, a, q, typed, errors, BTreeMap::new(), Vec::new()).await
+}
+
+async fn quality_page_with(
+    state: &AppState,
+    a: &Authenticated,
+    q: &ScopeQuery,
+    typed: BTreeMap<String, String>,
+    errors: Vec<FieldMsg>,
+    action_form: BTreeMap<String, String>,
+    action_errors: Vec<FieldMsg>,
+) -> WebResult<Response> {
     let view = indicators::view(state, a, q.programme.as_deref()).await?;
     let year = q.year();
     let board = indicators::board(state, a, &view, year).await?;
     let scans = scans_of(state, a, &view, year).await?;
     let scan_refs: Vec<&SelfScan> = scans.iter().filter_map(|(_, s)| s.as_ref()).collect();
     let scan_actions = scan_actions(state, a, &scan_refs).await?;
-    let status = super::form_status(errors.is_empty());
+    let status = super::form_status(errors.is_empty() && action_errors.is_empty());
     Ok(render_status(
         status,
         &QualityPage {
@@ -252,6 +273,8 @@ async fn quality_page(
             errors,
             scans,
             scan_actions,
+            action_form,
+            action_errors,
         },
     ))
 }
@@ -380,7 +403,25 @@ pub async fn add_action(
         status: ActionStatus::Planned.key().into(),
         notes: String::new(),
     };
-    let checked = check_action(&state, &a, &source, &raw).await?;
+    let checked = match check_action(&state, &a, &source, &raw).await {
+        Ok(c) => c,
+        Err(WebError::Invalid(errors)) => {
+            // Back on the quality cycle's page, with what was typed and what is wrong.
+            let typed = ["indicator", "title", "owner_email", "due_on"]
+                .into_iter()
+                .map(|f| (f.to_owned(), form.get(f).to_owned()))
+                .collect();
+            let q = ScopeQuery {
+                year: Some(year.to_string()),
+                programme: view.programme.as_ref().map(|p| p.code.clone()),
+                ok: None,
+            };
+            let msgs = super::field_msgs(&a.tr, &errors);
+            return quality_page_with(&state, &a, &q, BTreeMap::new(), Vec::new(), typed, msgs)
+                .await;
+        }
+        Err(e) => return Err(e),
+    };
     let id = improvement::create(a.tenant(&state), &source, &checked.input(), &a.user.id).await?;
     crate::guidance::audit_change(
         &state,

@@ -567,6 +567,22 @@ async fn targets_actions_and_the_self_scan_make_the_quality_cycle() {
     assert_eq!(target(&ts, Indicator::ConversationsPerStudent), Some(2.5));
     assert_eq!(target(&ts, Indicator::OutflowGuided), None);
 
+    // An unknown owner keeps what was typed.
+    let r = b
+        .post(
+            "/quality/actions",
+            &[
+                ("year", &y),
+                ("programme", ""),
+                ("indicator", "outflow_guided"),
+                ("title", "Uitstroom bespreken"),
+                ("owner_email", "niemand@demo.koers.test"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(r#"value="Uitstroom bespreken""#));
+    assert!(r.body.contains(r#"value="outflow_guided" selected"#));
     // An action on an indicator, shown on the indicator's page.
     let r = b
         .post(

@@ -769,29 +769,46 @@ pub struct Target {
 }
 
 pub async fn targets(t: Tenant<'_>, year: i16) -> Result<Vec<Target>> {
-    let rows = sqlx::query(
-        "SELECT x.indicator, x.scope, x.target, x.note, u.name, x.set_at FROM indicator_targets x \
-         LEFT JOIN users u ON u.id = x.set_by WHERE x.institution_id = $1 AND x.year = $2 \
-         ORDER BY x.indicator, x.scope",
-    )
-    .bind(t.institution_id)
-    .bind(i64::from(year))
-    .fetch_all(t.pool())
-    .await?;
+    Ok(targets_of(t, &[year])
+        .await?
+        .into_iter()
+        .map(|(_, x)| x)
+        .collect())
+}
+
+/// The targets of several years, each with its year, in one query.
+pub async fn targets_of(t: Tenant<'_>, years: &[i16]) -> Result<Vec<(i16, Target)>> {
+    if years.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = crate::params(false, 2, years.len());
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT x.indicator, x.scope, x.target, x.note, u.name, x.set_at, x.year FROM indicator_targets x \
+         LEFT JOIN users u ON u.id = x.set_by WHERE x.institution_id = $1 AND x.year IN ({list}) \
+         ORDER BY x.year, x.indicator, x.scope"
+    )))
+    .bind(t.institution_id.to_owned());
+    for y in years {
+        q = q.bind(i64::from(*y));
+    }
     let mut out = Vec::new();
-    for r in rows {
+    for r in q.fetch_all(t.pool()).await? {
         let key: String = r.try_get(0)?;
         let Some(indicator) = Indicator::parse(&key) else {
             continue;
         };
-        out.push(Target {
-            indicator,
-            scope: r.try_get(1)?,
-            target: r.try_get(2)?,
-            note: r.try_get(3)?,
-            set_by: r.try_get(4)?,
-            set_at: r.try_get(5)?,
-        });
+        let year: i64 = r.try_get(6)?;
+        out.push((
+            year as i16,
+            Target {
+                indicator,
+                scope: r.try_get(1)?,
+                target: r.try_get(2)?,
+                note: r.try_get(3)?,
+                set_by: r.try_get(4)?,
+                set_at: r.try_get(5)?,
+            },
+        ));
     }
     Ok(out)
 }

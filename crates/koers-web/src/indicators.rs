@@ -157,9 +157,9 @@ pub async fn board_with_trend(
     let t = a.tenant(state);
     let years: Vec<i16> = ((year - trend_years.max(1) + 1)..=year).collect();
     let values = store::years_values(t, &years).await?;
-    let mut targets: BTreeMap<i16, Vec<Target>> = BTreeMap::new();
-    for y in &years {
-        targets.insert(*y, store::targets(t, *y).await?);
+    let mut targets: BTreeMap<i16, Vec<Target>> = years.iter().map(|y| (*y, Vec::new())).collect();
+    for (y, x) in store::targets_of(t, &years).await? {
+        targets.entry(y).or_default().push(x);
     }
     let refreshed = store::refreshed(t, year).await?;
     let scope = v.scope_id();

@@ -206,9 +206,10 @@ pub async fn csv(state: &AppState, a: &Authenticated, view: &View) -> WebResult<
         a.tr.t("indicator-target"),
         a.tr.t("indicator-status"),
     ]);
-    let mut targets = std::collections::BTreeMap::new();
-    for y in &years {
-        targets.insert(*y, koers_store::indicators::targets(t, *y).await?);
+    let mut targets: std::collections::BTreeMap<i16, Vec<koers_store::indicators::Target>> =
+        years.iter().map(|y| (*y, Vec::new())).collect();
+    for (y, x) in koers_store::indicators::targets_of(t, &years).await? {
+        targets.entry(y).or_default().push(x);
     }
     let decimal = |v: f64| {
         let s = format!("{v:.4}");

@@ -414,41 +414,48 @@ async fn field_needs(
     Ok(())
 }
 
-/// Staff (everyone in a team or with a staff role) whose development plan is up to date.
+/// Staff (active people with a staff role) whose development plan is up to date on the day:
+/// one streamed query with the plan and the last held career conversation per person.
 async fn staff_plans(
     t: Tenant<'_>,
     as_of: Date,
     fine: &mut Vec<(Period, Grain, Fraction)>,
 ) -> Result<()> {
     use koers_domain::staff::development::{PlanStatus, plan_up_to_date};
-    let ids: Vec<String> = crate::staff::scans::all_staff(t)
-        .await?
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
-    let figures = crate::staff::development::figures(
-        t,
-        &ids,
-        ms(day_after(as_of)),
-        koers_domain::guidance::competency::INSTRUMENT_KEY,
+    let day_ms = |ms: Option<i64>| ms.map(koers_domain::time::local_date);
+    let mut rows = sqlx::query(
+        "SELECT p.status, p.agreed_at, (SELECT MAX(c.starts_at) FROM conversations c \
+         WHERE c.institution_id = u.institution_id AND c.person_id = u.id AND c.context = 'staff' \
+         AND c.status = 'held' AND c.starts_at < $2) \
+         FROM users u LEFT JOIN development_plans p ON p.user_id = u.id \
+         WHERE u.institution_id = $1 AND u.active = 1 AND EXISTS (SELECT 1 FROM role_assignments r \
+         WHERE r.user_id = u.id AND r.role NOT IN ('student', 'placement_mentor', 'partner_coordinator'))",
     )
-    .await?;
-    let up = figures
-        .iter()
-        .filter(|(_, f)| {
-            plan_up_to_date(
-                f.plan_status.unwrap_or(PlanStatus::Draft),
-                f.plan_agreed_on.filter(|d| *d <= as_of),
-                f.last_career_conversation_on.filter(|d| *d <= as_of),
-                as_of,
-            )
-        })
-        .count();
-    if !ids.is_empty() {
+    .bind(t.institution_id)
+    .bind(ms(day_after(as_of)))
+    .fetch(t.pool());
+    let (mut staff, mut up) = (0u64, 0u64);
+    while let Some(r) = rows.try_next().await? {
+        staff += 1;
+        let status: Option<String> = r.try_get(0)?;
+        let status = status
+            .as_deref()
+            .and_then(PlanStatus::parse)
+            .unwrap_or(PlanStatus::Draft);
+        if plan_up_to_date(
+            status,
+            day_ms(r.try_get(1)?).filter(|d| *d <= as_of),
+            day_ms(r.try_get(2)?),
+            as_of,
+        ) {
+            up += 1;
+        }
+    }
+    if staff > 0 {
         fine.push((
             Period::Year,
             grain(Indicator::StaffPlansUpToDate, "", 0),
-            Fraction::new(up as f64, ids.len() as f64),
+            Fraction::new(up as f64, staff as f64),
         ));
     }
     Ok(())

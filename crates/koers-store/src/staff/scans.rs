@@ -408,7 +408,10 @@ pub async fn all_staff(t: Tenant<'_>) -> Result<Vec<(String, Group)>> {
     .bind(t.institution_id)
     .fetch_all(t.pool())
     .await?;
+    let leads: std::collections::HashSet<String> = leads.into_iter().collect();
     let mut out: Vec<(String, Group)> = Vec::new();
+    // Position of each person in `out` (a linear search made this quadratic in the staff).
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (id, role) in rows {
         let role = if leads.contains(&id) && role != "hr_adviser" {
             "programme_manager".to_owned()
@@ -420,10 +423,13 @@ pub async fn all_staff(t: Tenant<'_>) -> Result<Vec<(String, Group)>> {
             "programme_manager" | "administrator" => Group::Manager,
             _ => Group::Staff,
         };
-        match out.iter_mut().find(|(u, _)| *u == id) {
+        match at.get(&id) {
             // The most specific group wins: hr over manager over staff.
-            Some((_, have)) => *have = (*have).min(g),
-            None => out.push((id, g)),
+            Some(&k) => out[k].1 = out[k].1.min(g),
+            None => {
+                at.insert(id.clone(), out.len());
+                out.push((id, g));
+            }
         }
     }
     Ok(out)

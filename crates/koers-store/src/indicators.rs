@@ -60,7 +60,7 @@ pub async fn compute(t: Tenant<'_>, year: i16, today: Date) -> Result<Option<Com
     placement_tasks(t, year, as_of, &mut fine).await?;
     field_needs(t, year, as_of, &mut fine).await?;
     staff_plans(t, as_of, &mut fine).await?;
-    hrm(t, year, as_of, &mut fine).await?;
+    hrm(t, as_of, &mut fine).await?;
     if as_of == today {
         // The learning line has no history: only the running year has a value.
         learning_line(t, &mut fine).await?;
@@ -463,14 +463,8 @@ async fn staff_plans(
 
 /// The score per stage of the latest HRM-scan round closed by the end of the year (or the day
 /// computed for): a scan runs every year or two, and each year reports the latest measurement.
-async fn hrm(
-    t: Tenant<'_>,
-    year: i16,
-    as_of: Date,
-    fine: &mut Vec<(Period, Grain, Fraction)>,
-) -> Result<()> {
+async fn hrm(t: Tenant<'_>, as_of: Date, fine: &mut Vec<(Period, Grain, Fraction)>) -> Result<()> {
     use koers_domain::staff::scan::{Stage, results};
-    let _ = year;
     let to = ms(day_after(as_of));
     let round = crate::staff::scans::rounds(t)
         .await?

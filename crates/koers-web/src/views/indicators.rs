@@ -2,7 +2,7 @@
 //! trend and drill-down to programmes and cohorts with its actions, refreshing the values, and
 //! progression outcomes by whether intake guidance was in time.
 
-use super::{Ctx, OkQuery, render_status};
+use super::{Ctx, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::charts::Trend;
 use crate::error::{WebError, WebResult};
@@ -335,10 +335,8 @@ impl ProgressionPage {
 pub async fn progression(
     State(state): State<AppState>,
     WebUser(a): WebUser,
-    Query(q): Query<OkQuery>,
     Query(s): Query<ScopeQuery>,
 ) -> WebResult<Response> {
-    let _ = q;
     let view = indicators::view(&state, &a, s.programme.as_deref()).await?;
     if !view.indicators.contains(&Indicator::IntakeInTime) {
         return Err(WebError::Forbidden);

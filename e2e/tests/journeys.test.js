@@ -389,6 +389,31 @@ test("a course's sessions download as one calendar file that independent parsers
   await context.close();
 });
 
+test("a student subscribes to a personal calendar feed that independent parsers accept", async () => {
+  const { execFileSync } = require("node:child_process");
+  const fs = require("node:fs");
+  const os = require("node:os");
+  const path = require("node:path");
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await login(page, "student@demo.koers.test");
+  await page.goto(`${BASE}/account`);
+  await Promise.all([page.waitForNavigation(), page.click("#h-calendar ~ form button[type=submit]")]);
+  const url = await page.inputValue("#feed-url");
+  assert.match(url, /\/calendar\/[A-Za-z0-9_-]{43}\.ics$/);
+  await checkA11y(page, "/account with a calendar feed");
+  // Calendar programs fetch it without a session.
+  const res = await (await browser.newContext()).request.get(url);
+  assert.equal(res.status(), 200);
+  const body = await res.body();
+  assert.ok((body.toString().match(/BEGIN:VEVENT/g) || []).length >= 2);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "koers-feed-")), "feed.ics");
+  fs.writeFileSync(file, body);
+  const out = execFileSync("python3", [path.join(__dirname, "..", "tools", "check_ics.py"), file]).toString();
+  assert.match(out, /^ok: /);
+  await context.close();
+});
+
 test("programme manager sets a target, adds an action and downloads the annual report as a PDF a parser reads", async () => {
   const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
   const context = await browser.newContext();

@@ -35,6 +35,14 @@ pub fn make_app(state: AppState) -> Router {
         .route("/account/password", post(views::account::change_password))
         .route("/account/language", post(views::account::set_language))
         .route(
+            "/account/calendar-feed",
+            post(views::account::renew_calendar_feed),
+        )
+        .route(
+            "/account/calendar-feed/revoke",
+            post(views::account::revoke_calendar_feed),
+        )
+        .route(
             "/account/sessions",
             post(views::account::end_other_sessions),
         )
@@ -446,7 +454,8 @@ pub fn make_app(state: AppState) -> Router {
             "/staff-conversations/{id}/cancel",
             post(views::staff_conversations::cancel),
         )
-        .route("/baseline", get(views::baseline::page));
+        .route("/baseline", get(views::baseline::page))
+        .route("/calendar/{file}", get(crate::calendar_feed::feed));
 
     Router::new()
         .merge(pages)

@@ -12,6 +12,9 @@ pub struct WebConfig {
     pub metrics_token: Option<String>,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
+    /// The address people reach Koers at (`https://koers.example.nl`), for absolute links such
+    /// as calendar feeds; without it, links are built from the request's `Host`.
+    pub public_url: Option<String>,
 }
 
 /// Shared state of all requests.

@@ -110,6 +110,10 @@ struct ServeArgs {
     /// Trust X-Forwarded-For (only behind a reverse proxy you control).
     #[arg(long, env = "KOERS_TRUST_PROXY")]
     trust_proxy: bool,
+    /// The address people reach Koers at, e.g. https://koers.example.nl (for absolute links
+    /// such as calendar feeds; default: the request's host).
+    #[arg(long, env = "KOERS_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 #[derive(Args)]
@@ -434,6 +438,7 @@ async fn serve(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
             secure_cookies: args.secure_cookies,
             metrics_token: args.metrics_token,
             trust_proxy: args.trust_proxy,
+            public_url: args.public_url,
         },
     );
     let listener = tokio::net::TcpListener::bind(args.addr)

@@ -400,3 +400,23 @@ pub async fn set_agreement_status(t: Tenant<'_>, id: &str, status: AgreementStat
     .await?;
     finish(tx, t.institution_id, person).await
 }
+
+/// The conversations with a time that a user takes part in (as the person or as the guide),
+/// from `since_ms` on, oldest first: a personal calendar feed.
+pub async fn calendar_of_user(
+    t: Tenant<'_>,
+    user_id: &str,
+    since_ms: i64,
+) -> Result<Vec<Conversation>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE c.institution_id = $1 AND (c.person_id = $2 OR c.guide_id = $2) \
+         AND c.starts_at IS NOT NULL AND c.starts_at >= $3 AND c.status IN ('planned', 'held', 'cancelled') \
+         ORDER BY c.starts_at, c.id LIMIT 2000"
+    )))
+    .bind(t.institution_id)
+    .bind(user_id)
+    .bind(since_ms)
+    .fetch_all(t.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}

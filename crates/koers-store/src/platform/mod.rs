@@ -1,6 +1,7 @@
 //! Storage of the platform context.
 
 pub mod audit;
+pub mod calendar_feeds;
 pub mod import_runs;
 pub mod institutions;
 pub mod login_failures;

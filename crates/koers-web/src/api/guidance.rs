@@ -559,11 +559,8 @@ pub async fn put_report(
     )))
 }
 
-/// The calendar file of a conversation.
-pub(crate) fn calendar_response(c: &Conversation, tr: &crate::i18n::Tr) -> WebResult<Response> {
-    let Some(start) = c.starts_at else {
-        return Err(WebError::NotFound);
-    };
+/// The texts of a conversation's calendar event: (uid, summary, description).
+pub(crate) fn event_texts(c: &Conversation, tr: &crate::i18n::Tr) -> (String, String, String) {
     let uid = format!("{}@koers", c.id);
     let phase = c
         .phase
@@ -575,23 +572,41 @@ pub(crate) fn calendar_response(c: &Conversation, tr: &crate::i18n::Tr) -> WebRe
             tr.t1("ics-summary", "phase", &phase)
         }
     };
-    let summary = format!("{summary} ({})", c.person_name);
-    let description = tr.t("ics-description");
-    let attendees = vec![(c.person_name.as_str(), c.person_email.as_str())];
-    let organizer = c.guide_name.as_deref().zip(c.guide_email.as_deref());
-    let ics = koers_domain::guidance::ics::calendar(&koers_domain::guidance::ics::CalendarEvent {
-        uid: &uid,
+    (
+        uid,
+        format!("{summary} ({})", c.person_name),
+        tr.t("ics-description"),
+    )
+}
+
+/// A conversation with a time as a calendar event (borrowing the texts).
+pub(crate) fn event<'a>(
+    c: &'a Conversation,
+    start: i64,
+    texts: &'a (String, String, String),
+) -> koers_domain::guidance::ics::CalendarEvent<'a> {
+    koers_domain::guidance::ics::CalendarEvent {
+        uid: &texts.0,
         sequence: c.sequence,
         stamp_ms: c.updated_at,
         start_ms: start,
         duration_minutes: c.duration_minutes,
-        summary: &summary,
-        description: &description,
+        summary: &texts.1,
+        description: &texts.2,
         location: &c.location,
-        organizer,
-        attendees,
+        organizer: c.guide_name.as_deref().zip(c.guide_email.as_deref()),
+        attendees: vec![(c.person_name.as_str(), c.person_email.as_str())],
         cancelled: c.status == ConversationStatus::Cancelled,
-    });
+    }
+}
+
+/// The calendar file of a conversation.
+pub(crate) fn calendar_response(c: &Conversation, tr: &crate::i18n::Tr) -> WebResult<Response> {
+    let Some(start) = c.starts_at else {
+        return Err(WebError::NotFound);
+    };
+    let texts = event_texts(c, tr);
+    let ics = koers_domain::guidance::ics::calendar(&event(c, start, &texts));
     Ok((
         [
             (

@@ -30,6 +30,7 @@ pub use dto::*;
         platform::create_session,
         platform::delete_session,
         platform::me,
+        crate::calendar_feed::api_url,
         platform::list_users,
         platform::create_user,
         platform::get_user,
@@ -196,6 +197,10 @@ pub fn router() -> Router<AppState> {
             axum::routing::post(vision::adopt_vision),
         )
         .route("/api/v1/indicators", get(indicators::list_indicators))
+        .route(
+            "/api/v1/me/calendar-feed",
+            get(crate::calendar_feed::api_url),
+        )
         .route("/api/v1/reports/annual", get(indicators::annual_report))
         .route("/api/v1/hrm-instrument", get(staff::export_instrument))
         .route(

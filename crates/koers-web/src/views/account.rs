@@ -27,14 +27,22 @@ struct AccountPage {
     locale: String,
     sessions: i64,
     errors: Vec<FieldMsg>,
+    /// The personal calendar feed's address, when the person has one.
+    feed_url: Option<String>,
 }
 
 async fn account_page(
     state: &AppState,
     a: &crate::auth::Authenticated,
+    headers: &HeaderMap,
     errors: Vec<FieldMsg>,
 ) -> WebResult<AccountPage> {
     let t = a.tenant(state);
+    let feed_url = if koers_store::platform::calendar_feeds::exists(t, &a.user.id).await? {
+        Some(crate::calendar_feed::url(state, a, headers).await?)
+    } else {
+        None
+    };
     Ok(AccountPage {
         ctx: Ctx::user(a, "/account", "account"),
         name: a.user.name.clone(),
@@ -51,15 +59,17 @@ async fn account_page(
         locale: a.user.locale.clone().unwrap_or_default(),
         sessions: sessions::count_for_user(t, &a.user.id).await?,
         errors,
+        feed_url,
     })
 }
 
 pub async fn page(
     State(state): State<AppState>,
     WebUser(a): WebUser,
+    headers: HeaderMap,
     Query(q): Query<OkQuery>,
 ) -> WebResult<Response> {
-    let mut p = account_page(&state, &a, Vec::new()).await?;
+    let mut p = account_page(&state, &a, &headers, Vec::new()).await?;
     p.ctx = p.ctx.with_flash(q.ok.as_deref());
     Ok(render(&p))
 }
@@ -67,6 +77,7 @@ pub async fn page(
 pub async fn change_password(
     State(state): State<AppState>,
     WebUser(a): WebUser,
+    headers: HeaderMap,
     form: FormData,
 ) -> WebResult<Response> {
     verify(&a.session.csrf_token, form.get("_csrf"))?;
@@ -96,7 +107,7 @@ pub async fn change_password(
         errors.push(FieldError::new("confirm_password", "password-mismatch"));
     }
     if !errors.is_empty() {
-        let p = account_page(&state, &a, field_msgs(&a.tr, &errors)).await?;
+        let p = account_page(&state, &a, &headers, field_msgs(&a.tr, &errors)).await?;
         return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &p));
     }
     let new = new.expect("checked above").expose().to_owned();
@@ -187,4 +198,26 @@ pub async fn switch_language(
         set_cookie(&state, LANG_COOKIE, locale.code(), Some(365 * 86400)),
     );
     Ok(res)
+}
+
+/// Make (or renew: the old address stops working) the personal calendar feed.
+pub async fn renew_calendar_feed(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    koers_store::platform::calendar_feeds::renew(a.tenant(&state), &a.user.id).await?;
+    Ok(Redirect::to("/account?ok=saved#h-calendar").into_response())
+}
+
+/// Stop the personal calendar feed.
+pub async fn revoke_calendar_feed(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    koers_store::platform::calendar_feeds::revoke(a.tenant(&state), &a.user.id).await?;
+    Ok(Redirect::to("/account?ok=saved#h-calendar").into_response())
 }

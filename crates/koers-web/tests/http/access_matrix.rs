@@ -57,6 +57,27 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         [Login, A, A, A, A, A, A, A, A, A],
     ),
     (
+        "POST",
+        "/account/calendar-feed",
+        [Login, A, A, A, A, A, A, A, A, A],
+    ),
+    (
+        "POST",
+        "/account/calendar-feed/revoke",
+        [Login, A, A, A, A, A, A, A, A, A],
+    ),
+    // A feed address answers only to its secret token; {file} is none.
+    (
+        "GET",
+        "/calendar/{file}",
+        [Nf, Nf, Nf, Nf, Nf, Nf, Nf, Nf, Nf, Nf],
+    ),
+    (
+        "GET",
+        "/api/v1/me/calendar-feed",
+        [Auth, A, A, A, A, A, A, A, A, A],
+    ),
+    (
         "GET",
         "/admin/users",
         [Login, A, A, No, No, No, No, No, No, A],

@@ -6,6 +6,7 @@ mod support;
 
 mod access_matrix;
 mod api;
+mod calendar;
 mod curriculum;
 mod development;
 mod field;

@@ -32,6 +32,9 @@ pub fn make_app(state: AppState) -> Router {
         .route("/language", post(views::account::switch_language))
         .route("/home", get(views::home::page))
         .route("/account", get(views::account::page))
+        .route("/notifications", get(views::notifications::list))
+        .route("/notifications/read", post(views::notifications::mark))
+        .route("/admin/outbox", get(views::notifications::outbox))
         .route("/account/password", post(views::account::change_password))
         .route("/account/language", post(views::account::set_language))
         .route(

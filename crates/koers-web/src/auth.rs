@@ -104,6 +104,8 @@ pub struct Authenticated {
     pub user: User,
     pub session: Session,
     pub tr: Tr,
+    /// Unread notifications (web requests; 0 for the API).
+    pub unread: i64,
 }
 
 impl Authenticated {
@@ -152,6 +154,7 @@ async fn authenticate(
         user,
         session,
         tr: Tr(locale),
+        unread: 0,
     })
 }
 
@@ -169,7 +172,9 @@ impl FromRequestParts<AppState> for WebUser {
         }
         let token =
             cookie_value(&parts.headers, SESSION_COOKIE).ok_or(WebError::Unauthenticated)?;
-        let a = authenticate(state, &token, Kind::Web, &parts.headers).await?;
+        let mut a = authenticate(state, &token, Kind::Web, &parts.headers).await?;
+        a.unread =
+            koers_store::platform::notifications::unread_count(a.tenant(state), &a.user.id).await?;
         parts.extensions.insert(a.clone());
         Ok(WebUser(a))
     }

@@ -20,6 +20,7 @@ pub mod i18n;
 mod indicators;
 mod markdown;
 mod metrics;
+mod notify;
 mod report;
 mod staff;
 mod state;

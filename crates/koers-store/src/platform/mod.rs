@@ -5,6 +5,7 @@ pub mod calendar_feeds;
 pub mod import_runs;
 pub mod institutions;
 pub mod login_failures;
+pub mod notifications;
 pub mod passwords;
 pub mod programmes;
 pub mod sessions;

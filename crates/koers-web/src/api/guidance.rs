@@ -456,6 +456,9 @@ pub(crate) async fn schedule(
         serde_json::json!({"student_id": s.record.id, "phase": input.phase.key(), "held": held}),
     )
     .await?;
+    if !held {
+        crate::notify::conversation_planned(state, &a.user.institution_id, &c).await?;
+    }
     Ok(c)
 }
 

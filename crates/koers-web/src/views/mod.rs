@@ -24,6 +24,7 @@ pub mod indicators;
 pub mod learning_line;
 pub mod login;
 pub mod needs;
+pub mod notifications;
 pub mod offer;
 pub mod partners;
 pub mod phases;
@@ -87,6 +88,8 @@ pub struct Nav {
     pub reads_vision: bool,
     /// Administrators, programme managers and HR advisers read indicators.
     pub reads_indicators: bool,
+    /// Unread notifications (the bell).
+    pub unread: i64,
     /// A school coordinator fills in the field survey.
     pub is_coordinator: bool,
     /// Placement mentors find the assessments they were asked for under evidence.
@@ -116,6 +119,7 @@ impl Ctx {
                 sees_field: a.actor.may(Action::ViewField)
                     || a.actor.roles.iter().any(|r| r.role.is_partner()),
                 reads_vision: a.actor.may(Action::ReadVision),
+                unread: a.unread,
                 reads_indicators: [
                     koers_domain::Role::Administrator,
                     koers_domain::Role::ProgrammeManager,

@@ -532,6 +532,9 @@ pub async fn plan_conversation(
             )
             .await?;
             audit(&state, &a, "staff_conversation.plan", &e).await?;
+            if !held {
+                crate::notify::conversation_planned(&state, &a.user.institution_id, &c).await?;
+            }
             Ok(Redirect::to(&format!("/staff-conversations/{}?ok=created", c.id)).into_response())
         }
     }

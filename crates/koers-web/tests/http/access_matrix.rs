@@ -56,6 +56,17 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/account/language",
         [Login, A, A, A, A, A, A, A, A, A],
     ),
+    ("GET", "/notifications", [Login, A, A, A, A, A, A, A, A, A]),
+    (
+        "POST",
+        "/notifications/read",
+        [Login, A, A, A, A, A, A, A, A, A],
+    ),
+    (
+        "GET",
+        "/admin/outbox",
+        [Login, A, No, No, No, No, No, No, No, A],
+    ),
     (
         "POST",
         "/account/calendar-feed",

@@ -121,3 +121,88 @@ async fn a_personal_calendar_feed_is_made_read_renewed_and_stopped() {
         assert_eq!(s, StatusCode::NOT_FOUND, "{bad}");
     }
 }
+
+#[tokio::test]
+async fn a_planned_conversation_rings_the_bell_and_waits_in_the_outbox() {
+    let app = spawn().await;
+    let slb = app.api_login("slb@demo.koers.test").await;
+    let zoe = app.api_login("student@demo.koers.test").await;
+    let me = app
+        .api(Method::GET, "/api/v1/me", Some(&zoe), None)
+        .await
+        .json();
+    let student_id = me["student_id"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("{me}"));
+    let mut b = app.browser().await;
+    b.login("student@demo.koers.test", PASSWORD).await;
+    let before = b.get("/notifications").await;
+    assert!(before.body.contains("nog geen meldingen"));
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/conversations",
+            Some(&slb),
+            Some(serde_json::json!({
+                "student_id": student_id, "phase": "progress",
+                "starts_at": "2030-03-05T10:00:00+01:00", "duration_minutes": 45,
+                "location": "Lokaal B2.14"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let page = b.get("/notifications").await;
+    assert!(
+        page.body.contains("Loopbaangesprek gepland op 05-03-2030"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(r#"<span class="badge">1<span class="visually-hidden"> ongelezen"#),
+        "the bell counts one unread"
+    );
+    // Opening it marks it read and goes to the conversation.
+    let id = page
+        .body
+        .split(r#"name="id" value=""#)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let cid = r.json()["id"].as_str().unwrap().to_owned();
+    let open = b
+        .post(
+            "/notifications/read",
+            &[("id", &id), ("next", &format!("/conversations/{cid}"))],
+        )
+        .await;
+    assert_eq!(open.location(), format!("/conversations/{cid}"));
+    assert!(
+        !b.get("/notifications")
+            .await
+            .body
+            .contains(r#"class="unread""#)
+    );
+    // Without a mail server the message waits in the outbox, with the calendar file.
+    let mut admin = app.browser().await;
+    admin.login("beheerder@demo.koers.test", PASSWORD).await;
+    let outbox = admin.get("/admin/outbox").await;
+    assert_eq!(outbox.status, StatusCode::OK);
+    assert!(outbox.body.contains("student@demo.koers.test"));
+    assert!(outbox.body.contains("met agendabijlage"));
+    let ics: String =
+        sqlx::query_scalar("SELECT ics FROM outbox WHERE to_email = 'student@demo.koers.test'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert!(ics.contains("BEGIN:VEVENT") && ics.contains("TZID:Europe/Amsterdam"));
+    let mut other = app.browser().await;
+    other.login("slb@demo.koers.test", PASSWORD).await;
+    assert_eq!(
+        other.get("/admin/outbox").await.status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -1,0 +1,78 @@
+//! Telling people what happened: an in-app notification (the bell) and the same message as
+//! mail in the outbox, in the recipient's own language.
+
+use crate::error::WebResult;
+use crate::i18n::{Locale, Tr};
+use crate::state::AppState;
+use koers_store::Tenant;
+use koers_store::guidance::conversations::Conversation;
+use koers_store::platform::notifications::{self, Mail, NewNotification};
+
+/// The language a person reads in.
+async fn tr_of(t: Tenant<'_>, user_id: &str) -> WebResult<Option<(Tr, String, String)>> {
+    Ok(koers_store::platform::users::get(t, user_id)
+        .await?
+        .filter(|u| u.active)
+        .map(|u| {
+            let tr = Tr(u
+                .locale
+                .as_deref()
+                .and_then(Locale::parse)
+                .unwrap_or_default());
+            (tr, u.email, u.name)
+        }))
+}
+
+/// A conversation was planned for a person by someone else: they hear of it, with the
+/// calendar file attached to the mail.
+pub async fn conversation_planned(
+    state: &AppState,
+    institution_id: &str,
+    c: &Conversation,
+) -> WebResult<()> {
+    let t = Tenant::new(state.db(), institution_id);
+    let Some(start) = c.starts_at else {
+        return Ok(());
+    };
+    let Some((tr, email, name)) = tr_of(t, &c.person_id).await? else {
+        return Ok(());
+    };
+    let when = tr.datetime(&start);
+    let guide = c.guide_name.clone().unwrap_or_default();
+    let title = tr.t1("notify-planned-title", "when", &when);
+    let body = tr.t1("notify-planned-body", "guide", &guide);
+    let texts = crate::api::guidance::event_texts(c, &tr);
+    let ics = koers_domain::guidance::ics::calendar(&crate::api::guidance::event(c, start, &texts));
+    let link = match c.context {
+        koers_domain::guidance::conversation::Context::Staff => {
+            format!("/staff-conversations/{}", c.id)
+        }
+        koers_domain::guidance::conversation::Context::Student => {
+            format!("/conversations/{}", c.id)
+        }
+    };
+    let mail_body = format!(
+        "{body}\n\n{}: {when}\n{}\n",
+        tr.t("notify-when"),
+        c.location
+    );
+    notifications::create(
+        t,
+        &NewNotification {
+            user_id: &c.person_id,
+            kind: "conversation_planned",
+            title: &title,
+            body: &body,
+            link: &link,
+            mail: Some(Mail {
+                to_email: &email,
+                to_name: &name,
+                subject: &title,
+                body: &mail_body,
+                ics: Some(&ics),
+            }),
+        },
+    )
+    .await?;
+    Ok(())
+}

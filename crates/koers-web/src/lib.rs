@@ -20,7 +20,7 @@ pub mod i18n;
 mod indicators;
 mod markdown;
 mod metrics;
-mod notify;
+pub mod notify;
 mod report;
 mod staff;
 mod state;

@@ -4,6 +4,7 @@
 use crate::error::WebResult;
 use crate::i18n::{Locale, Tr};
 use crate::state::AppState;
+
 use koers_store::Tenant;
 use koers_store::guidance::conversations::Conversation;
 use koers_store::platform::notifications::{self, Mail, NewNotification};
@@ -30,7 +31,42 @@ pub async fn conversation_planned(
     institution_id: &str,
     c: &Conversation,
 ) -> WebResult<()> {
-    let t = Tenant::new(state.db(), institution_id);
+    about_conversation(state.db(), institution_id, c, Kind::Planned).await
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Planned,
+    Reminder,
+}
+
+/// Remind people of their planned conversations that start within a day (once each, also with
+/// several instances). Returns how many reminders went out.
+pub async fn send_reminders(db: &koers_store::Db, now_ms: i64) -> WebResult<usize> {
+    let due =
+        koers_store::guidance::conversations::due_for_reminder(db, now_ms, now_ms + 24 * 3_600_000)
+            .await?;
+    let mut sent = 0;
+    for (institution, id) in due {
+        let t = Tenant::new(db, &institution);
+        if !koers_store::guidance::conversations::claim_reminder(t, &id).await? {
+            continue;
+        }
+        if let Some(c) = koers_store::guidance::conversations::get(t, &id).await? {
+            about_conversation(db, &institution, &c, Kind::Reminder).await?;
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+async fn about_conversation(
+    db: &koers_store::Db,
+    institution_id: &str,
+    c: &Conversation,
+    kind: Kind,
+) -> WebResult<()> {
+    let t = Tenant::new(db, institution_id);
     let Some(start) = c.starts_at else {
         return Ok(());
     };
@@ -39,8 +75,18 @@ pub async fn conversation_planned(
     };
     let when = tr.datetime(&start);
     let guide = c.guide_name.clone().unwrap_or_default();
-    let title = tr.t1("notify-planned-title", "when", &when);
-    let body = tr.t1("notify-planned-body", "guide", &guide);
+    let (key, title, body) = match kind {
+        Kind::Planned => (
+            "conversation_planned",
+            tr.t1("notify-planned-title", "when", &when),
+            tr.t1("notify-planned-body", "guide", &guide),
+        ),
+        Kind::Reminder => (
+            "conversation_reminder",
+            tr.t1("notify-reminder-title", "when", &when),
+            tr.t1("notify-reminder-body", "guide", &guide),
+        ),
+    };
     let texts = crate::api::guidance::event_texts(c, &tr);
     let ics = koers_domain::guidance::ics::calendar(&crate::api::guidance::event(c, start, &texts));
     let link = match c.context {
@@ -60,7 +106,7 @@ pub async fn conversation_planned(
         t,
         &NewNotification {
             user_id: &c.person_id,
-            kind: "conversation_planned",
+            kind: key,
             title: &title,
             body: &body,
             link: &link,

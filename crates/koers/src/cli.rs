@@ -494,6 +494,12 @@ async fn housekeeping(db: Db) {
             Ok(n) => tracing::info!(students = n, "guidance statuses brought up to date"),
             Err(e) => tracing::warn!(error = %e, "bringing guidance statuses up to date failed"),
         }
+        // Reminders of conversations starting within a day (each once, whichever instance).
+        match koers_web::notify::send_reminders(&db, koers_store::now_ms()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(reminders = n, "conversation reminders sent"),
+            Err(e) => tracing::warn!(error = %e, "sending reminders failed"),
+        }
         // The indicator values: the running year when older than the tick, closed years once.
         match koers_store::indicators::refresh_all_due(&db, today, 9 * 60 * 1000).await {
             Ok(0) => {}

@@ -420,3 +420,33 @@ pub async fn calendar_of_user(
     .await?;
     rows.iter().map(from_row).collect()
 }
+
+/// Planned conversations starting in `[from_ms, to_ms)` without a reminder yet: (institution,
+/// conversation id).
+pub async fn due_for_reminder(
+    db: &crate::Db,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<Vec<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT institution_id, id FROM conversations WHERE status = 'planned' AND starts_at >= $1 \
+         AND starts_at < $2 AND reminded_at IS NULL ORDER BY starts_at LIMIT 5000",
+    )
+    .bind(from_ms)
+    .bind(to_ms)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// Claim a conversation's reminder: true for the one caller that sets it.
+pub async fn claim_reminder(t: Tenant<'_>, id: &str) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE conversations SET reminded_at = $1 WHERE institution_id = $2 AND id = $3 AND reminded_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(t.institution_id)
+    .bind(id)
+    .execute(t.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1671,3 +1671,5 @@ outbox-made = Made
 outbox-sent = Sent
 outbox-not-sent = not yet
 outbox-with-ics = with calendar attachment
+notify-reminder-title = Reminder: career conversation on { $when }
+notify-reminder-body = Tomorrow you have a conversation with { $guide }. Bring what you want to talk about.

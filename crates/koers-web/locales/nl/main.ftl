@@ -1671,3 +1671,5 @@ outbox-made = Gemaakt
 outbox-sent = Verstuurd
 outbox-not-sent = nog niet
 outbox-with-ics = met agendabijlage
+notify-reminder-title = Herinnering: loopbaangesprek op { $when }
+notify-reminder-body = Morgen heb je een gesprek met { $guide }. Neem mee wat je wilt bespreken.

@@ -206,3 +206,79 @@ async fn a_planned_conversation_rings_the_bell_and_waits_in_the_outbox() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn reminders_go_out_once_a_day_before() {
+    let app = spawn().await;
+    let inst = demo_institution(&app.db).await;
+    let t = koers_store::Tenant::new(&app.db, &inst);
+    let zoe = user_id(&app.db, "student@demo.koers.test").await;
+    let slb = user_id(&app.db, "slb@demo.koers.test").await;
+    let now = koers_store::now_ms();
+    // Whatever the demo has due now goes out first.
+    koers_web::notify::send_reminders(&app.db, now)
+        .await
+        .unwrap();
+    let plan = |hours: i64| koers_store::guidance::conversations::NewConversation {
+        context: koers_domain::guidance::conversation::Context::Student,
+        person_id: &zoe,
+        guide_id: Some(&slb),
+        phase: Some(koers_domain::guidance::Phase::Progress),
+        status: koers_domain::guidance::ConversationStatus::Planned,
+        origin: koers_domain::guidance::conversation::Origin::Scheduled,
+        starts_at: Some(now + hours * 3_600_000),
+        duration_minutes: 30,
+        location: "",
+        question: "",
+        created_by: &slb,
+    };
+    koers_store::guidance::conversations::create(t, plan(20))
+        .await
+        .unwrap();
+    koers_store::guidance::conversations::create(t, plan(30))
+        .await
+        .unwrap();
+    let count = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM notifications WHERE kind = 'conversation_reminder' AND user_id = $1",
+        )
+        .bind(&zoe)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+    };
+    let before = count().await;
+    assert_eq!(
+        koers_web::notify::send_reminders(&app.db, now)
+            .await
+            .unwrap(),
+        1,
+        "only the one within a day"
+    );
+    assert_eq!(
+        koers_web::notify::send_reminders(&app.db, now)
+            .await
+            .unwrap(),
+        0,
+        "once"
+    );
+    assert_eq!(count().await, before + 1);
+    let mail: String = sqlx::query_scalar(
+        "SELECT subject FROM outbox WHERE kind = 'conversation_reminder' AND to_email = 'student@demo.koers.test' \
+         ORDER BY created_at DESC LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert!(
+        mail.starts_with("Herinnering: loopbaangesprek op"),
+        "{mail}"
+    );
+    // Ten hours later the second one is within a day.
+    assert_eq!(
+        koers_web::notify::send_reminders(&app.db, now + 10 * 3_600_000)
+            .await
+            .unwrap(),
+        1
+    );
+}

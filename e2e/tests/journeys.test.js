@@ -414,6 +414,32 @@ test("a student subscribes to a personal calendar feed that independent parsers 
   await context.close();
 });
 
+test("a planned conversation is mailed through a real SMTP server with a calendar file parsers accept", async () => {
+  const { execFileSync } = require("node:child_process");
+  const path = require("node:path");
+  const maildir = process.env.KOERS_E2E_MAILDIR;
+  assert.ok(maildir, "scripts/e2e starts aiosmtpd and passes its Maildir");
+  const context = await browser.newContext();
+  const api = context.request;
+  const token = async (email) => (await (await api.post(`${BASE}/api/v1/sessions`, { data: { email, password: PASSWORD } })).json()).token;
+  const slb = await token("slb@demo.koers.test");
+  const zoe = await token("student@demo.koers.test");
+  const me = await (await api.get(`${BASE}/api/v1/me`, { headers: { Authorization: `Bearer ${zoe}` } })).json();
+  const res = await api.post(`${BASE}/api/v1/conversations`, {
+    headers: { Authorization: `Bearer ${slb}` },
+    data: { student_id: me.student_id, phase: "progress", starts_at: "2030-03-05T10:00:00+01:00", duration_minutes: 45, location: "Lokaal B2.14" },
+  });
+  assert.equal(res.status(), 201);
+  const out = execFileSync("python3", [path.join(__dirname, "..", "tools", "check_mail.py"), maildir, "student@demo.koers.test", "05-03-2030"]).toString();
+  assert.match(out, /^ok: Loopbaangesprek gepland op 05-03-2030/m);
+  // The administrator sees it sent in the outbox.
+  const page = await context.newPage();
+  await login(page, "beheerder@demo.koers.test");
+  await page.goto(`${BASE}/admin/outbox`);
+  assert.ok(await page.getByText("Loopbaangesprek gepland op 05-03-2030").first().isVisible());
+  await context.close();
+});
+
 test("programme manager sets a target, adds an action and downloads the annual report as a PDF a parser reads", async () => {
   const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
   const context = await browser.newContext();

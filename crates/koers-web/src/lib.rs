@@ -18,6 +18,7 @@ mod guidance;
 mod health;
 pub mod i18n;
 mod indicators;
+pub mod mailer;
 mod markdown;
 mod metrics;
 pub mod notify;
@@ -28,4 +29,4 @@ mod views;
 
 pub use app::make_app;
 pub use error::WebError;
-pub use state::{AppState, WebConfig};
+pub use state::{AppState, SmtpConfig, WebConfig};

@@ -31,7 +31,9 @@ pub async fn conversation_planned(
     institution_id: &str,
     c: &Conversation,
 ) -> WebResult<()> {
-    about_conversation(state.db(), institution_id, c, Kind::Planned).await
+    about_conversation(state.db(), institution_id, c, Kind::Planned).await?;
+    state.wake_mailer();
+    Ok(())
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -12,9 +12,24 @@ pub struct WebConfig {
     pub metrics_token: Option<String>,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
+    /// The mail server; without it, mail stays in the outbox for administrators to read.
+    pub smtp: Option<SmtpConfig>,
     /// The address people reach Koers at (`https://koers.example.nl`), for absolute links such
     /// as calendar feeds; without it, links are built from the request's `Host`.
     pub public_url: Option<String>,
+}
+
+/// How Koers reaches its mail server.
+#[derive(Debug, Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    /// STARTTLS (required) or a plain connection (only for a server on the same machine).
+    pub starttls: bool,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// The sender, e.g. `Koers <noreply@hogeschool.nl>`.
+    pub from: String,
 }
 
 /// Shared state of all requests.
@@ -27,6 +42,8 @@ pub struct Inner {
     ready: AtomicBool,
     /// Progress of the background imports this instance runs: run id → (done, total).
     progress: Mutex<HashMap<String, (usize, usize)>>,
+    /// Wakes the mail sender when something was queued.
+    pub mail_waiting: tokio::sync::Notify,
 }
 
 impl AppState {
@@ -34,9 +51,20 @@ impl AppState {
         Self(Arc::new(Inner {
             db,
             config,
+            mail_waiting: tokio::sync::Notify::new(),
             ready: AtomicBool::new(false),
             progress: Mutex::new(HashMap::new()),
         }))
+    }
+
+    /// Wake the mail sender (something was queued).
+    pub fn wake_mailer(&self) {
+        self.0.mail_waiting.notify_one();
+    }
+
+    /// Wait until the mail sender is woken.
+    pub async fn mail_queued(&self) {
+        self.0.mail_waiting.notified().await;
     }
 
     pub fn db(&self) -> &Db {

@@ -114,6 +114,28 @@ struct ServeArgs {
     /// such as calendar feeds; default: the request's host).
     #[arg(long, env = "KOERS_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Mail server host; without it, mail stays in the outbox for administrators to read.
+    #[arg(long, env = "KOERS_SMTP_HOST")]
+    smtp_host: Option<String>,
+    /// Mail server port.
+    #[arg(long, env = "KOERS_SMTP_PORT", default_value_t = 587)]
+    smtp_port: u16,
+    /// `starttls` (default) or `none` (only for a mail server on the same machine).
+    #[arg(long, env = "KOERS_SMTP_TLS", default_value = "starttls")]
+    smtp_tls: String,
+    /// Mail server user name.
+    #[arg(long, env = "KOERS_SMTP_USER")]
+    smtp_user: Option<String>,
+    /// Mail server password.
+    #[arg(long, env = "KOERS_SMTP_PASSWORD", hide_env_values = true)]
+    smtp_password: Option<String>,
+    /// The sender of Koers's mail.
+    #[arg(
+        long,
+        env = "KOERS_SMTP_FROM",
+        default_value = "Koers <noreply@localhost>"
+    )]
+    smtp_from: String,
 }
 
 #[derive(Args)]
@@ -439,6 +461,21 @@ async fn serve(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
             metrics_token: args.metrics_token,
             trust_proxy: args.trust_proxy,
             public_url: args.public_url,
+            smtp: match args.smtp_host {
+                Some(host) => Some(koers_web::SmtpConfig {
+                    host,
+                    port: args.smtp_port,
+                    starttls: match args.smtp_tls.as_str() {
+                        "starttls" => true,
+                        "none" => false,
+                        other => anyhow::bail!("--smtp-tls must be starttls or none, not {other}"),
+                    },
+                    username: args.smtp_user,
+                    password: args.smtp_password,
+                    from: args.smtp_from,
+                }),
+                None => None,
+            },
         },
     );
     let listener = tokio::net::TcpListener::bind(args.addr)
@@ -459,6 +496,7 @@ async fn serve(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     }
     state.set_ready();
     tokio::spawn(housekeeping(db.clone()));
+    tokio::spawn(koers_web::mailer::run(state.clone()));
     println!("Koers is running at http://{}", listener.local_addr()?);
     axum::serve(
         listener,

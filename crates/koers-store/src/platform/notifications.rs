@@ -186,3 +186,70 @@ pub async fn outbox(t: Tenant<'_>, limit: u32) -> Result<Vec<OutboxMail>> {
         })
         .collect()
 }
+
+/// A mail to send.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub id: String,
+    pub to_email: String,
+    pub to_name: String,
+    pub subject: String,
+    pub body: String,
+    pub ics: Option<String>,
+}
+
+/// Claim up to `limit` unsent mails (fewer than `max_attempts` tries) for sending: each is
+/// claimed by raising its attempt count, so several instances never send one twice at once.
+pub async fn claim_pending(db: &crate::Db, limit: u32, max_attempts: i64) -> Result<Vec<Pending>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT id, attempts, to_email, to_name, subject, body, ics FROM outbox \
+         WHERE sent_at IS NULL AND attempts < $1 ORDER BY created_at, id LIMIT {limit}"
+    )))
+    .bind(max_attempts)
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let id: String = r.try_get(0)?;
+        let attempts: i64 = r.try_get(1)?;
+        let claimed = sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1 WHERE id = $1 AND attempts = $2 AND sent_at IS NULL",
+        )
+        .bind(&id)
+        .bind(attempts)
+        .execute(db.pool())
+        .await?;
+        if claimed.rows_affected() == 1 {
+            out.push(Pending {
+                id,
+                to_email: r.try_get(2)?,
+                to_name: r.try_get(3)?,
+                subject: r.try_get(4)?,
+                body: r.try_get(5)?,
+                ics: r.try_get(6)?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Record how sending went.
+pub async fn mark_sent(db: &crate::Db, id: &str, error: Option<&str>) -> Result<()> {
+    match error {
+        None => {
+            sqlx::query("UPDATE outbox SET sent_at = $1, last_error = '' WHERE id = $2")
+                .bind(now_ms())
+                .bind(id)
+                .execute(db.pool())
+                .await?
+        }
+        Some(e) => {
+            sqlx::query("UPDATE outbox SET last_error = $1 WHERE id = $2")
+                .bind(e)
+                .bind(id)
+                .execute(db.pool())
+                .await?
+        }
+    };
+    Ok(())
+}

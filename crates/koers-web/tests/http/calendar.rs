@@ -282,3 +282,76 @@ async fn reminders_go_out_once_a_day_before() {
         1
     );
 }
+
+#[tokio::test]
+async fn the_outbox_is_claimed_sent_and_retried_at_most_five_times() {
+    use koers_store::platform::notifications::{
+        self, Mail, NewNotification, claim_pending, mark_sent,
+    };
+    let app = spawn().await;
+    let inst = demo_institution(&app.db).await;
+    let t = koers_store::Tenant::new(&app.db, &inst);
+    let zoe = user_id(&app.db, "student@demo.koers.test").await;
+    // Whatever the demo queued is sent first.
+    for m in claim_pending(&app.db, 1000, 5).await.unwrap() {
+        mark_sent(&app.db, &m.id, None).await.unwrap();
+    }
+    notifications::create(
+        t,
+        &NewNotification {
+            user_id: &zoe,
+            kind: "test",
+            title: "Titel",
+            body: "Tekst",
+            link: "",
+            mail: Some(Mail {
+                to_email: "student@demo.koers.test",
+                to_name: "Zoë",
+                subject: "Onderwerp",
+                body: "Tekst",
+                ics: None,
+            }),
+        },
+    )
+    .await
+    .unwrap();
+    // A failing server: tried five times, the error kept, then left alone.
+    for attempt in 1..=5 {
+        let got = claim_pending(&app.db, 10, 5).await.unwrap();
+        assert_eq!(got.len(), 1, "attempt {attempt}");
+        mark_sent(&app.db, &got[0].id, Some("connection refused"))
+            .await
+            .unwrap();
+    }
+    assert!(claim_pending(&app.db, 10, 5).await.unwrap().is_empty());
+    let (attempts, error): (i64, String) =
+        sqlx::query_as("SELECT attempts, last_error FROM outbox WHERE subject = 'Onderwerp'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!((attempts, error.as_str()), (5, "connection refused"));
+    // Another mail goes out at the first try and is not claimed again.
+    notifications::create(
+        t,
+        &NewNotification {
+            user_id: &zoe,
+            kind: "test",
+            title: "Twee",
+            body: "",
+            link: "",
+            mail: Some(Mail {
+                to_email: "student@demo.koers.test",
+                to_name: "",
+                subject: "Twee",
+                body: "Tekst",
+                ics: None,
+            }),
+        },
+    )
+    .await
+    .unwrap();
+    let got = claim_pending(&app.db, 10, 5).await.unwrap();
+    assert_eq!(got.len(), 1);
+    mark_sent(&app.db, &got[0].id, None).await.unwrap();
+    assert!(claim_pending(&app.db, 10, 5).await.unwrap().is_empty());
+}

@@ -393,18 +393,7 @@ async fn field_needs(
     };
     let gaps = needs
         .iter()
-        .filter(|n| {
-            let row = alignment::derive(
-                &alignment::Need {
-                    id: n.id.clone(),
-                    competences: n.competences.iter().cloned().collect(),
-                    urgency: n.urgency,
-                    override_status: n.alignment_override,
-                },
-                &sources,
-            );
-            row.status == Alignment::Gap
-        })
+        .filter(|n| alignment::derive(&n.for_alignment(), &sources).status == Alignment::Gap)
         .count();
     fine.push((
         Period::Year,

@@ -195,15 +195,7 @@ pub async fn matrix(state: &AppState, a: &Authenticated) -> WebResult<Matrix> {
         .into_iter()
         .filter(|n| n.status != koers_domain::field::NeedStatus::Declined)
         .map(|n| {
-            let row = alignment::derive(
-                &alignment::Need {
-                    id: n.id.clone(),
-                    competences: n.competences.iter().cloned().collect(),
-                    urgency: n.urgency,
-                    override_status: n.alignment_override,
-                },
-                &sources,
-            );
+            let row = alignment::derive(&n.for_alignment(), &sources);
             (n, row)
         })
         .collect();

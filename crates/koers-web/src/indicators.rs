@@ -328,6 +328,39 @@ pub const OUTCOMES: [Outcome; 4] = [
     Outcome::DroppedOut,
 ];
 
+/// An indicator's trend over the years as a chart (SVG), in the reader's language.
+pub fn trend_chart(tr: &crate::i18n::Tr, row: &Row) -> String {
+    let i = row.indicator;
+    let nl = tr.lang() == "nl";
+    let format = |v: f64| i.format(v, nl);
+    let title = tr.tk("indicator", i.key());
+    crate::charts::Trend {
+        title: &title,
+        points: row
+            .trend
+            .iter()
+            .map(|(y, v, t)| (year_label(*y), *v, *t))
+            .collect(),
+        format: &format,
+        legend: (&tr.t("indicator-value"), &tr.t("indicator-target")),
+    }
+    .svg()
+}
+
+/// The programmes a view covers: its programme, or (for the institution, when it has
+/// programme indicators) every programme the reader may read.
+pub async fn programmes_in(
+    state: &AppState,
+    a: &Authenticated,
+    v: &View,
+) -> WebResult<Vec<Programme>> {
+    Ok(match &v.programme {
+        Some(p) => vec![p.clone()],
+        None if v.indicators.iter().any(|i| i.per_programme()) => scopes(state, a).await?,
+        None => Vec::new(),
+    })
+}
+
 /// The academic year asked for (`year=YYYY`), or the running one; an unreadable year is a
 /// clear 400 (the API) or the running year (pages, via `year_or_current`).
 pub fn parse_year(raw: Option<&str>) -> WebResult<i16> {

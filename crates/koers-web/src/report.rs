@@ -4,7 +4,7 @@
 //! Typst inside Koers, fonts embedded) and the CSV of all indicator values.
 
 use crate::auth::Authenticated;
-use crate::charts::{Bars, Trend};
+use crate::charts::Bars;
 use crate::error::{WebError, WebResult};
 use crate::i18n::Tr;
 use crate::indicators::{self, Board, View, year_label};
@@ -98,36 +98,13 @@ pub async fn build(
         vision = koers_store::vision::adopted(t, None).await?;
     }
     let board = indicators::board(state, a, &view, year).await?;
-    let legend = (a.tr.t("indicator-value"), a.tr.t("indicator-target"));
     let charts = board
         .rows
         .iter()
         .filter(|r| r.trend.iter().any(|(_, v, _)| v.is_some()))
-        .map(|r| {
-            let i = r.indicator;
-            let format = |v: f64| i.format(v, nl);
-            let title = a.tr.tk("indicator", i.key());
-            let svg = Trend {
-                title: &title,
-                points: r
-                    .trend
-                    .iter()
-                    .map(|(y, v, t)| (year_label(*y), *v, *t))
-                    .collect(),
-                format: &format,
-                legend: (&legend.0, &legend.1),
-            }
-            .svg();
-            (i, svg)
-        })
+        .map(|r| (r.indicator, indicators::trend_chart(&a.tr, r)))
         .collect();
-    let programmes = match &view.programme {
-        Some(p) => vec![p.clone()],
-        None if view.indicators.iter().any(|i| i.per_programme()) => {
-            indicators::scopes(state, a).await?
-        }
-        None => Vec::new(),
-    };
+    let programmes = indicators::programmes_in(state, a, &view).await?;
     let mut all_scans = koers_store::selfscans::of_year(t, year).await?;
     let scans: Vec<(Programme, Option<SelfScan>)> = programmes
         .into_iter()

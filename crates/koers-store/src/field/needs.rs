@@ -21,6 +21,18 @@ pub struct Need {
     pub created_at: i64,
 }
 
+impl Need {
+    /// What the alignment needs to know of this need.
+    pub fn for_alignment(&self) -> koers_domain::field::alignment::Need {
+        koers_domain::field::alignment::Need {
+            id: self.id.clone(),
+            competences: self.competences.iter().cloned().collect(),
+            urgency: self.urgency,
+            override_status: self.alignment_override,
+        }
+    }
+}
+
 pub struct NewNeed<'a> {
     pub partner_id: &'a str,
     pub topic: &'a str,

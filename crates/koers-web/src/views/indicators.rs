@@ -4,7 +4,6 @@
 
 use super::{Ctx, render_status};
 use crate::auth::{Authenticated, WebUser};
-use crate::charts::Trend;
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
 use crate::indicators::{self, Board, Line, ProgressionRow, View, year_label};
@@ -274,19 +273,7 @@ pub async fn detail(
     .await?;
     let row = board.rows.remove(0);
     let nl = a.tr.lang() == "nl";
-    let format = |v: f64| i.format(v, nl);
-    let title = a.tr.tk("indicator", i.key());
-    let chart = Trend {
-        title: &title,
-        points: row
-            .trend
-            .iter()
-            .map(|(y, v, t)| (year_label(*y), *v, *t))
-            .collect(),
-        format: &format,
-        legend: (&a.tr.t("indicator-value"), &a.tr.t("indicator-target")),
-    }
-    .svg();
+    let chart = indicators::trend_chart(&a.tr, &row);
     Ok(render_status(
         StatusCode::OK,
         &DetailPage {

@@ -184,13 +184,7 @@ async fn scans_of(
     v: &View,
     year: i16,
 ) -> WebResult<Vec<(Programme, Option<SelfScan>)>> {
-    let programmes = match &v.programme {
-        Some(p) => vec![p.clone()],
-        None if v.indicators.iter().any(|i| i.per_programme()) => {
-            indicators::scopes(state, a).await?
-        }
-        None => Vec::new(),
-    };
+    let programmes = indicators::programmes_in(state, a, v).await?;
     let mut scans = selfscans::of_year(a.tenant(state), year).await?;
     Ok(programmes
         .into_iter()

@@ -654,12 +654,7 @@ pub struct Stored {
 
 /// The stored values of a year (every period and grain), in key order.
 pub async fn values(t: Tenant<'_>, year: i16) -> Result<Vec<Stored>> {
-    values_of(t, &[year]).await
-}
-
-/// The stored values of several years, by year.
-pub async fn values_of(t: Tenant<'_>, years: &[i16]) -> Result<Vec<Stored>> {
-    Ok(years_values(t, years)
+    Ok(years_values(t, &[year])
         .await?
         .into_iter()
         .map(|(_, s)| s)

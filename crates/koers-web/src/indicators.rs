@@ -378,6 +378,12 @@ pub fn current_year() -> i16 {
     koers_domain::vision::academic_year(koers_domain::time::today())
 }
 
+/// A mean with one decimal, with a decimal comma in Dutch ("2,5").
+pub fn one_decimal(v: f64, nl: bool) -> String {
+    let s = format!("{v:.1}");
+    if nl { s.replace('.', ",") } else { s }
+}
+
 /// "2026–2027".
 pub fn year_label(year: impl std::borrow::Borrow<i16>) -> String {
     let year = *year.borrow();

@@ -59,13 +59,7 @@ impl Report {
     }
 
     pub fn mean(&self, s: &SelfScan, a: &Aspect) -> String {
-        selfscan::aspect_means(&s.answers).get(a).map_or_else(
-            || "–".to_owned(),
-            |m| {
-                let t = format!("{m:.1}");
-                if self.nl { t.replace('.', ",") } else { t }
-            },
-        )
+        crate::views::quality::aspect_mean(s, *a, self.nl)
     }
 
     /// The vision's sections as plain paragraphs (for the PDF): (heading, text).
@@ -116,10 +110,7 @@ pub async fn build(
             (p, s)
         })
         .collect();
-    let format = |v: f64| {
-        let s = format!("{v:.1}");
-        if nl { s.replace('.', ",") } else { s }
-    };
+    let format = |v: f64| indicators::one_decimal(v, nl);
     let scan_charts = scans
         .iter()
         .filter_map(|(p, s)| s.as_ref().map(|s| (p, s)))

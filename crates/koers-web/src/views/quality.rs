@@ -164,17 +164,18 @@ impl QualityPage {
             .count()
     }
     fn mean(&self, s: &SelfScan, a: &Aspect) -> String {
-        selfscan::aspect_means(&s.answers)
-            .get(a)
-            .map_or_else(|| "–".into(), |m| self.dec(*m))
-    }
-    fn dec(&self, m: f64) -> String {
-        let s = format!("{m:.1}");
-        if self.nl { s.replace('.', ",") } else { s }
+        aspect_mean(s, *a, self.nl)
     }
     fn selected_programme(&self, p: &Programme) -> bool {
         self.view.programme.as_ref().is_some_and(|x| x.id == p.id)
     }
+}
+
+/// A self-scan's mean score on an aspect, as read ("2,5"), or "–" when nothing was scored.
+pub fn aspect_mean(s: &SelfScan, a: Aspect, nl: bool) -> String {
+    selfscan::aspect_means(&s.answers)
+        .get(&a)
+        .map_or_else(|| "–".to_owned(), |m| indicators::one_decimal(*m, nl))
 }
 
 /// The self-scans of the programmes in view for a year.
@@ -490,13 +491,7 @@ impl SelfScanPage {
             .map(|e| e.message.as_str())
     }
     fn mean_of(&self, s: &SelfScan, a: &Aspect) -> String {
-        selfscan::aspect_means(&s.answers).get(a).map_or_else(
-            || "–".into(),
-            |m| {
-                let t = format!("{m:.1}");
-                if self.nl { t.replace('.', ",") } else { t }
-            },
-        )
+        aspect_mean(s, *a, self.nl)
     }
     fn actions_of(&self, a: &Aspect) -> Vec<&ImprovementAction> {
         self.actions
@@ -536,10 +531,7 @@ async fn selfscan_page(
     };
     let nl = a.tr.lang() == "nl";
     let means = selfscan::aspect_means(&answers);
-    let format = |v: f64| {
-        let s = format!("{v:.1}");
-        if nl { s.replace('.', ",") } else { s }
-    };
+    let format = |v: f64| indicators::one_decimal(v, nl);
     let chart = if means.is_empty() {
         String::new()
     } else {

@@ -193,7 +193,7 @@ pub async fn issue(unsigned: &Unsigned, key: &IssuerKey) -> Result<Value, Error>
             &resolver,
             &signer,
             ProofOptions::from_method(method.into_iri().into()),
-            Default::default(),
+            (),
         )
         .await
         .map_err(|e| Error::Sign(e.to_string()))?;

@@ -38,6 +38,7 @@ macro_rules! insert_rows {
     }};
 }
 
+pub mod credentials;
 pub mod curriculum;
 pub mod demo;
 pub mod field;

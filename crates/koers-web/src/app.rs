@@ -35,6 +35,17 @@ pub fn make_app(state: AppState) -> Router {
         .route("/notifications", get(views::notifications::list))
         .route("/notifications/read", post(views::notifications::mark))
         .route("/admin/outbox", get(views::notifications::outbox))
+        .route("/credentials", get(views::credentials::list))
+        .route(
+            "/verify",
+            get(views::credentials::form).post(views::credentials::check_pasted),
+        )
+        .route("/verify/{id}", get(views::credentials::show))
+        .route("/admin/credentials", get(views::credentials::keys))
+        .route(
+            "/admin/credentials/rotate",
+            post(views::credentials::rotate),
+        )
         .route("/account/password", post(views::account::change_password))
         .route("/account/language", post(views::account::set_language))
         .route(

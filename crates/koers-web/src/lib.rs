@@ -7,6 +7,7 @@ pub mod api;
 mod app;
 mod assets;
 mod auth;
+pub mod badges;
 mod calendar_feed;
 mod charts;
 mod csrf;

@@ -240,7 +240,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if !demo::is_empty(&db).await? {
                 bail!("the database is not empty: demo data is only added to an empty database");
             }
-            seed_demo(&db, args.students).await
+            let base = std::env::var("KOERS_PUBLIC_URL")
+                .ok()
+                .filter(|u| !u.is_empty())
+                .unwrap_or_else(|| "http://127.0.0.1:8080".into());
+            seed_demo(&db, args.students, &base).await
         }
         Command::User {
             command: UserCommand::Add(args),
@@ -344,7 +348,7 @@ fn demo_password() -> String {
         .unwrap_or_else(|| demo::DEFAULT_PASSWORD.into())
 }
 
-async fn seed_demo(db: &Db, students: u64) -> anyhow::Result<()> {
+async fn seed_demo(db: &Db, students: u64, base_url: &str) -> anyhow::Result<()> {
     let bar = if std::io::stderr().is_terminal() {
         ProgressBar::new(students)
     } else {
@@ -359,6 +363,10 @@ async fn seed_demo(db: &Db, students: u64) -> anyhow::Result<()> {
     let password = demo_password();
     let report = demo::seed(db, &password, students, &|done, _| bar.set_position(done)).await?;
     bar.finish_and_clear();
+    // Credentials for what the demo students completed (signed like any other).
+    koers_web::badges::award_all_completed(db, base_url)
+        .await
+        .map_err(|e| anyhow::anyhow!("issuing the demo credentials failed: {e}"))?;
     db.analyze(true).await?;
     db.set_state("demo_seeded", "true").await?;
     db.checkpoint().await?;
@@ -484,7 +492,10 @@ async fn serve(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     let app = make_app(state.clone());
     if args.demo {
         if demo::is_empty(&db).await? {
-            seed_demo(&db, args.demo_students).await?;
+            let base = state.config().public_url.clone().unwrap_or_else(|| {
+                format!("http://{}", listener.local_addr().map_or(args.addr, |a| a))
+            });
+            seed_demo(&db, args.demo_students, &base).await?;
         } else {
             println!("The database already holds data: demo data was not added again.");
             println!(

@@ -262,6 +262,15 @@ pub(super) async fn seed(t: Tenant<'_>, student_user: &str, lecturer: &str) -> R
     )
     .await?;
     crate::curriculum::evidence::sign_off(t, student_user, reflection, "3", lecturer).await?;
+    // Every 21st-century skill was signed off in the first year: the student holds an Open
+    // Badge for it (issued after seeding, like any other).
+    let skills = frameworks::by_key(t, "21st-century-skills", None)
+        .await?
+        .expect("shipped framework");
+    for (_, competence_id) in &skills.competence_ids {
+        crate::curriculum::evidence::sign_off(t, student_user, competence_id, "2", lecturer)
+            .await?;
+    }
     let waiting = crate::curriculum::evidence::create(
         t,
         &crate::curriculum::evidence::NewEvidence {

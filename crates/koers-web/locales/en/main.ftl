@@ -1673,3 +1673,50 @@ outbox-not-sent = not yet
 outbox-with-ics = with calendar attachment
 notify-reminder-title = Reminder: career conversation on { $when }
 notify-reminder-body = Tomorrow you have a conversation with { $guide }. Bring what you want to talk about.
+
+## Open Badges
+nav-credentials = My badges
+credentials-title = My badges
+credentials-lead = A badge shows what you achieved. It is digitally signed by your programme, so anyone can check that it is real. You can download it and keep it, for example in your edubadges backpack.
+credentials-empty = You have no badges yet. You get a badge when a lecturer has signed off every competence of a competence framework.
+credential-issuer = Issued by
+credential-issuer-id = Issuer's key
+credential-valid-from = Valid from
+credential-download = Download (JSON)
+credential-verify-page = Check this badge
+credential-criteria = How to earn this badge
+credential-criteria-text = A lecturer signed off every competence of {$framework}.
+credential-description = Every competence of {$framework} is signed off.
+credential-alignment = Competences
+credential-standard = This is an Open Badge 3.0 (W3C Verifiable Credential), signed with Ed25519 (eddsa-rdfc-2022).
+credential-json = The badge as JSON
+verify-title = Check a badge
+verify-valid = This badge is genuine.
+verify-valid-detail = The signature matches the content and the issuer's key. Nobody changed the badge.
+verify-invalid = This badge is not valid.
+verify-invalid-shape = This is not an Open Badge 3.0 we can read.
+verify-invalid-issuer = The issuer does not match the signature.
+verify-invalid-signature = The signature does not match the content: the badge was changed after it was signed.
+verify-invalid-period = The badge is not valid now (not yet, or no longer).
+verify-invalid-proof = The signature cannot be checked.
+verify-not-json = This is not JSON. Paste the whole content of the badge file.
+verify-too-large = This is too large for a badge.
+verify-paste-title = Check a badge file
+verify-paste-label = Content of the badge file (JSON)
+verify-paste-hint = Open the file in a text editor, copy everything and paste it here.
+verify-submit = Check
+credential-keys-title = Badges: signing keys
+credential-keys-lead = Koers signs badges with the newest key. When you replace the key, badges already issued stay valid: a did:key carries its own public key.
+credential-keys-issued = { $count ->
+    [one] 1 badge has been issued.
+   *[other] { $count } badges have been issued.
+}
+credential-keys-empty = There is no key yet. Koers makes one with the first badge.
+credential-keys-created = Made
+credential-keys-status = Status
+credential-keys-active = In use
+credential-keys-retired = Replaced on
+credential-keys-rotate = Make a new key
+credential-keys-rotate-confirm = Make a new key? New badges will then get the new key.
+notify-credential-title = You received a badge: {$name}
+notify-credential-body = You find it under My badges. You can download it and have it checked.

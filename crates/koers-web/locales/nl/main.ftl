@@ -1673,3 +1673,50 @@ outbox-not-sent = nog niet
 outbox-with-ics = met agendabijlage
 notify-reminder-title = Herinnering: loopbaangesprek op { $when }
 notify-reminder-body = Morgen heb je een gesprek met { $guide }. Neem mee wat je wilt bespreken.
+
+## Open Badges
+nav-credentials = Mijn badges
+credentials-title = Mijn badges
+credentials-lead = Een badge laat zien wat je hebt bereikt. Hij is digitaal ondertekend door je opleiding, zodat iedereen kan controleren dat hij echt is. Je kunt hem downloaden en bewaren in bijvoorbeeld je edubadges-rugzak.
+credentials-empty = Je hebt nog geen badges. Je krijgt een badge als een docent alle competenties van een competentiekader heeft afgetekend.
+credential-issuer = Uitgegeven door
+credential-issuer-id = Sleutel van de uitgever
+credential-valid-from = Geldig vanaf
+credential-download = Download (JSON)
+credential-verify-page = Controleer deze badge
+credential-criteria = Zo verdien je deze badge
+credential-criteria-text = Een docent heeft elke competentie van {$framework} afgetekend.
+credential-description = Alle competenties van {$framework} zijn afgetekend.
+credential-alignment = Competenties
+credential-standard = Dit is een Open Badge 3.0 (W3C Verifiable Credential), ondertekend met Ed25519 (eddsa-rdfc-2022).
+credential-json = De badge als JSON
+verify-title = Badge controleren
+verify-valid = Deze badge is echt.
+verify-valid-detail = De handtekening klopt met de inhoud en met de sleutel van de uitgever. Niemand heeft de badge veranderd.
+verify-invalid = Deze badge is niet geldig.
+verify-invalid-shape = Dit is geen Open Badge 3.0 die we kunnen lezen.
+verify-invalid-issuer = De uitgever klopt niet met de handtekening.
+verify-invalid-signature = De handtekening klopt niet met de inhoud: de badge is na het ondertekenen veranderd.
+verify-invalid-period = De badge is nu niet geldig (nog niet, of niet meer).
+verify-invalid-proof = De handtekening kan niet worden gecontroleerd.
+verify-not-json = Dit is geen JSON. Plak de hele inhoud van het badge-bestand.
+verify-too-large = Dit is te groot voor een badge.
+verify-paste-title = Een badge-bestand controleren
+verify-paste-label = Inhoud van het badge-bestand (JSON)
+verify-paste-hint = Open het bestand in een teksteditor, kopieer alles en plak het hier.
+verify-submit = Controleren
+credential-keys-title = Badges: ondertekensleutels
+credential-keys-lead = Koers ondertekent badges met de nieuwste sleutel. Vervangt u de sleutel, dan blijven badges die al zijn uitgegeven geldig: een did:key bevat zijn eigen publieke sleutel.
+credential-keys-issued = { $count ->
+    [one] Er is 1 badge uitgegeven.
+   *[other] Er zijn { $count } badges uitgegeven.
+}
+credential-keys-empty = Er is nog geen sleutel. Koers maakt er een bij de eerste badge.
+credential-keys-created = Gemaakt
+credential-keys-status = Status
+credential-keys-active = In gebruik
+credential-keys-retired = Vervangen op
+credential-keys-rotate = Nieuwe sleutel maken
+credential-keys-rotate-confirm = Een nieuwe sleutel maken? Nieuwe badges krijgen dan de nieuwe sleutel.
+notify-credential-title = Je hebt een badge gekregen: {$name}
+notify-credential-body = Je vindt hem bij Mijn badges. Je kunt hem downloaden en laten controleren.

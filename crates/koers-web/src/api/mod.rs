@@ -3,6 +3,7 @@
 //! `cursor`; string ids; creates answer 201 with the resource; authorization before
 //! validation; errors `{"error": {"code", "message", "details"}}`.
 
+mod credentials;
 pub(crate) mod curriculum;
 mod dto;
 pub(crate) mod field;
@@ -31,6 +32,8 @@ pub use dto::*;
         platform::delete_session,
         platform::me,
         crate::calendar_feed::api_url,
+        credentials::my_credentials,
+        credentials::get_credential,
         platform::list_users,
         platform::create_user,
         platform::get_user,
@@ -197,6 +200,8 @@ pub fn router() -> Router<AppState> {
             axum::routing::post(vision::adopt_vision),
         )
         .route("/api/v1/indicators", get(indicators::list_indicators))
+        .route("/api/v1/me/credentials", get(credentials::my_credentials))
+        .route("/api/v1/credentials/{id}", get(credentials::get_credential))
         .route(
             "/api/v1/me/calendar-feed",
             get(crate::calendar_feed::api_url),

@@ -415,6 +415,7 @@ pub async fn sign_off(
     State(state): State<AppState>,
     WebUser(a): WebUser,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
@@ -443,6 +444,21 @@ pub async fn sign_off(
         serde_json::json!({"competence_id": page.e.competence_id, "level": level}),
     )
     .await?;
+    // The last competence of a framework signed off: the student gets an Open Badge. The
+    // sign-off stands even when issuing fails (it is logged, and tried again at the next one).
+    let base = crate::calendar_feed::absolute(&state, &headers, "");
+    match crate::badges::award_completed(
+        state.db(),
+        &a.user.institution_id,
+        &page.e.person_id,
+        &base,
+    )
+    .await
+    {
+        Ok(n) if n > 0 => state.wake_mailer(),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "issuing a credential failed"),
+    }
     Ok(Redirect::to(&format!("/evidence/{}#h-signoff", page.e.id)).into_response())
 }
 

@@ -8,6 +8,7 @@ pub mod career_file;
 pub mod conversations;
 pub mod counsellors;
 pub mod coverage;
+pub mod credentials;
 pub(crate) mod csv;
 pub mod designs;
 pub mod evidence;

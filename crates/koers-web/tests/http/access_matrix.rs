@@ -88,6 +88,35 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/api/v1/me/calendar-feed",
         [Auth, A, A, A, A, A, A, A, A, A],
     ),
+    ("GET", "/credentials", [Login, A, A, A, A, A, A, A, A, A]),
+    // Verifying a credential is public, also by pasting one.
+    ("GET", "/verify", [A, A, A, A, A, A, A, A, A, A]),
+    ("POST", "/verify", [A, A, A, A, A, A, A, A, A, A]),
+    (
+        "GET",
+        "/verify/{credential}",
+        [A, A, A, A, A, A, A, A, A, A],
+    ),
+    (
+        "GET",
+        "/admin/credentials",
+        [Login, A, No, No, No, No, No, No, No, A],
+    ),
+    (
+        "POST",
+        "/admin/credentials/rotate",
+        [Login, A, No, No, No, No, No, No, No, A],
+    ),
+    (
+        "GET",
+        "/api/v1/me/credentials",
+        [Auth, A, A, A, A, A, A, A, A, A],
+    ),
+    (
+        "GET",
+        "/api/v1/credentials/{credential}",
+        [A, A, A, A, A, A, A, A, A, A],
+    ),
     (
         "GET",
         "/admin/users",
@@ -1288,6 +1317,8 @@ fn every_route_is_in_the_matrix() {
             "{vversion}"
         } else if p.contains("partners") {
             "{partner}"
+        } else if p.contains("credentials") || p.starts_with("/verify") {
+            "{credential}"
         } else if p.contains("placements") {
             "{placement}"
         } else if p.contains("field-needs") {
@@ -1360,6 +1391,7 @@ fn every_route_is_in_the_matrix() {
             .replace("{offer}", "{id}")
             .replace("{team}", "{id}")
             .replace("{action}", "{id}")
+            .replace("{credential}", "{id}")
             .replace("{agreement}", "{id}");
         assert!(
             declared
@@ -1467,6 +1499,18 @@ async fn access_matrix() {
     )
     .await
     .unwrap();
+
+    // Zoë's signed-off 21st-century skills earn her a credential.
+    assert_eq!(
+        koers_web::badges::award_completed(&app.db, &inst, &zoe_user, "http://localhost")
+            .await
+            .unwrap(),
+        1
+    );
+    let credential: String = sqlx::query_scalar("SELECT id FROM credentials LIMIT 1")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
 
     let design_id = koers_store::curriculum::designs::create(
         t,
@@ -1635,6 +1679,7 @@ async fn access_matrix() {
             .replace("{practice}", &practice)
             .replace("{activity}", &activity)
             .replace("{evidence}", &evidence_id)
+            .replace("{credential}", &credential)
             .replace("{design}", &design_id)
             .replace("{scan}", &scan_id)
             .replace("{employee}", &employee)
@@ -1674,11 +1719,13 @@ async fn access_matrix() {
                 req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
                 let extra = body_for(path);
                 // The login form carries the pre-session token (from its cookie).
-                let csrf = if *path == "/login" || path.starts_with("/invitations/") {
-                    b.cookie("koers_csrf")
-                } else {
-                    b.csrf.clone()
-                };
+                let csrf =
+                    if *path == "/login" || *path == "/verify" || path.starts_with("/invitations/")
+                    {
+                        b.cookie("koers_csrf")
+                    } else {
+                        b.csrf.clone()
+                    };
                 Body::from(format!(
                     "_csrf={csrf}{}{extra}",
                     if extra.is_empty() { "" } else { "&" }

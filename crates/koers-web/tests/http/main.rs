@@ -7,6 +7,7 @@ mod support;
 mod access_matrix;
 mod api;
 mod calendar;
+mod credentials;
 mod curriculum;
 mod development;
 mod field;

@@ -12,11 +12,11 @@ const PASSWORD = process.env.KOERS_DEMO_PASSWORD || "koers-demo";
 const CHROMIUM = process.env.KOERS_CHROMIUM || "/usr/bin/chromium";
 
 const ROLES = {
-  "beheerder@demo.koers.test": ["/home", "/account", "/notifications", "/admin/outbox", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/students", "STUDENT", "STUDENT_EDIT", "/students/import", "/frameworks", "/frameworks/career-competencies"],
+  "beheerder@demo.koers.test": ["/home", "/account", "/notifications", "/admin/outbox", "/admin/credentials", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/students", "STUDENT", "STUDENT_EDIT", "/students/import", "/frameworks", "/frameworks/career-competencies"],
   "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT", "/students/import", "/counsellors", "/coverage", "/coverage?programme=LO-ZW&cohort=2026", "/coverage/LO-ECO/rules", "/learning-line/LO-ECO", "/learning-line/LO-ECO/progress", "/teams", "EMPLOYEE", "STAFF_CONVERSATION", "/improvement-actions", "/partners", "PARTNER", "/placements", "PLACEMENT", "/field-needs", "/offer", "OFFER", "/alignment", "/vision", "/vision/new", "/vision/2", "/indicators", "/indicators/intake_in_time", "/indicators/conversations_per_student?programme=LO-ECO", "/quality", "/quality?programme=LO-ECO", "/self-scans/LO-ECO", "/self-scans/LO-ZW", "/progression", "/reports/annual", "/reports/annual?programme=LO-ECO"],
   "slb@demo.koers.test": ["/home", "/account", "/slots", "/groups", "GROUP", "/students", "/students?status=overdue", "ZOE", "ZOE_HANDOVER", "CONVERSATION"],
   "docent@demo.koers.test": ["/home", "/account", "/frameworks", "/frameworks/21st-century-skills", "/practice", "PRACTICE", "/learning-line/LO-ECO", "/learning-line/LO-ECO/activities/new", "ACTIVITY", "/evidence", "EVIDENCE", "/learning-line/LO-ECO/progress", "/designs/library", "DESIGN"],
-  "student@demo.koers.test": ["/home", "/account", "/notifications", "/admin/users", "/career-file", "/book", "/practice", "PRACTICE", "/frameworks/counsellor-profile", "/learning-line/LO-ECO", "/evidence", "EVIDENCE", "/designs", "DESIGN", "/vision"],
+  "student@demo.koers.test": ["/home", "/account", "/notifications", "/admin/users", "/career-file", "/book", "/practice", "PRACTICE", "/frameworks/counsellor-profile", "/learning-line/LO-ECO", "/evidence", "EVIDENCE", "/designs", "DESIGN", "/vision", "/credentials", "CREDENTIAL", "/verify"],
   "hr@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN", "SCAN_NEW", "/improvement-actions", "ACTIONS_FORM", "/hr-records", "/teams", "EMPLOYEE", "/development", "/hrm-scan/instrument", "/indicators", "/indicators/staff_plans_up_to_date", "/quality", "/reports/annual"],
   "medewerker@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN", "SCAN_ANSWER", "/development", "STAFF_CONVERSATION"],
   "mentor@demo.koers.test": ["/home", "/account", "/designs/library", "DESIGN", "/evidence", "/partners", "/placements", "PLACEMENT", "/field-needs", "/offer", "OFFER"],
@@ -54,6 +54,10 @@ async function login(page, email) {
 }
 
 async function resolve(page, path) {
+  if (path === "CREDENTIAL") {
+    await page.goto(`${BASE}/credentials`);
+    return await page.locator('main a[href^="/verify/"]').first().getAttribute("href");
+  }
   if (path === "USER" || path === "PROGRAMME") {
     await page.goto(`${BASE}${path === "USER" ? "/admin/users" : "/admin/programmes"}`);
     const href = await page.locator(path === "USER" ? "#users-table tbody a" : "main tbody a").first().getAttribute("href");
@@ -411,6 +415,51 @@ test("a student subscribes to a personal calendar feed that independent parsers 
   fs.writeFileSync(file, body);
   const out = execFileSync("python3", [path.join(__dirname, "..", "tools", "check_ics.py"), file]).toString();
   assert.match(out, /^ok: /);
+  await context.close();
+});
+
+test("a student's Open Badge is accepted by an independent verifier and a tampered copy is not", async () => {
+  const { execFileSync } = require("node:child_process");
+  const fs = require("node:fs");
+  const os = require("node:os");
+  const path = require("node:path");
+  const verify = (credential) => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "koers-badge-")), "badge.json");
+    fs.writeFileSync(file, JSON.stringify(credential));
+    return JSON.parse(execFileSync("node", [path.join(__dirname, "..", "tools", "verify_credential.mjs"), file]).toString());
+  };
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  await login(page, "student@demo.koers.test");
+  await page.goto(`${BASE}/credentials`);
+  // The student downloads the badge from the page.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("main a[download]")]);
+  const credential = JSON.parse(fs.readFileSync(await download.path(), "utf8"));
+  assert.deepEqual(credential.type, ["VerifiableCredential", "OpenBadgeCredential"]);
+  assert.equal(credential.proof.cryptosuite, "eddsa-rdfc-2022");
+  assert.match(credential.issuer.id, /^did:key:z6Mk/);
+  assert.deepEqual(verify(credential), { verified: true, errors: [] });
+  const tampered = structuredClone(credential);
+  tampered.credentialSubject.achievement.name = "Iets anders";
+  const refused = verify(tampered);
+  assert.equal(refused.verified, false, JSON.stringify(refused));
+  // Every credential of the API list verifies too.
+  const api = await context.request.post(`${BASE}/api/v1/sessions`, { data: { email: "student@demo.koers.test", password: PASSWORD } });
+  const token = (await api.json()).token;
+  const mine = await (await context.request.get(`${BASE}/api/v1/me/credentials`, { headers: { authorization: `Bearer ${token}` } })).json();
+  assert.ok(mine.items.length >= 1);
+  for (const item of mine.items) assert.equal(verify(item).verified, true);
+  // Anyone can check it on the public page, also by pasting the file.
+  const href = await page.locator('main a[href^="/verify/"]').first().getAttribute("href");
+  const visitor = await (await browser.newContext({ locale: "nl-NL" })).newPage();
+  await visitor.goto(`${BASE}${href}`);
+  assert.match(await visitor.locator("main").innerText(), /Deze badge is echt\./);
+  await checkA11y(visitor, "/verify/{id}");
+  await visitor.goto(`${BASE}/verify`);
+  await visitor.fill("#credential", JSON.stringify(tampered));
+  await Promise.all([visitor.waitForNavigation(), visitor.click("main form button[type=submit]")]);
+  assert.match(await visitor.locator("main").innerText(), /Deze badge is niet geldig\./);
+  await checkA11y(visitor, "/verify with a tampered badge");
   await context.close();
 });
 

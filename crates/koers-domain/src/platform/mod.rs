@@ -4,6 +4,7 @@ mod email;
 mod names;
 mod password;
 mod role;
+pub mod sso;
 
 pub use email::Email;
 pub use names::{CohortYear, DisplayName, ProgrammeCode, ProgrammeName};

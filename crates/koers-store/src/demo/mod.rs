@@ -170,6 +170,15 @@ pub async fn seed(
     let students = students.min(MAX_STUDENTS);
     let demo = institutions::create(db, "Hogeschool Demo", "demo").await?;
     let t = Tenant::new(db, &demo.id);
+    // Recognised at single sign-on by its home organisation (the demo provider's).
+    crate::platform::sso::set_settings(
+        t,
+        &crate::platform::sso::Settings {
+            home_organization: Some("demo.koers.test".into()),
+            password_login: true,
+        },
+    )
+    .await?;
     let mut progs = Vec::new();
     for (code, name) in PROGRAMMES {
         let p = programmes::create(t, code, name).await?;
@@ -360,6 +369,14 @@ pub async fn seed(
 
     let second = institutions::create(db, "Hogeschool Tweede", "tweede").await?;
     let t2 = Tenant::new(db, &second.id);
+    crate::platform::sso::set_settings(
+        t2,
+        &crate::platform::sso::Settings {
+            home_organization: Some("tweede.koers.test".into()),
+            password_login: true,
+        },
+    )
+    .await?;
     let p2 = programmes::create(t2, "LO-NL", "Leraar Nederlands (mbo)").await?;
     let c2 = programmes::add_cohort(t2, &p2.id, 2025).await?;
     let admin_roles = [

@@ -9,6 +9,7 @@ pub mod notifications;
 pub mod passwords;
 pub mod programmes;
 pub mod sessions;
+pub mod sso;
 pub mod students;
 pub mod users;
 

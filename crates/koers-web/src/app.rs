@@ -28,6 +28,12 @@ pub fn make_app(state: AppState) -> Router {
     let pages = Router::new()
         .route("/", get(views::home::root))
         .route("/login", get(views::login::form).post(views::login::submit))
+        .route("/login/sso", get(crate::sso::start))
+        .route("/login/sso/callback", get(crate::sso::callback))
+        .route(
+            "/admin/sso",
+            get(views::sso_settings::show).post(views::sso_settings::save),
+        )
         .route("/logout", post(views::login::logout))
         .route("/language", post(views::account::switch_language))
         .route("/home", get(views::home::page))

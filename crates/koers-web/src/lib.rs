@@ -24,6 +24,7 @@ mod markdown;
 mod metrics;
 pub mod notify;
 mod report;
+pub mod sso;
 mod staff;
 mod state;
 mod views;

@@ -17,6 +17,8 @@ pub struct WebConfig {
     /// The address people reach Koers at (`https://koers.example.nl`), for absolute links such
     /// as calendar feeds; without it, links are built from the request's `Host`.
     pub public_url: Option<String>,
+    /// Single sign-on with an OpenID provider (SURFconext); without it, passwords only.
+    pub oidc: Option<crate::sso::OidcConfig>,
 }
 
 /// How Koers reaches its mail server.
@@ -44,6 +46,8 @@ pub struct Inner {
     progress: Mutex<HashMap<String, (usize, usize)>>,
     /// Wakes the mail sender when something was queued.
     pub mail_waiting: tokio::sync::Notify,
+    /// The OpenID provider's discovered metadata.
+    sso_cache: crate::sso::ProviderCache,
 }
 
 impl AppState {
@@ -52,6 +56,7 @@ impl AppState {
             db,
             config,
             mail_waiting: tokio::sync::Notify::new(),
+            sso_cache: Default::default(),
             ready: AtomicBool::new(false),
             progress: Mutex::new(HashMap::new()),
         }))
@@ -65,6 +70,10 @@ impl AppState {
     /// Wait until the mail sender is woken.
     pub async fn mail_queued(&self) {
         self.0.mail_waiting.notified().await;
+    }
+
+    pub fn sso_cache(&self) -> &crate::sso::ProviderCache {
+        &self.0.sso_cache
     }
 
     pub fn db(&self) -> &Db {

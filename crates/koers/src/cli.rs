@@ -136,6 +136,26 @@ struct ServeArgs {
         default_value = "Koers <noreply@localhost>"
     )]
     smtp_from: String,
+    /// Single sign-on: the OpenID provider's issuer URL (discovery), e.g.
+    /// https://connect.surfconext.nl; without it, passwords only.
+    #[arg(long, env = "KOERS_OIDC_ISSUER")]
+    oidc_issuer: Option<String>,
+    /// The client id Koers is registered with at the provider.
+    #[arg(long, env = "KOERS_OIDC_CLIENT_ID", default_value = "")]
+    oidc_client_id: String,
+    /// The client secret.
+    #[arg(long, env = "KOERS_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    oidc_client_secret: Option<String>,
+    /// Scopes besides `openid`, separated by spaces.
+    #[arg(long, env = "KOERS_OIDC_SCOPES", default_value = "profile email")]
+    oidc_scopes: String,
+    /// Claim names that differ from SURFconext's, e.g.
+    /// `institution=schacHomeOrganization,affiliations=eduPersonAffiliation`.
+    #[arg(long, env = "KOERS_OIDC_CLAIMS", default_value = "")]
+    oidc_claims: String,
+    /// The provider's name on the login page.
+    #[arg(long, env = "KOERS_OIDC_LABEL", default_value = "SURFconext")]
+    oidc_label: String,
 }
 
 #[derive(Args)]
@@ -482,6 +502,28 @@ async fn serve(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
                     password: args.smtp_password,
                     from: args.smtp_from,
                 }),
+                None => None,
+            },
+            oidc: match args.oidc_issuer {
+                Some(issuer) => {
+                    if args.oidc_client_id.is_empty() {
+                        anyhow::bail!("--oidc-issuer needs --oidc-client-id");
+                    }
+                    Some(koers_web::sso::OidcConfig {
+                        issuer,
+                        client_id: args.oidc_client_id,
+                        client_secret: args.oidc_client_secret.filter(|s| !s.is_empty()),
+                        scopes: args
+                            .oidc_scopes
+                            .split_whitespace()
+                            .filter(|s| *s != "openid")
+                            .map(str::to_owned)
+                            .collect(),
+                        claims: koers_domain::platform::sso::ClaimMap::parse(&args.oidc_claims)
+                            .map_err(|e| anyhow::anyhow!("--oidc-claims: {e}"))?,
+                        label: args.oidc_label,
+                    })
+                }
                 None => None,
             },
         },

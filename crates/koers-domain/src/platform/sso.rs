@@ -38,7 +38,9 @@ impl Default for ClaimMap {
 /// A claim map specification that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClaimMapError {
-    #[error("unknown field {0:?} (known: subject, email, given_name, family_name, name, institution, affiliations, student_number)")]
+    #[error(
+        "unknown field {0:?} (known: subject, email, given_name, family_name, name, institution, affiliations, student_number)"
+    )]
     UnknownField(String),
     #[error("{0:?} is not of the form field=claim")]
     Syntax(String),
@@ -278,10 +280,9 @@ mod tests {
 
     #[test]
     fn the_claim_map_is_configurable() {
-        let map = ClaimMap::parse(
-            "institution=schacHomeOrganization, affiliations=eduPersonAffiliation",
-        )
-        .unwrap();
+        let map =
+            ClaimMap::parse("institution=schacHomeOrganization, affiliations=eduPersonAffiliation")
+                .unwrap();
         assert_eq!(map.institution, "schacHomeOrganization");
         assert_eq!(map.subject, "sub");
         let p = read_claims(
@@ -291,7 +292,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.institution, "y.nl");
-        assert_eq!(default_roles(&p.affiliations), [Role::Lecturer, Role::Employee]);
+        assert_eq!(
+            default_roles(&p.affiliations),
+            [Role::Lecturer, Role::Employee]
+        );
         assert_eq!(p.student_number.as_deref(), Some("S-1"));
         assert_eq!(
             ClaimMap::parse("colour=x"),

@@ -118,12 +118,11 @@ pub struct Settings {
 }
 
 pub async fn settings(t: Tenant<'_>) -> Result<Settings> {
-    let r = sqlx::query(
-        "SELECT sso_home_organization, password_login FROM institutions WHERE id = $1",
-    )
-    .bind(t.institution_id)
-    .fetch_one(t.pool())
-    .await?;
+    let r =
+        sqlx::query("SELECT sso_home_organization, password_login FROM institutions WHERE id = $1")
+            .bind(t.institution_id)
+            .fetch_one(t.pool())
+            .await?;
     Ok(Settings {
         home_organization: r.try_get(0)?,
         password_login: r.try_get::<i64, _>(1)? != 0,

@@ -78,6 +78,7 @@ pub async fn create_session(
         }
         Err(LoginFailure::Wrong) => Err(WebError::Unauthenticated),
         Err(LoginFailure::Throttled(retry_after)) => Err(WebError::TooManyRequests { retry_after }),
+        Err(LoginFailure::SsoOnly) => Err(WebError::Forbidden),
     }
 }
 

@@ -25,6 +25,9 @@ use koers_store::platform::{login_failures, passwords};
 pub enum LoginFailure {
     Wrong,
     Throttled(u64),
+    /// The password was right, but the institution has turned passwords off (single sign-on
+    /// only); its administrators keep theirs.
+    SsoOnly,
 }
 
 /// Check credentials and start a session of `kind`. Failures are counted and audited; the
@@ -75,6 +78,34 @@ pub async fn attempt(
     };
     login_failures::clear(db, &email).await?;
     let t = Tenant::new(db, &account.institution_id);
+    if !koers_store::platform::sso::settings(t)
+        .await?
+        .password_login
+    {
+        let user = users::get(t, &account.id)
+            .await?
+            .ok_or(WebError::NotFound)?;
+        if !user
+            .roles
+            .iter()
+            .any(|r| r.role == koers_domain::Role::Administrator)
+        {
+            audit::record(
+                db,
+                NewEvent {
+                    institution_id: Some(&account.institution_id),
+                    actor_id: Some(&account.id),
+                    actor_email: Some(&account.email),
+                    action: "login.failure",
+                    ip: Some(ip),
+                    details: serde_json::json!({ "via": via, "reason": "sso-only" }),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            return Ok(Err(LoginFailure::SsoOnly));
+        }
+    }
     let (token, _) = sessions::create(t, &account.id, kind).await?;
     audit::record(
         db,
@@ -102,12 +133,18 @@ struct LoginPage {
     email: String,
     next: String,
     error: Option<String>,
+    /// The single sign-on provider's name, when there is one.
+    sso: Option<String>,
 }
 
 #[derive(serde::Deserialize, Default)]
 pub struct LoginQuery {
     #[serde(default)]
     next: String,
+}
+
+fn sso_label(state: &AppState) -> Option<String> {
+    state.config().oidc.as_ref().map(|o| o.label.clone())
 }
 
 pub async fn form(
@@ -127,6 +164,7 @@ pub async fn form(
         email: String::new(),
         next: q.next,
         error: None,
+        sso: sso_label(&state),
     })
 }
 
@@ -146,6 +184,7 @@ pub async fn submit(
         email: email.clone(),
         next: next.clone(),
         error: Some(error),
+        sso: sso_label(&state),
     };
     if email.is_empty() || form.get("password").is_empty() {
         return Ok(render_status(
@@ -169,25 +208,45 @@ pub async fn submit(
             res.headers_mut().insert(header::RETRY_AFTER, wait.into());
             Ok(res)
         }
-        Ok((token, user)) => {
-            // Session rotation: a session the browser held before is ended.
-            if let Some(old) = cookie_value(&headers, SESSION_COOKIE) {
-                sessions::delete(state.db(), &sessions::hash_token(&old)).await?;
-            }
-            let mut res = Redirect::to(&local_path(&next, "/home")).into_response();
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                set_cookie(&state, SESSION_COOKIE, &token, None),
-            );
-            if let Some(l) = &user.locale {
-                res.headers_mut().append(
-                    header::SET_COOKIE,
-                    set_cookie(&state, LANG_COOKIE, l, Some(365 * 86400)),
-                );
-            }
-            Ok(res)
+        Err(LoginFailure::SsoOnly) => {
+            let label = state
+                .config()
+                .oidc
+                .as_ref()
+                .map_or_else(|| "SSO".to_owned(), |o| o.label.clone());
+            Ok(render_status(
+                StatusCode::FORBIDDEN,
+                &page(tr, tr.t1("login-sso-only", "provider", &label)),
+            ))
         }
+        Ok((token, user)) => session_response(&state, &headers, &token, &user, &next).await,
     }
+}
+
+/// After a login: the session cookie (the browser's earlier session ended: session
+/// rotation), the person's language, and on to where they were going.
+pub async fn session_response(
+    state: &AppState,
+    headers: &HeaderMap,
+    token: &str,
+    user: &User,
+    next: &str,
+) -> WebResult<Response> {
+    if let Some(old) = cookie_value(headers, SESSION_COOKIE) {
+        sessions::delete(state.db(), &sessions::hash_token(&old)).await?;
+    }
+    let mut res = Redirect::to(&local_path(next, "/home")).into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(state, SESSION_COOKIE, token, None),
+    );
+    if let Some(l) = &user.locale {
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(state, LANG_COOKIE, l, Some(365 * 86400)),
+        );
+    }
+    Ok(res)
 }
 
 pub async fn logout(

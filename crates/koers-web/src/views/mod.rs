@@ -36,6 +36,7 @@ pub mod quality;
 pub mod report;
 pub mod rules;
 pub mod slots;
+pub mod sso_settings;
 pub mod staff;
 pub mod staff_conversations;
 pub mod student_edit;

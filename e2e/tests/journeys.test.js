@@ -12,7 +12,7 @@ const PASSWORD = process.env.KOERS_DEMO_PASSWORD || "koers-demo";
 const CHROMIUM = process.env.KOERS_CHROMIUM || "/usr/bin/chromium";
 
 const ROLES = {
-  "beheerder@demo.koers.test": ["/home", "/account", "/notifications", "/admin/outbox", "/admin/credentials", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/students", "STUDENT", "STUDENT_EDIT", "/students/import", "/frameworks", "/frameworks/career-competencies"],
+  "beheerder@demo.koers.test": ["/home", "/account", "/notifications", "/admin/outbox", "/admin/credentials", "/admin/sso", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/students", "STUDENT", "STUDENT_EDIT", "/students/import", "/frameworks", "/frameworks/career-competencies"],
   "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT", "/students/import", "/counsellors", "/coverage", "/coverage?programme=LO-ZW&cohort=2026", "/coverage/LO-ECO/rules", "/learning-line/LO-ECO", "/learning-line/LO-ECO/progress", "/teams", "EMPLOYEE", "STAFF_CONVERSATION", "/improvement-actions", "/partners", "PARTNER", "/placements", "PLACEMENT", "/field-needs", "/offer", "OFFER", "/alignment", "/vision", "/vision/new", "/vision/2", "/indicators", "/indicators/intake_in_time", "/indicators/conversations_per_student?programme=LO-ECO", "/quality", "/quality?programme=LO-ECO", "/self-scans/LO-ECO", "/self-scans/LO-ZW", "/progression", "/reports/annual", "/reports/annual?programme=LO-ECO"],
   "slb@demo.koers.test": ["/home", "/account", "/slots", "/groups", "GROUP", "/students", "/students?status=overdue", "ZOE", "ZOE_HANDOVER", "CONVERSATION"],
   "docent@demo.koers.test": ["/home", "/account", "/frameworks", "/frameworks/21st-century-skills", "/practice", "PRACTICE", "/learning-line/LO-ECO", "/learning-line/LO-ECO/activities/new", "ACTIVITY", "/evidence", "EVIDENCE", "/learning-line/LO-ECO/progress", "/designs/library", "DESIGN"],
@@ -416,6 +416,57 @@ test("a student subscribes to a personal calendar feed that independent parsers 
   const out = execFileSync("python3", [path.join(__dirname, "..", "tools", "check_ics.py"), file]).toString();
   assert.match(out, /^ok: /);
   await context.close();
+});
+
+async function ssoLogin(login) {
+  const page = await (await browser.newContext({ locale: "nl-NL" })).newPage();
+  await page.goto(`${BASE}/login`);
+  await Promise.all([page.waitForNavigation(), page.click("#sso-login")]);
+  assert.ok(page.url().startsWith(process.env.KOERS_E2E_OIDC), `at the provider: ${page.url()}`);
+  await page.fill("input[name=login]", login);
+  await page.fill("input[name=password]", "anything");
+  await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+  if (page.url().includes("/interaction/")) {
+    await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+  }
+  return page;
+}
+
+test("people log in through a real OpenID provider with SURFconext claims; each failure has a clear page", async () => {
+  const provider = process.env.KOERS_E2E_OIDC;
+  assert.ok(provider, "the OpenID provider runs (scripts/e2e)");
+  const mode = async (m) => assert.equal((await fetch(`${provider}/__test/mode/${m}`)).status, 200);
+  await mode("normal");
+  try {
+    // An existing account, found by its verified email address.
+    let page = await ssoLogin("student@demo.koers.test");
+    assert.match(page.url(), /\/home$/);
+    assert.match(await page.locator("h1").innerText(), /Zoë van der Meer/);
+    // An existing student without an email address, found by student number.
+    page = await ssoLogin("bram");
+    assert.match(await page.locator("h1").innerText(), /Bram Jansen/);
+    // Someone new: an account just in time, with the role of the affiliation.
+    page = await ssoLogin("nieuw@demo.koers.test");
+    assert.match(await page.locator("h1").innerText(), /Nina Nieuw/);
+    await page.goto(`${BASE}/account`);
+    assert.match(await page.locator("main").innerText(), /Medewerker/);
+    // An institution that does not use Koers.
+    page = await ssoLogin("bezoeker@elders.nl");
+    assert.match(await page.locator("main").innerText(), /gebruikt Koers \(nog\) niet/);
+    await checkA11y(page, "single sign-on error page");
+    // A tampered ID token, an ID token of another login (nonce), a provider that drops the
+    // token request: each refused with its own message, nobody logged in.
+    for (const [m, text] of [["tamper", /niet te vertrouwen/], ["nonce", /hoort niet bij deze inlogpoging/],
+      ["token-down", /niet bereikbaar/]]) {
+      await mode(m);
+      page = await ssoLogin("student@demo.koers.test");
+      assert.match(await page.locator("main").innerText(), text, m);
+      await page.goto(`${BASE}/home`);
+      assert.match(page.url(), /\/login/, `not logged in after ${m}`);
+    }
+  } finally {
+    await mode("normal");
+  }
 });
 
 test("a student's Open Badge is accepted by an independent verifier and a tampered copy is not", async () => {

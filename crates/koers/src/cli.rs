@@ -54,7 +54,7 @@ struct DbArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Run the web server (migrations run first).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate,
     /// Fill an empty database with the demo institutions and generated people.
@@ -278,7 +278,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = open_db(&cli.db).await?;
             import_students(&db, args).await
         }
-        Command::Serve(args) => serve(&cli.db, args).await,
+        Command::Serve(args) => serve(&cli.db, *args).await,
     }
 }
 

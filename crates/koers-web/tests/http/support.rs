@@ -50,7 +50,12 @@ pub async fn spawn() -> TestApp {
 }
 
 pub fn app_on(db: Db) -> TestApp {
-    let state = AppState::new(db.clone(), WebConfig::default());
+    app_with(db, WebConfig::default())
+}
+
+/// The app with settings of its own.
+pub fn app_with(db: Db, config: WebConfig) -> TestApp {
+    let state = AppState::new(db.clone(), config);
     state.set_ready();
     TestApp {
         router: make_app(state),

@@ -5,4 +5,5 @@ pub mod design;
 pub mod evidence;
 pub mod framework;
 pub mod learning_line;
+pub mod ooapi;
 pub mod transcript;

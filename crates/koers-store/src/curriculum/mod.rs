@@ -5,6 +5,7 @@ pub mod activities;
 pub mod designs;
 pub mod evidence;
 pub mod frameworks;
+pub mod ooapi;
 pub mod practice;
 pub mod reviews;
 

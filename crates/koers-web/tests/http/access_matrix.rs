@@ -45,14 +45,26 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
     ("POST", "/login", [A, A, A, A, A, A, A, A, A, A]),
     ("POST", "/language", [A, A, A, A, A, A, A, A, A, A]),
     // Without a provider configured (as here), single sign-on does not exist.
-    ("GET", "/login/sso", [Nf, Nf, Nf, Nf, Nf, Nf, Nf, Nf, Nf, Nf]),
+    (
+        "GET",
+        "/login/sso",
+        [Nf, Nf, Nf, Nf, Nf, Nf, Nf, Nf, Nf, Nf],
+    ),
     (
         "GET",
         "/login/sso/callback",
         [Nf, Nf, Nf, Nf, Nf, Nf, Nf, Nf, Nf, Nf],
     ),
-    ("GET", "/admin/sso", [Login, A, No, No, No, No, No, No, No, A]),
-    ("POST", "/admin/sso", [Login, A, No, No, No, No, No, No, No, A]),
+    (
+        "GET",
+        "/admin/sso",
+        [Login, A, No, No, No, No, No, No, No, A],
+    ),
+    (
+        "POST",
+        "/admin/sso",
+        [Login, A, No, No, No, No, No, No, No, A],
+    ),
     ("GET", "/home", [Login, A, A, A, A, A, A, A, A, A]),
     ("GET", "/account", [Login, A, A, A, A, A, A, A, A, A]),
     (

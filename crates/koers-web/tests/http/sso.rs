@@ -47,10 +47,18 @@ async fn a_provider_that_is_down_and_a_stale_or_refused_login_give_clear_pages()
     );
     let mut b = app.browser().await;
     let login = b.get("/login").await;
-    assert!(login.body.contains("Inloggen met SURFconext"), "{}", login.body);
+    assert!(
+        login.body.contains("Inloggen met SURFconext"),
+        "{}",
+        login.body
+    );
     let r = b.get("/login/sso").await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(r.body.contains("De inlogdienst is nu niet bereikbaar"), "{}", r.body);
+    assert!(
+        r.body.contains("De inlogdienst is nu niet bereikbaar"),
+        "{}",
+        r.body
+    );
     let r = b.get("/login/sso/callback?code=abc&state=onbekend").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("verlopen of al gebruikt"));
@@ -82,14 +90,20 @@ async fn an_institution_sets_its_home_organisation_and_can_turn_passwords_off() 
     assert!(page.body.contains("nog niet gekoppeld aan een inlogdienst"));
     // Bad and taken domains are refused with what was typed kept.
     let r = admin
-        .post("/admin/sso", &[("home_organization", "hogeschool"), ("password_login", "1")])
+        .post(
+            "/admin/sso",
+            &[("home_organization", "hogeschool"), ("password_login", "1")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("value=\"hogeschool\"") && r.body.contains("Vul een domeinnaam in"));
     let r = admin
         .post(
             "/admin/sso",
-            &[("home_organization", "tweede.koers.test"), ("password_login", "1")],
+            &[
+                ("home_organization", "tweede.koers.test"),
+                ("password_login", "1"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -97,7 +111,10 @@ async fn an_institution_sets_its_home_organisation_and_can_turn_passwords_off() 
     // Only administrators change these settings.
     let mut manager = app.browser().await;
     manager.login("manager@demo.koers.test", PASSWORD).await;
-    assert_eq!(manager.get("/admin/sso").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        manager.get("/admin/sso").await.status,
+        StatusCode::FORBIDDEN
+    );
     // Passwords off: people log in through the provider; administrators keep their password.
     let r = admin
         .post("/admin/sso", &[("home_organization", "demo.koers.test")])
@@ -106,7 +123,11 @@ async fn an_institution_sets_its_home_organisation_and_can_turn_passwords_off() 
     let mut zoe = app.browser().await;
     let r = zoe.login("student@demo.koers.test", PASSWORD).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert!(r.body.contains("Je instelling gebruikt inloggen via"), "{}", r.body);
+    assert!(
+        r.body.contains("Je instelling gebruikt inloggen via"),
+        "{}",
+        r.body
+    );
     let r = app
         .api(
             Method::POST,
@@ -117,17 +138,25 @@ async fn an_institution_sets_its_home_organisation_and_can_turn_passwords_off() 
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // A wrong password still reads as wrong (nothing told about the account).
-    let r = zoe.login("student@demo.koers.test", "niet-het-wachtwoord").await;
+    let r = zoe
+        .login("student@demo.koers.test", "niet-het-wachtwoord")
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     let mut again = app.browser().await;
     assert_eq!(
-        again.login("beheerder@demo.koers.test", PASSWORD).await.status,
+        again
+            .login("beheerder@demo.koers.test", PASSWORD)
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
     // The other institution still uses passwords.
     let mut other = app.browser().await;
     assert_eq!(
-        other.login("beheerder@tweede.koers.test", PASSWORD).await.status,
+        other
+            .login("beheerder@tweede.koers.test", PASSWORD)
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
 }

@@ -30,6 +30,9 @@ pub fn make_app(state: AppState) -> Router {
         .route("/login", get(views::login::form).post(views::login::submit))
         .route("/login/sso", get(crate::sso::start))
         .route("/login/sso/callback", get(crate::sso::callback))
+        .route("/admin/ooapi", get(views::ooapi_import::page))
+        .route("/admin/ooapi/preview", post(views::ooapi_import::preview))
+        .route("/admin/ooapi/apply", post(views::ooapi_import::apply))
         .route(
             "/admin/sso",
             get(views::sso_settings::show).post(views::sso_settings::save),

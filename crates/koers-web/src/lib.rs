@@ -23,6 +23,7 @@ pub mod mailer;
 mod markdown;
 mod metrics;
 pub mod notify;
+mod ooapi;
 mod report;
 pub mod sso;
 mod staff;

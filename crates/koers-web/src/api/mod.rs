@@ -10,6 +10,7 @@ pub(crate) mod field;
 pub(crate) mod guidance;
 pub(crate) mod improvement;
 mod indicators;
+mod ooapi;
 mod platform;
 pub(crate) mod staff;
 pub(crate) mod vision;
@@ -34,6 +35,7 @@ pub use dto::*;
         crate::calendar_feed::api_url,
         credentials::my_credentials,
         credentials::get_credential,
+        ooapi::import,
         platform::list_users,
         platform::create_user,
         platform::get_user,
@@ -201,6 +203,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/indicators", get(indicators::list_indicators))
         .route("/api/v1/me/credentials", get(credentials::my_credentials))
+        .route("/api/v1/ooapi-imports", axum::routing::post(ooapi::import))
         .route("/api/v1/credentials/{id}", get(credentials::get_credential))
         .route(
             "/api/v1/me/calendar-feed",

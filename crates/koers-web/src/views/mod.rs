@@ -27,6 +27,7 @@ pub mod login;
 pub mod needs;
 pub mod notifications;
 pub mod offer;
+pub mod ooapi_import;
 pub mod partners;
 pub mod phases;
 pub mod placements;

@@ -44,6 +44,27 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
     ("GET", "/login", [A, A, A, A, A, A, A, A, A, A]),
     ("POST", "/login", [A, A, A, A, A, A, A, A, A, A]),
     ("POST", "/language", [A, A, A, A, A, A, A, A, A, A]),
+    (
+        "GET",
+        "/admin/ooapi",
+        [Login, A, No, No, No, No, No, No, No, A],
+    ),
+    (
+        "POST",
+        "/admin/ooapi/preview",
+        [Login, A, No, No, No, No, No, No, No, A],
+    ),
+    // The matrix sends no pending import: not found for those who may apply.
+    (
+        "POST",
+        "/admin/ooapi/apply",
+        [Login, Nf, No, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/api/v1/ooapi-imports",
+        [Auth, A, No, No, No, No, No, No, No, A],
+    ),
     // Without a provider configured (as here), single sign-on does not exist.
     (
         "GET",

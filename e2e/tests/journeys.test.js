@@ -12,7 +12,7 @@ const PASSWORD = process.env.KOERS_DEMO_PASSWORD || "koers-demo";
 const CHROMIUM = process.env.KOERS_CHROMIUM || "/usr/bin/chromium";
 
 const ROLES = {
-  "beheerder@demo.koers.test": ["/home", "/account", "/notifications", "/admin/outbox", "/admin/credentials", "/admin/sso", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/students", "STUDENT", "STUDENT_EDIT", "/students/import", "/frameworks", "/frameworks/career-competencies"],
+  "beheerder@demo.koers.test": ["/home", "/account", "/notifications", "/admin/outbox", "/admin/credentials", "/admin/sso", "/admin/ooapi", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/students", "STUDENT", "STUDENT_EDIT", "/students/import", "/frameworks", "/frameworks/career-competencies"],
   "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT", "/students/import", "/counsellors", "/coverage", "/coverage?programme=LO-ZW&cohort=2026", "/coverage/LO-ECO/rules", "/learning-line/LO-ECO", "/learning-line/LO-ECO/progress", "/teams", "EMPLOYEE", "STAFF_CONVERSATION", "/improvement-actions", "/partners", "PARTNER", "/placements", "PLACEMENT", "/field-needs", "/offer", "OFFER", "/alignment", "/vision", "/vision/new", "/vision/2", "/indicators", "/indicators/intake_in_time", "/indicators/conversations_per_student?programme=LO-ECO", "/quality", "/quality?programme=LO-ECO", "/self-scans/LO-ECO", "/self-scans/LO-ZW", "/progression", "/reports/annual", "/reports/annual?programme=LO-ECO"],
   "slb@demo.koers.test": ["/home", "/account", "/slots", "/groups", "GROUP", "/students", "/students?status=overdue", "ZOE", "ZOE_HANDOVER", "CONVERSATION"],
   "docent@demo.koers.test": ["/home", "/account", "/frameworks", "/frameworks/21st-century-skills", "/practice", "PRACTICE", "/learning-line/LO-ECO", "/learning-line/LO-ECO/activities/new", "ACTIVITY", "/evidence", "EVIDENCE", "/learning-line/LO-ECO/progress", "/designs/library", "DESIGN"],
@@ -415,6 +415,36 @@ test("a student subscribes to a personal calendar feed that independent parsers 
   fs.writeFileSync(file, body);
   const out = execFileSync("python3", [path.join(__dirname, "..", "tools", "check_ics.py"), file]).toString();
   assert.match(out, /^ok: /);
+  await context.close();
+});
+
+test("an administrator imports programmes and courses from a mock server generated from the OOAPI v5 specification", async () => {
+  const ooapi = process.env.KOERS_E2E_OOAPI;
+  assert.ok(ooapi, "the OOAPI mock runs (scripts/e2e)");
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await login(page, "beheerder@demo.koers.test");
+  await page.goto(`${BASE}/admin/programmes`);
+  await Promise.all([page.waitForNavigation(), page.click('main a[href="/admin/ooapi"]')]);
+  await page.fill("#url", ooapi);
+  await page.fill("#token", "een-token");
+  await Promise.all([page.waitForNavigation(), page.click("main form button[type=submit]")]);
+  // The dry run shows the specification's example program and course, and changes nothing.
+  const plan = await page.locator("#h-plan").locator("..").innerText();
+  assert.match(plan, /Biology/);
+  assert.match(await page.locator("main table tbody tr").first().innerText(), /1/);
+  await checkA11y(page, "/admin/ooapi dry run");
+  let programmes = await (await context.request.get(`${BASE}/admin/programmes`)).text();
+  assert.doesNotMatch(programmes, /Biology/);
+  await Promise.all([page.waitForNavigation(), page.click("#h-plan ~ form button[type=submit]")]);
+  assert.match(await page.locator(".flash").innerText(), /Klaar: 2 nieuw, 0 gewijzigd\./);
+  programmes = await (await context.request.get(`${BASE}/admin/programmes`)).text();
+  assert.match(programmes, /Biology/);
+  // Again: nothing new, nothing copied.
+  await page.fill("#token", "een-token");
+  await Promise.all([page.waitForNavigation(), page.click("main form button[type=submit]")]);
+  const rows = await page.locator("main table tbody tr").allInnerTexts();
+  assert.deepEqual(rows.map((r) => r.split("\t").slice(1).join(" ")), ["0 0 1", "0 0 1"]);
   await context.close();
 });
 

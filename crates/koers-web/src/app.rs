@@ -57,6 +57,7 @@ pub fn make_app(state: AppState) -> Router {
         )
         .route("/account/password", post(views::account::change_password))
         .route("/account/language", post(views::account::set_language))
+        .route("/account/digest", post(views::account::set_digest))
         .route(
             "/account/calendar-feed",
             post(views::account::renew_calendar_feed),

@@ -119,6 +119,20 @@ impl Tr {
             .unwrap_or_else(|| key.to_owned())
     }
 
+    /// The text for `key` with several text arguments.
+    pub fn ts(&self, key: &str, args_in: &[(&str, &str)]) -> String {
+        let mut args: HashMap<Cow<'static, str>, FluentValue<'_>> = HashMap::new();
+        for (name, v) in args_in {
+            args.insert(
+                Cow::Owned((*name).to_owned()),
+                FluentValue::from(v.to_string()),
+            );
+        }
+        LOCALES
+            .try_lookup_with_args(self.0.langid(), key, &args)
+            .unwrap_or_else(|| key.to_owned())
+    }
+
     /// The text for `key` with several numeric arguments (plural rules apply).
     pub fn tns(&self, key: &str, args_in: &[(&str, i64)]) -> String {
         let mut args: HashMap<Cow<'static, str>, FluentValue<'_>> = HashMap::new();

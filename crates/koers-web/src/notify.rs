@@ -36,6 +36,123 @@ pub async fn conversation_planned(
     Ok(())
 }
 
+/// The weekly digest of overdue agreements (each person at most once a week, whichever
+/// instance; those who turned it off on their account page get none). Returns how many
+/// digests went out.
+pub async fn send_digests(db: &koers_store::Db, today: jiff::civil::Date) -> WebResult<usize> {
+    use koers_store::guidance::digests;
+    let today_s = today.to_string();
+    let week_ago = today
+        .checked_sub(jiff::Span::new().days(7))
+        .map_err(|e| crate::error::WebError::Internal(e.to_string()))?
+        .to_string();
+    let mut sent = 0;
+    for (institution, user_id) in digests::due(db, &today_s, &week_ago).await? {
+        let t = Tenant::new(db, &institution);
+        if !digests::claim(t, &user_id, &today_s, &week_ago).await? {
+            continue;
+        }
+        let Some((tr, email, name)) = tr_of(t, &user_id).await? else {
+            continue;
+        };
+        let items = digests::overdue_for(t, &user_id, &today_s).await?;
+        if items.is_empty() {
+            continue;
+        }
+        let title = tr.tn("notify-digest-title", "count", items.len() as i64);
+        let body = tr.t("notify-digest-body");
+        let lines: Vec<String> = items
+            .iter()
+            .map(|o| {
+                let due = tr.day_str(&o.due_on);
+                if o.person_name.is_empty() {
+                    format!("- {} ({due})", o.description)
+                } else {
+                    format!("- {}: {} ({due})", o.person_name, o.description)
+                }
+            })
+            .collect();
+        let mail_body = format!(
+            "{body}\n\n{}\n\n{}\n",
+            lines.join("\n"),
+            tr.t("notify-digest-opt-out")
+        );
+        notifications::create(
+            t,
+            &NewNotification {
+                user_id: &user_id,
+                kind: "agreements_digest",
+                title: &title,
+                body: &body,
+                link: "/home",
+                mail: Some(Mail {
+                    to_email: &email,
+                    to_name: &name,
+                    subject: &title,
+                    body: &mail_body,
+                    ics: None,
+                }),
+            },
+        )
+        .await?;
+        sent += 1;
+    }
+    Ok(sent)
+}
+
+/// Who is invited, to what.
+pub struct Invited<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub partner: &'a str,
+    pub inviter: &'a str,
+    /// The absolute activation address.
+    pub link: &'a str,
+    pub days: i64,
+}
+
+/// Mail an invitation to someone without an account. Their language is not known yet, so
+/// the mail is in Dutch with English below it.
+pub async fn invitation(state: &AppState, t: Tenant<'_>, i: &Invited<'_>) -> WebResult<()> {
+    let institution = koers_store::platform::institutions::get(t).await?;
+    let text = |tr: Tr| {
+        (
+            tr.t1("mail-invitation-subject", "institution", &institution.name),
+            format!(
+                "{}\n\n{}\n\n{}\n",
+                tr.ts(
+                    "mail-invitation-body",
+                    &[
+                        ("institution", &institution.name),
+                        ("partner", i.partner),
+                        ("inviter", i.inviter),
+                    ]
+                ),
+                i.link,
+                tr.tn("mail-invitation-expires", "days", i.days)
+            ),
+        )
+    };
+    let (nl_subject, nl_body) = text(Tr(Locale::Nl));
+    let (en_subject, en_body) = text(Tr(Locale::En));
+    let subject = format!("{nl_subject} / {en_subject}");
+    let body = format!("{nl_body}\n---\n\n{en_body}");
+    notifications::queue_mail(
+        t,
+        "invitation",
+        &Mail {
+            to_email: i.email,
+            to_name: i.name,
+            subject: &subject,
+            body: &body,
+            ics: None,
+        },
+    )
+    .await?;
+    state.wake_mailer();
+    Ok(())
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Planned,

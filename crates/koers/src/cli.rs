@@ -591,6 +591,12 @@ async fn housekeeping(db: Db) {
             Ok(n) => tracing::info!(reminders = n, "conversation reminders sent"),
             Err(e) => tracing::warn!(error = %e, "sending reminders failed"),
         }
+        // The weekly digest of overdue agreements (each person once a week, whichever instance).
+        match koers_web::notify::send_digests(&db, today).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(digests = n, "agreement digests sent"),
+            Err(e) => tracing::warn!(error = %e, "sending digests failed"),
+        }
         // The indicator values: the running year when older than the tick, closed years once.
         match koers_store::indicators::refresh_all_due(&db, today, 9 * 60 * 1000).await {
             Ok(0) => {}

@@ -4,6 +4,7 @@
 pub mod career_file;
 pub mod conversations;
 pub mod coverage;
+pub mod digests;
 pub mod groups;
 pub mod import;
 pub mod records;

@@ -58,6 +58,14 @@ pub async fn create(t: Tenant<'_>, n: &NewNotification<'_>) -> Result<String> {
     Ok(id)
 }
 
+/// Queue a mail for someone who has no account (yet), such as an invitation.
+pub async fn queue_mail(t: Tenant<'_>, kind: &str, m: &Mail<'_>) -> Result<()> {
+    let mut tx = t.pool().begin().await?;
+    queue_in(&mut tx, t.institution_id, kind, m, now_ms()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 async fn queue_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     institution_id: &str,

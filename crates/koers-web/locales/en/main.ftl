@@ -1777,3 +1777,20 @@ error-ooapi-unreachable = The API cannot be reached. Check the address and try a
 error-ooapi-token = The API refuses the access key.
 error-ooapi-status = The API answered with an error.
 error-ooapi-format = The API's answer is not OOAPI v5.
+
+## Mail
+mail-invitation-subject = Invitation to Koers from {$institution}
+mail-invitation-body = {$inviter} of {$institution} invites you to Koers, the platform for career guidance. You guide students of {$institution} at {$partner}. Make your account with this link:
+mail-invitation-expires = { $days ->
+    [one] The link works for 1 day.
+   *[other] The link works for {$days} days.
+}
+account-mail = Email
+account-mail-digest = Send me a weekly overview of agreements whose date has passed
+account-mail-digest-hint = Only when there are such agreements: your own, and as a counsellor those of your students. Messages about planned conversations always come.
+notify-digest-title = { $count ->
+    [one] 1 agreement is past its date
+   *[other] { $count } agreements are past their date
+}
+notify-digest-body = These agreements are still open while their date has passed. Finish them or make a new agreement.
+notify-digest-opt-out = Do not want this overview any more? Turn it off in Koers, under My account.

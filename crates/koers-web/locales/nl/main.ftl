@@ -1777,3 +1777,20 @@ error-ooapi-unreachable = De API is niet bereikbaar. Controleer het adres en pro
 error-ooapi-token = De API weigert de toegangssleutel.
 error-ooapi-status = De API gaf een foutmelding.
 error-ooapi-format = Het antwoord van de API is geen OOAPI v5.
+
+## Mail
+mail-invitation-subject = Uitnodiging voor Koers van {$institution}
+mail-invitation-body = {$inviter} van {$institution} nodigt je uit voor Koers, het platform voor loopbaanbegeleiding. Je begeleidt studenten van {$institution} bij {$partner}. Maak je account aan via deze link:
+mail-invitation-expires = { $days ->
+    [one] De link werkt 1 dag.
+   *[other] De link werkt {$days} dagen.
+}
+account-mail = E-mail
+account-mail-digest = Stuur mij elke week een overzicht van afspraken waarvan de datum voorbij is
+account-mail-digest-hint = Alleen als er zulke afspraken zijn: je eigen, en als begeleider die van je studenten. Berichten over geplande gesprekken krijg je altijd.
+notify-digest-title = { $count ->
+    [one] 1 afspraak is over de datum
+   *[other] { $count } afspraken zijn over de datum
+}
+notify-digest-body = Deze afspraken staan nog open terwijl de datum voorbij is. Rond ze af of maak een nieuwe afspraak.
+notify-digest-opt-out = Wil je dit overzicht niet meer? Zet het uit in Koers, bij Mijn account.

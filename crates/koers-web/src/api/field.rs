@@ -169,6 +169,7 @@ pub async fn create_partner(
 pub(crate) async fn invite(
     state: &AppState,
     a: &Authenticated,
+    headers: &axum::http::HeaderMap,
     partner_id: &str,
     email: &str,
     name: &str,
@@ -207,6 +208,19 @@ pub(crate) async fn invite(
     }
     let (id, token) =
         invitations::create(t, &p.id, email.as_str(), &name, role, &a.user.id).await?;
+    crate::notify::invitation(
+        state,
+        t,
+        &crate::notify::Invited {
+            email: email.as_str(),
+            name: &name,
+            partner: &p.name,
+            inviter: &a.user.name,
+            link: &crate::calendar_feed::absolute(state, headers, &format!("/invitations/{token}")),
+            days: koers_domain::field::INVITATION_DAYS,
+        },
+    )
+    .await?;
     crate::guidance::audit_change(
         state,
         a,
@@ -235,6 +249,7 @@ pub async fn create_invitation(
     State(state): State<AppState>,
     ApiUser(a): ApiUser,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> WebResult<Response> {
     a.require(Action::ManageField)?;
@@ -242,7 +257,7 @@ pub async fn create_invitation(
         return Err(WebError::NotFound);
     }
     let b: NewInvitationBody = parse_json(&body)?;
-    let dto = invite(&state, &a, &id, &b.email, &b.name, &b.role).await?;
+    let dto = invite(&state, &a, &headers, &id, &b.email, &b.name, &b.role).await?;
     Ok((StatusCode::CREATED, Json(dto)).into_response())
 }
 

@@ -29,6 +29,8 @@ struct AccountPage {
     errors: Vec<FieldMsg>,
     /// The personal calendar feed's address, when the person has one.
     feed_url: Option<String>,
+    /// Whether the weekly digest of overdue agreements is mailed.
+    digest: bool,
 }
 
 async fn account_page(
@@ -60,7 +62,20 @@ async fn account_page(
         sessions: sessions::count_for_user(t, &a.user.id).await?,
         errors,
         feed_url,
+        digest: koers_store::guidance::digests::wanted(t, &a.user.id).await?,
     })
+}
+
+/// Turn the weekly digest of overdue agreements on or off.
+pub async fn set_digest(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    form: FormData,
+) -> WebResult<Response> {
+    verify(&a.session.csrf_token, form.get("_csrf"))?;
+    let wanted = form.get("digest") == "1";
+    koers_store::guidance::digests::set_wanted(a.tenant(&state), &a.user.id, wanted).await?;
+    Ok(axum::response::Redirect::to("/account?ok=saved#h-mail").into_response())
 }
 
 pub async fn page(

@@ -327,6 +327,7 @@ pub async fn invite_person(
     State(state): State<AppState>,
     WebUser(a): WebUser,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
@@ -334,6 +335,7 @@ pub async fn invite_person(
     match invite(
         &state,
         &a,
+        &headers,
         &id,
         form.get("email"),
         form.get("name"),

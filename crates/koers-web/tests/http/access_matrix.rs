@@ -98,6 +98,11 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/account/language",
         [Login, A, A, A, A, A, A, A, A, A],
     ),
+    (
+        "POST",
+        "/account/digest",
+        [Login, A, A, A, A, A, A, A, A, A],
+    ),
     ("GET", "/notifications", [Login, A, A, A, A, A, A, A, A, A]),
     (
         "POST",

@@ -62,6 +62,19 @@ async fn a_partner_person_is_invited_and_logs_in_for_the_first_time() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let link = r.json()["link"].as_str().unwrap().to_owned();
     assert!(link.starts_with("/invitations/"));
+    // The invitation is mailed (in Dutch and English: the language is not known yet).
+    let (subject, body): (String, String) = sqlx::query_as(
+        "SELECT subject, body FROM outbox WHERE kind = 'invitation' AND to_email = 'mentor.nieuw@glr.example'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        subject,
+        "Uitnodiging voor Koers van Hogeschool Demo / Invitation to Koers from Hogeschool Demo"
+    );
+    assert!(body.contains(&format!("http://localhost{link}")), "{body}");
+    assert!(body.contains("Grafisch Lyceum") && body.contains("Make your account"));
     // An existing account cannot be invited again.
     let r = app
         .api(

@@ -14,6 +14,7 @@ mod field;
 mod guidance;
 mod guidance_pages;
 mod indicators;
+mod mail;
 mod ooapi;
 mod sso;
 mod staff;

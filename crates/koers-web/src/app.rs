@@ -482,7 +482,7 @@ pub fn make_app(state: AppState) -> Router {
         .route("/calendar/{file}", get(crate::calendar_feed::feed));
 
     Router::new()
-        .merge(pages)
+        .merge(pages.layer(middleware::from_fn(views::csv::export_layer)))
         .merge(api::router())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -106,6 +106,8 @@ pub struct Authenticated {
     pub tr: Tr,
     /// Unread notifications (web requests; 0 for the API).
     pub unread: i64,
+    /// The query string of the web request (for links to the same list as CSV).
+    pub query: String,
 }
 
 impl Authenticated {
@@ -155,6 +157,7 @@ async fn authenticate(
         session,
         tr: Tr(locale),
         unread: 0,
+        query: String::new(),
     })
 }
 
@@ -175,6 +178,7 @@ impl FromRequestParts<AppState> for WebUser {
         let mut a = authenticate(state, &token, Kind::Web, &parts.headers).await?;
         a.unread =
             koers_store::platform::notifications::unread_count(a.tenant(state), &a.user.id).await?;
+        a.query = parts.uri.query().unwrap_or_default().to_owned();
         parts.extensions.insert(a.clone());
         Ok(WebUser(a))
     }

@@ -1794,3 +1794,8 @@ notify-digest-title = { $count ->
 }
 notify-digest-body = These agreements are still open while their date has passed. Finish them or make a new agreement.
 notify-digest-opt-out = Do not want this overview any more? Turn it off in Koers, under My account.
+
+## Export
+export-download = Download this list:
+export-excel = CSV for Excel
+export-comma = CSV with commas

@@ -1794,3 +1794,8 @@ notify-digest-title = { $count ->
 }
 notify-digest-body = Deze afspraken staan nog open terwijl de datum voorbij is. Rond ze af of maak een nieuwe afspraak.
 notify-digest-opt-out = Wil je dit overzicht niet meer? Zet het uit in Koers, bij Mijn account.
+
+## Export
+export-download = Download deze lijst:
+export-excel = CSV voor Excel
+export-comma = CSV met komma's

@@ -32,10 +32,16 @@ pub async fn list(
     State(state): State<AppState>,
     WebUser(a): WebUser,
     Query(q): Query<AuditQuery>,
+    export: Option<axum::Extension<super::csv::Export>>,
 ) -> WebResult<Response> {
     if !a.actor.may(Action::ViewAuditLog) {
         return Err(WebError::Forbidden);
     }
+    let limit = if export.is_some() {
+        super::csv::MAX_EXPORT_ROWS
+    } else {
+        50
+    };
     let kind = if KINDS.contains(&q.kind.as_str()) {
         q.kind
     } else {
@@ -43,7 +49,13 @@ pub async fn list(
     };
     let prefix = (!kind.is_empty()).then(|| format!("{kind}."));
     let cursor = q.cursor.filter(|c| koers_domain::is_id(c));
-    let page = audit::list(a.tenant(&state), prefix.as_deref(), 50, cursor.as_deref()).await?;
+    let page = audit::list(
+        a.tenant(&state),
+        prefix.as_deref(),
+        limit,
+        cursor.as_deref(),
+    )
+    .await?;
     Ok(render(&AuditPage {
         ctx: Ctx::user(&a, "/admin/audit", "audit"),
         events: page.items,

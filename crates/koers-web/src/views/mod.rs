@@ -63,6 +63,8 @@ pub struct Ctx {
     pub path: String,
     /// Which menu item is current.
     pub section: &'static str,
+    /// The request's query string (kept in export links, so they export what is shown).
+    pub query: String,
     pub flash: Option<String>,
 }
 
@@ -140,6 +142,7 @@ impl Ctx {
                     || a.actor.has_role(koers_domain::Role::Lecturer),
             }),
             path: path.to_owned(),
+            query: a.query.clone(),
             section,
             flash: None,
         }
@@ -151,9 +154,34 @@ impl Ctx {
             csrf,
             nav: None,
             path: path.to_owned(),
+            query: String::new(),
             section: "",
             flash: None,
         }
+    }
+
+    /// This page as CSV (its list table): for Excel (`;`), or with commas.
+    pub fn csv_href(&self, comma: bool) -> String {
+        let kept: Vec<&str> = self
+            .query
+            .split('&')
+            .filter(|p| {
+                !p.is_empty()
+                    && !p.starts_with("format=")
+                    && !p.starts_with("sep=")
+                    && !p.starts_with("cursor=")
+                    && !p.starts_with("ok=")
+            })
+            .collect();
+        let path = self.path.split('?').next().unwrap_or_default();
+        let mut q = kept.join("&");
+        if !q.is_empty() {
+            q.push('&');
+        }
+        format!(
+            "{path}?{q}format=csv{}",
+            if comma { "&sep=comma" } else { "" }
+        )
     }
 
     /// Whether the menu holds the institute's field overview (for the field sub-menu).

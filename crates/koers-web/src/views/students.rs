@@ -60,8 +60,14 @@ pub async fn list(
     State(state): State<AppState>,
     WebUser(a): WebUser,
     Query(q): Query<ListQuery>,
+    export: Option<axum::Extension<super::csv::Export>>,
 ) -> WebResult<Response> {
     a.require(Action::ListStudents)?;
+    let limit = if export.is_some() {
+        super::csv::MAX_EXPORT_ROWS
+    } else {
+        100
+    };
     let reach = access::reach(&state, &a)
         .await?
         .ok_or(WebError::Forbidden)?;
@@ -88,7 +94,7 @@ pub async fn list(
     }
     let caseload = matches!(reach, students::Reach::Counsellors(_));
     let cursor = Some(q.cursor.as_str()).filter(|c| koers_domain::is_id(c));
-    let page = students::list(t, &reach, &filter, 100, cursor)
+    let page = students::list(t, &reach, &filter, limit, cursor)
         .await
         .or_else(|e| match e {
             koers_store::StoreError::NotFound => Ok(koers_store::platform::Page {

@@ -79,13 +79,19 @@ pub async fn list(
     WebUser(a): WebUser,
     headers: HeaderMap,
     Query(q): Query<ListQuery>,
+    export: Option<axum::Extension<super::csv::Export>>,
 ) -> WebResult<Response> {
     a.require(Action::ListUsers)?;
+    let limit = if export.is_some() {
+        super::csv::MAX_EXPORT_ROWS
+    } else {
+        PAGE
+    };
     let filter = UserFilter {
         q: Some(q.q.as_str()),
         role: Role::parse(&q.role).ok(),
     };
-    let page = match users::list(a.tenant(&state), &filter, PAGE, q.cursor.as_deref()).await {
+    let page = match users::list(a.tenant(&state), &filter, limit, q.cursor.as_deref()).await {
         Err(koers_store::StoreError::NotFound) => {
             return Err(WebError::BadRequest("unknown cursor".into()));
         }

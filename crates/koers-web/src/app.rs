@@ -30,6 +30,14 @@ pub fn make_app(state: AppState) -> Router {
         .route("/login", get(views::login::form).post(views::login::submit))
         .route("/login/sso", get(crate::sso::start))
         .route("/login/sso/callback", get(crate::sso::callback))
+        .route(
+            "/admin/users/import",
+            get(views::staff_import::form).post(views::staff_import::upload),
+        )
+        .route(
+            "/admin/users/import/confirm",
+            post(views::staff_import::confirm),
+        )
         .route("/admin/ooapi", get(views::ooapi_import::page))
         .route("/admin/ooapi/preview", post(views::ooapi_import::preview))
         .route("/admin/ooapi/apply", post(views::ooapi_import::apply))

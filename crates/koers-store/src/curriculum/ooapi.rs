@@ -44,52 +44,6 @@ pub async fn existing(t: Tenant<'_>) -> Result<(Vec<ExistingProgramme>, Vec<Exis
     Ok((programmes, activities))
 }
 
-/// Keep what a dry run fetched (replacing the person's earlier one); returns its id.
-pub async fn save_pending(
-    t: Tenant<'_>,
-    user_id: &str,
-    source: &str,
-    payload: &str,
-) -> Result<String> {
-    let id = koers_domain::new_id();
-    let mut tx = t.pool().begin().await?;
-    sqlx::query(
-        "DELETE FROM pending_imports WHERE institution_id = $1 AND user_id = $2 AND kind = 'ooapi'",
-    )
-    .bind(t.institution_id)
-    .bind(user_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO pending_imports (id, institution_id, user_id, kind, source, payload, created_at) \
-         VALUES ($1, $2, $3, 'ooapi', $4, $5, $6)",
-    )
-    .bind(&id)
-    .bind(t.institution_id)
-    .bind(user_id)
-    .bind(source)
-    .bind(payload)
-    .bind(now_ms())
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
-/// A person's pending import: (source, payload).
-pub async fn pending(t: Tenant<'_>, id: &str, user_id: &str) -> Result<Option<(String, String)>> {
-    let row = sqlx::query(
-        "SELECT source, payload FROM pending_imports WHERE institution_id = $1 AND id = $2 \
-         AND user_id = $3 AND kind = 'ooapi'",
-    )
-    .bind(t.institution_id)
-    .bind(id)
-    .bind(user_id)
-    .fetch_optional(t.pool())
-    .await?;
-    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
-}
-
 /// The source of the institution's last import, to offer it again.
 pub async fn last_source(t: Tenant<'_>) -> Result<Option<String>> {
     Ok(sqlx::query_scalar(

@@ -168,3 +168,68 @@ pub async fn interrupt_stale(db: &Db) -> Result<u64> {
     .await?;
     Ok(r.rows_affected())
 }
+
+/// Keep what a dry run read (replacing the person's earlier one of the kind); returns its id.
+pub async fn save_pending(
+    t: Tenant<'_>,
+    user_id: &str,
+    kind: &str,
+    source: &str,
+    payload: &str,
+) -> Result<String> {
+    let id = koers_domain::new_id();
+    let mut tx = t.pool().begin().await?;
+    sqlx::query(
+        "DELETE FROM pending_imports WHERE institution_id = $1 AND user_id = $2 AND kind = $3",
+    )
+    .bind(t.institution_id)
+    .bind(user_id)
+    .bind(kind)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO pending_imports (id, institution_id, user_id, kind, source, payload, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&id)
+    .bind(t.institution_id)
+    .bind(user_id)
+    .bind(kind)
+    .bind(source)
+    .bind(payload)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A person's pending import of a kind: (source, payload).
+pub async fn pending(
+    t: Tenant<'_>,
+    id: &str,
+    user_id: &str,
+    kind: &str,
+) -> Result<Option<(String, String)>> {
+    let row = sqlx::query(
+        "SELECT source, payload FROM pending_imports WHERE institution_id = $1 AND id = $2 \
+         AND user_id = $3 AND kind = $4",
+    )
+    .bind(t.institution_id)
+    .bind(id)
+    .bind(user_id)
+    .bind(kind)
+    .fetch_optional(t.pool())
+    .await?;
+    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+}
+
+/// Remove a pending import (after it was applied).
+pub async fn drop_pending(t: Tenant<'_>, id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM pending_imports WHERE institution_id = $1 AND id = $2")
+        .bind(t.institution_id)
+        .bind(id)
+        .execute(t.pool())
+        .await?;
+    Ok(())
+}

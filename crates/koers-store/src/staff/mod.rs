@@ -4,5 +4,6 @@
 pub mod appraisals;
 pub mod development;
 pub mod hr_records;
+pub mod import;
 pub mod scans;
 pub mod teams;

@@ -1799,3 +1799,16 @@ notify-digest-opt-out = Do not want this overview any more? Turn it off in Koers
 export-download = Download this list:
 export-excel = CSV for Excel
 export-comma = CSV with commas
+
+## Staff import
+staff-import-title = Import staff (CSV)
+staff-import-lead = Import staff from a CSV file, for example an export of the HR system. Koers first checks the whole file and shows what will happen. Existing accounts get the new name and the roles added; nothing is taken away.
+staff-import-roles = lecturer, counsellor, programme manager, HR adviser, administrator; several with commas. Everyone is also an employee.
+staff-import-file = CSV file
+staff-import-check = Check the file
+staff-import-preview = The file is fine. This is what will happen:
+staff-import-confirm = Import
+users-import = Import staff
+import-error-role-unknown = "{ $value }" is not a role Koers knows.
+import-error-role-not-staff = "{ $value }" is not a staff role (students and placement mentors come into Koers another way).
+staff-import-new = New accounts

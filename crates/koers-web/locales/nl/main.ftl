@@ -1799,3 +1799,16 @@ notify-digest-opt-out = Wil je dit overzicht niet meer? Zet het uit in Koers, bi
 export-download = Download deze lijst:
 export-excel = CSV voor Excel
 export-comma = CSV met komma's
+
+## Staff import
+staff-import-title = Medewerkers importeren (CSV)
+staff-import-lead = Importeer medewerkers uit een CSV-bestand, bijvoorbeeld een export van het HR-systeem. Koers controleert eerst het hele bestand en laat zien wat er gebeurt. Bestaande accounts krijgen de nieuwe naam en de rollen erbij; er wordt niets weggehaald.
+staff-import-roles = docent, loopbaanbegeleider (slb), opleidingsmanager, hr-adviseur, beheerder; meerdere met komma's. Iedereen wordt ook medewerker.
+staff-import-file = CSV-bestand
+staff-import-check = Controleer het bestand
+staff-import-preview = Het bestand is in orde. Dit gaat er gebeuren:
+staff-import-confirm = Importeer
+users-import = Medewerkers importeren
+import-error-role-unknown = "{ $value }" is geen rol die Koers kent.
+import-error-role-not-staff = "{ $value }" is geen rol van een medewerker (studenten en werkplekbegeleiders komen op een andere manier in Koers).
+staff-import-new = Nieuwe accounts

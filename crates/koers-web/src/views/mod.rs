@@ -40,6 +40,7 @@ pub mod slots;
 pub mod sso_settings;
 pub mod staff;
 pub mod staff_conversations;
+pub mod staff_import;
 pub mod student_edit;
 pub mod students;
 pub mod teams;

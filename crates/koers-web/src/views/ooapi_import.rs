@@ -15,6 +15,7 @@ use koers_domain::curriculum::ooapi::{Change, Course, Program, ProgrammePlan, Sk
 use koers_domain::policy::Action;
 use koers_store::Tenant;
 use koers_store::curriculum::ooapi as store;
+use koers_store::platform::import_runs;
 
 /// Counts of a plan: (new, updated, unchanged) for programmes and for activities.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -155,7 +156,7 @@ pub async fn preview(
     };
     let payload =
         serde_json::to_string(&fetched.programs).map_err(|e| WebError::Internal(e.to_string()))?;
-    page.pending = Some(store::save_pending(t, &a.user.id, &url, &payload).await?);
+    page.pending = Some(import_runs::save_pending(t, &a.user.id, "ooapi", &url, &payload).await?);
     (page.programmes, page.activities) = counts(&plans);
     page.plans = plans;
     page.skipped = fetched.skipped;
@@ -174,7 +175,7 @@ pub async fn apply(
     a.require(Action::ManageProgrammes)?;
     let t = a.tenant(&state);
     let id = form.get("pending");
-    let (source, payload) = store::pending(t, id, &a.user.id)
+    let (source, payload) = import_runs::pending(t, id, &a.user.id, "ooapi")
         .await?
         .ok_or(WebError::NotFound)?;
     let programs: Vec<(Program, Vec<Course>)> =

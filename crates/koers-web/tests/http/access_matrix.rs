@@ -65,6 +65,22 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/api/v1/ooapi-imports",
         [Auth, A, No, No, No, No, No, No, No, A],
     ),
+    (
+        "GET",
+        "/admin/users/import",
+        [Login, A, No, No, No, No, No, No, No, A],
+    ),
+    // The matrix sends no file (400) and no pending import (404).
+    (
+        "POST",
+        "/admin/users/import",
+        [Login, A, No, No, No, No, No, No, No, A],
+    ),
+    (
+        "POST",
+        "/admin/users/import/confirm",
+        [Login, Nf, No, No, No, No, No, No, No, Nf],
+    ),
     // Without a provider configured (as here), single sign-on does not exist.
     (
         "GET",

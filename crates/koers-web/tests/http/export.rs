@@ -103,3 +103,84 @@ async fn lists_export_what_they_show_as_csv_for_excel_or_with_commas() {
         r.body
     );
 }
+
+#[tokio::test]
+async fn staff_are_imported_from_csv_all_or_nothing_with_a_preview() {
+    let app = spawn().await;
+    let mut admin = app.browser().await;
+    admin.login("beheerder@demo.koers.test", PASSWORD).await;
+    assert_eq!(
+        admin.get("/admin/users/import").await.status,
+        StatusCode::OK
+    );
+    // Problems, each with its line; nothing is saved.
+    let bad = "Naam;E-mailadres;Rollen\r\nAnna de Vries;anna@demo.koers.test;docent\r\n;geen-adres;tovenaar\r\n\
+               Bas;beheerder@tweede.koers.test;\r\n";
+    let r = admin
+        .upload("/admin/users/import", "hr.csv", bad.as_bytes())
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("&#34;tovenaar&#34; is geen rol die Koers kent."),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("<td class=\"num\">3</td>"));
+    let taken = "naam;email\nBas;beheerder@tweede.koers.test\n";
+    let r = admin
+        .upload("/admin/users/import", "hr.csv", taken.as_bytes())
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("hoort al bij iemand anders"), "{}", r.body);
+    // A good file (Windows-1252, as Excel writes it): preview, then import.
+    let good: Vec<u8> = b"naam;email;rollen\r\nAnna de Vries;anna@demo.koers.test;docent, slb\r\nJo\xebl Smit;docent@demo.koers.test;hr\r\n".to_vec();
+    let r = admin.upload("/admin/users/import", "hr.csv", &good).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Joël Smit") && r.body.contains("Docent, Loopbaanbegeleider"));
+    let i = r.body.find("name=\"pending\" value=\"").unwrap() + 22;
+    let pending = r.body[i..].split('"').next().unwrap().to_owned();
+    let r = admin
+        .post("/admin/users/import/confirm", &[("pending", &pending)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        admin
+            .get(r.location())
+            .await
+            .body
+            .contains("Klaar: 1 nieuw, 1 gewijzigd.")
+    );
+    let roles: Vec<String> = sqlx::query_scalar(
+        "SELECT r.role FROM role_assignments r JOIN users u ON u.id = r.user_id \
+         WHERE u.email = 'anna@demo.koers.test' ORDER BY r.role",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(roles, ["counsellor", "employee", "lecturer"]);
+    // The existing lecturer keeps her roles and gets HR, with the new name.
+    let (name, hr): (String, i64) = sqlx::query_as(
+        "SELECT u.name, (SELECT COUNT(*) FROM role_assignments r WHERE r.user_id = u.id AND r.role = 'hr_adviser') \
+         FROM users u WHERE u.email = 'docent@demo.koers.test'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!((name.as_str(), hr), ("Joël Smit", 1));
+    let mut lecturer = app.browser().await;
+    lecturer.login("docent@demo.koers.test", PASSWORD).await;
+    assert_eq!(lecturer.get("/frameworks").await.status, StatusCode::OK);
+    // Used once; only administrators import.
+    assert_eq!(
+        admin
+            .post("/admin/users/import/confirm", &[("pending", &pending)])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        lecturer.get("/admin/users/import").await.status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -197,3 +197,128 @@ pub async fn people_with_signoffs(db: &Db) -> Result<Vec<(String, String)>> {
     .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
     .collect()
 }
+
+/// Sources: a designated activity the person completed.
+pub const ACTIVITY: &str = "activity";
+
+/// Designated activities the person completed and has no credential for yet.
+pub async fn completed_activities(t: Tenant<'_>, person_id: &str) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT c.activity_id FROM activity_completions c JOIN activities a ON a.id = c.activity_id \
+         WHERE c.institution_id = $1 AND c.person_id = $2 AND a.awards_credential = 1 \
+           AND NOT EXISTS (SELECT 1 FROM credentials x WHERE x.institution_id = $1 AND x.person_id = $2 \
+                           AND x.source_kind = 'activity' AND x.source_id = c.activity_id) \
+         ORDER BY c.activity_id",
+    )
+    .bind(t.institution_id)
+    .bind(person_id)
+    .fetch_all(t.pool())
+    .await?)
+}
+
+/// Whether an activity awards a credential, and set it.
+pub async fn activity_awards(t: Tenant<'_>, activity_id: &str) -> Result<bool> {
+    let v: Option<i64> = sqlx::query_scalar(
+        "SELECT awards_credential FROM activities WHERE institution_id = $1 AND id = $2",
+    )
+    .bind(t.institution_id)
+    .bind(activity_id)
+    .fetch_optional(t.pool())
+    .await?;
+    Ok(v == Some(1))
+}
+
+pub async fn set_activity_awards(t: Tenant<'_>, activity_id: &str, awards: bool) -> Result<()> {
+    sqlx::query(
+        "UPDATE activities SET awards_credential = $3 WHERE institution_id = $1 AND id = $2",
+    )
+    .bind(t.institution_id)
+    .bind(activity_id)
+    .bind(i64::from(awards))
+    .execute(t.pool())
+    .await?;
+    Ok(())
+}
+
+/// Record that students completed an activity (again is no change).
+pub async fn complete_activity(
+    t: Tenant<'_>,
+    activity_id: &str,
+    person_ids: &[String],
+    by: &str,
+) -> Result<()> {
+    let now = now_ms();
+    let mut tx = t.pool().begin().await?;
+    for p in person_ids {
+        sqlx::query(
+            "INSERT INTO activity_completions (activity_id, person_id, institution_id, completed_by, completed_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (activity_id, person_id) DO NOTHING",
+        )
+        .bind(activity_id)
+        .bind(p)
+        .bind(t.institution_id)
+        .bind(by)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Who completed an activity: (name, student number, completed at).
+pub async fn completions(t: Tenant<'_>, activity_id: &str) -> Result<Vec<(String, String, i64)>> {
+    sqlx::query(
+        "SELECT u.name, COALESCE(s.student_number, ''), c.completed_at FROM activity_completions c \
+         JOIN users u ON u.id = c.person_id \
+         LEFT JOIN students s ON s.user_id = c.person_id AND s.institution_id = c.institution_id \
+         WHERE c.institution_id = $1 AND c.activity_id = $2 ORDER BY u.name",
+    )
+    .bind(t.institution_id)
+    .bind(activity_id)
+    .fetch_all(t.pool())
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+    .collect()
+}
+
+/// An activity's title, description, programme name and aligned competences
+/// (framework key, competence key, competence name in Dutch and English).
+pub struct ActivityInfo {
+    pub title: String,
+    pub description: String,
+    pub programme: String,
+    pub competences: Vec<(String, String, String, String)>,
+}
+
+pub async fn activity_info(t: Tenant<'_>, activity_id: &str) -> Result<Option<ActivityInfo>> {
+    let Some(row) = sqlx::query(
+        "SELECT a.title, a.description, p.name FROM activities a JOIN programmes p ON p.id = a.programme_id \
+         WHERE a.institution_id = $1 AND a.id = $2",
+    )
+    .bind(t.institution_id)
+    .bind(activity_id)
+    .fetch_optional(t.pool())
+    .await?
+    else {
+        return Ok(None);
+    };
+    let competences = sqlx::query(
+        "SELECT f.key, k.key, k.name_nl, k.name_en FROM activity_competences ac \
+         JOIN competences k ON k.id = ac.competence_id JOIN frameworks f ON f.id = k.framework_id \
+         WHERE ac.activity_id = $1 ORDER BY f.key, k.position",
+    )
+    .bind(activity_id)
+    .fetch_all(t.pool())
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+    .collect::<Result<Vec<_>>>()?;
+    Ok(Some(ActivityInfo {
+        title: row.try_get(0)?,
+        description: row.try_get(1)?,
+        programme: row.try_get(2)?,
+        competences,
+    }))
+}

@@ -228,6 +228,14 @@ pub fn make_app(state: AppState) -> Router {
         )
         .route("/activities/{id}/delete", post(views::activities::delete))
         .route(
+            "/activities/{id}/completions",
+            get(views::activities::completions).post(views::activities::complete),
+        )
+        .route(
+            "/activities/{id}/credential",
+            post(views::activities::set_awards),
+        )
+        .route(
             "/learning-line/{code}/progress",
             get(views::evidence::group),
         )

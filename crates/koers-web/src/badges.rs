@@ -41,34 +41,18 @@ pub fn subject_id(institution_id: &str, person_id: &str) -> String {
     )
 }
 
-/// Issue a credential for every framework the student completed since the last time.
-/// `base_url` is Koers's public address (for links in the credential). Returns how many
-/// credentials were issued.
-pub async fn award_completed(
-    db: &Db,
-    institution_id: &str,
-    person_id: &str,
-    base_url: &str,
-) -> WebResult<usize> {
-    let t = Tenant::new(db, institution_id);
-    let done = credentials::completed_frameworks(t, person_id).await?;
-    if done.is_empty() {
-        return Ok(0);
-    }
-    let Some(student) = koers_store::platform::users::get(t, person_id).await? else {
-        return Ok(0);
-    };
-    let tr = Tr(student
-        .locale
-        .as_deref()
-        .and_then(Locale::parse)
-        .unwrap_or_default());
+/// What a credential is issued for.
+struct Due {
+    kind: &'static str,
+    source_id: String,
+    achievement: Achievement,
+}
+
+/// Every framework completed and every designated activity done since the last time.
+async fn due(t: Tenant<'_>, person_id: &str, tr: &Tr, base: &str) -> WebResult<Vec<Due>> {
     let lang = tr.lang();
-    let institution = koers_store::platform::institutions::get(t).await?;
-    let key = signing_key(t).await?;
-    let base = base_url.trim_end_matches('/');
-    let mut issued = 0;
-    for framework_id in done {
+    let mut out = Vec::new();
+    for framework_id in credentials::completed_frameworks(t, person_id).await? {
         let Some(f) = frameworks::by_id(t, &framework_id).await? else {
             continue;
         };
@@ -77,18 +61,100 @@ pub async fn award_completed(
             "" => tr.t1("credential-description", "framework", &name),
             d => d.to_owned(),
         };
-        let alignments = f
-            .framework
-            .competences
-            .iter()
-            .map(|c| Alignment {
-                name: c.name.get(lang).to_owned(),
-                url: format!("{base}/frameworks/{}#c-{}", f.summary.key, c.key),
-                code: c.key.clone(),
-            })
-            .collect();
+        out.push(Due {
+            kind: credentials::FRAMEWORK,
+            achievement: Achievement {
+                id: format!("urn:uuid:{framework_id}"),
+                criteria: tr.t1("credential-criteria-text", "framework", &name),
+                name,
+                description,
+                alignments: f
+                    .framework
+                    .competences
+                    .iter()
+                    .map(|c| Alignment {
+                        name: c.name.get(lang).to_owned(),
+                        url: format!("{base}/frameworks/{}#c-{}", f.summary.key, c.key),
+                        code: c.key.clone(),
+                    })
+                    .collect(),
+            },
+            source_id: framework_id,
+        });
+    }
+    for activity_id in credentials::completed_activities(t, person_id).await? {
+        let Some(a) = credentials::activity_info(t, &activity_id).await? else {
+            continue;
+        };
+        let description = if a.description.trim().is_empty() {
+            tr.ts(
+                "credential-activity-description",
+                &[("activity", &a.title), ("programme", &a.programme)],
+            )
+        } else {
+            a.description.clone()
+        };
+        out.push(Due {
+            kind: credentials::ACTIVITY,
+            achievement: Achievement {
+                id: format!("urn:uuid:{activity_id}"),
+                criteria: tr.ts(
+                    "credential-activity-criteria",
+                    &[("activity", &a.title), ("programme", &a.programme)],
+                ),
+                name: a.title.clone(),
+                description,
+                alignments: a
+                    .competences
+                    .iter()
+                    .map(|(framework, key, nl, en)| Alignment {
+                        name: if lang == "en" && !en.is_empty() {
+                            en
+                        } else {
+                            nl
+                        }
+                        .clone(),
+                        url: format!("{base}/frameworks/{framework}#c-{key}"),
+                        code: key.clone(),
+                    })
+                    .collect(),
+            },
+            source_id: activity_id,
+        });
+    }
+    Ok(out)
+}
+
+/// Issue a credential for every framework the student completed, and every designated
+/// activity they finished, since the last time. `base_url` is Koers's public address (for
+/// links in the credential). Returns how many credentials were issued.
+pub async fn award_completed(
+    db: &Db,
+    institution_id: &str,
+    person_id: &str,
+    base_url: &str,
+) -> WebResult<usize> {
+    let t = Tenant::new(db, institution_id);
+    let Some(student) = koers_store::platform::users::get(t, person_id).await? else {
+        return Ok(0);
+    };
+    let tr = Tr(student
+        .locale
+        .as_deref()
+        .and_then(Locale::parse)
+        .unwrap_or_default());
+    let base = base_url.trim_end_matches('/');
+    let due = due(t, person_id, &tr, base).await?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let institution = koers_store::platform::institutions::get(t).await?;
+    let key = signing_key(t).await?;
+    let mut issued = 0;
+    for d in due {
         let id = koers_domain::new_id();
         let now = jiff::Timestamp::now().as_second();
+        let name = d.achievement.name.clone();
         let unsigned = Unsigned {
             id: id.clone(),
             issuer_name: institution.name.clone(),
@@ -97,13 +163,7 @@ pub async fn award_completed(
             valid_from: jiff::Timestamp::from_second(now)
                 .map_err(|e| WebError::Internal(e.to_string()))?
                 .to_string(),
-            achievement: Achievement {
-                id: format!("urn:uuid:{framework_id}"),
-                name: name.clone(),
-                description,
-                criteria: tr.t1("credential-criteria-text", "framework", &name),
-                alignments,
-            },
+            achievement: d.achievement,
         };
         let document = koers_credentials::issue(&unsigned, &key)
             .await
@@ -113,8 +173,8 @@ pub async fn award_completed(
             &credentials::NewCredential {
                 id: &id,
                 person_id,
-                source_kind: credentials::FRAMEWORK,
-                source_id: &framework_id,
+                source_kind: d.kind,
+                source_id: &d.source_id,
                 name: &name,
                 document: &document.to_string(),
             },

@@ -151,6 +151,18 @@ pub async fn by_user(t: Tenant<'_>, user_id: &str) -> Result<Option<StudentRecor
     r.as_ref().map(from_row).transpose()
 }
 
+/// A student by student number.
+pub async fn by_number(t: Tenant<'_>, number: &str) -> Result<Option<StudentRecord>> {
+    let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE s.institution_id = $1 AND s.student_number = $2"
+    )))
+    .bind(t.institution_id)
+    .bind(number)
+    .fetch_optional(t.pool())
+    .await?;
+    r.as_ref().map(from_row).transpose()
+}
+
 /// The student id of a user, if the user is a student.
 pub async fn id_of_user(t: Tenant<'_>, user_id: &str) -> Result<Option<String>> {
     Ok(

@@ -1812,3 +1812,21 @@ users-import = Import staff
 import-error-role-unknown = "{ $value }" is not a role Koers knows.
 import-error-role-not-staff = "{ $value }" is not a staff role (students and placement mentors come into Koers another way).
 staff-import-new = New accounts
+
+## Activity completions
+completions-title = Completed
+completions-link = Who completed this activity?
+completions-badge = Badge
+completions-awards = Whoever completes this activity gets a badge (Open Badge)
+completions-awards-hint = The badge names the activity, the programme and the activity's competences. Students who already completed it get it too, the next time you record completions.
+completions-numbers = Student numbers that completed the activity
+completions-numbers-hint = One student number per line, for example pasted from a grade list.
+completions-save = Record completion
+completions-done = Completed by
+completions-empty = Nobody yet.
+completions-when = Completed on
+completions-unknown = Line {$line}: student number {$number} does not exist.
+completions-other-programme = Line {$line}: student {$number} is not in this programme.
+completions-none = Enter at least one student number.
+credential-activity-description = The activity {$activity} of {$programme} is completed.
+credential-activity-criteria = A lecturer recorded that the activity {$activity} of {$programme} is completed.

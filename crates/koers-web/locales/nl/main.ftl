@@ -1812,3 +1812,21 @@ users-import = Medewerkers importeren
 import-error-role-unknown = "{ $value }" is geen rol die Koers kent.
 import-error-role-not-staff = "{ $value }" is geen rol van een medewerker (studenten en werkplekbegeleiders komen op een andere manier in Koers).
 staff-import-new = Nieuwe accounts
+
+## Activity completions
+completions-title = Afgerond
+completions-link = Wie heeft deze activiteit afgerond?
+completions-badge = Badge
+completions-awards = Wie deze activiteit afrondt, krijgt een badge (Open Badge)
+completions-awards-hint = De badge noemt de activiteit, de opleiding en de competenties van de activiteit. Ook studenten die al hebben afgerond krijgen hem, bij de volgende keer dat u afronding vastlegt.
+completions-numbers = Studentnummers die de activiteit hebben afgerond
+completions-numbers-hint = Eén studentnummer per regel, bijvoorbeeld geplakt uit een cijferlijst.
+completions-save = Afronding vastleggen
+completions-done = Afgerond door
+completions-empty = Nog niemand.
+completions-when = Afgerond op
+completions-unknown = Regel {$line}: studentnummer {$number} bestaat niet.
+completions-other-programme = Regel {$line}: student {$number} hoort niet bij deze opleiding.
+completions-none = Vul minstens één studentnummer in.
+credential-activity-description = De activiteit {$activity} van {$programme} is afgerond.
+credential-activity-criteria = Een docent heeft vastgelegd dat de activiteit {$activity} van {$programme} is afgerond.

@@ -311,3 +311,132 @@ pub async fn delete(
     activities::delete(a.tenant(&state), &x.id).await?;
     Ok(Redirect::to(&format!("/learning-line/{}", p.code)).into_response())
 }
+
+#[derive(Template)]
+#[template(path = "activity_completions.html")]
+struct CompletionsPage {
+    ctx: Ctx,
+    id: String,
+    title: String,
+    programme_code: String,
+    awards: bool,
+    completed: Vec<(String, String, i64)>,
+    numbers: String,
+    errors: Vec<String>,
+}
+
+async fn completions_page(
+    state: &AppState,
+    a: &Authenticated,
+    id: &str,
+    numbers: String,
+    errors: Vec<String>,
+) -> WebResult<CompletionsPage> {
+    let (x, p) = load(state, a, id).await?;
+    let t = a.tenant(state);
+    Ok(CompletionsPage {
+        ctx: Ctx::user(a, &format!("/activities/{id}/completions"), "learning-line"),
+        awards: koers_store::credentials::activity_awards(t, &x.id).await?,
+        completed: koers_store::credentials::completions(t, &x.id).await?,
+        id: x.id,
+        title: x.title,
+        programme_code: p.code,
+        numbers,
+        errors,
+    })
+}
+
+/// Who completed the activity, and whether it awards an Open Badge.
+pub async fn completions(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    Ok(render(
+        &completions_page(&state, &a, &id, String::new(), Vec::new()).await?,
+    ))
+}
+
+/// Designate the activity (or not) to award an Open Badge.
+pub async fn set_awards(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    let (x, _) = load(&state, &a, &id).await?;
+    let awards = form.get("awards") == "1";
+    koers_store::credentials::set_activity_awards(a.tenant(&state), &x.id, awards).await?;
+    crate::guidance::audit_change(
+        &state,
+        &a,
+        "activity.credential",
+        &x.id,
+        serde_json::json!({"awards": awards}),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/activities/{}/completions", x.id)).into_response())
+}
+
+/// Record completions by student number (one per line, all or nothing); designated
+/// activities then award their badge.
+pub async fn complete(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+    form: FormData,
+) -> WebResult<Response> {
+    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+    let (x, _) = load(&state, &a, &id).await?;
+    let t = a.tenant(&state);
+    let typed = form.get("numbers").to_owned();
+    let mut people = Vec::new();
+    let mut errors = Vec::new();
+    for (n, line) in typed.lines().enumerate() {
+        let number = line.trim();
+        if number.is_empty() {
+            continue;
+        }
+        match koers_store::guidance::students::by_number(t, number).await? {
+            Some(s) if s.programme_id == x.programme_id => people.push(s.user_id),
+            Some(_) => errors.push(a.tr.ts(
+                "completions-other-programme",
+                &[("line", &(n + 1).to_string()), ("number", number)],
+            )),
+            None => errors.push(a.tr.ts(
+                "completions-unknown",
+                &[("line", &(n + 1).to_string()), ("number", number)],
+            )),
+        }
+    }
+    if people.is_empty() && errors.is_empty() {
+        errors.push(a.tr.t("completions-none"));
+    }
+    if !errors.is_empty() {
+        let page = completions_page(&state, &a, &id, typed, errors).await?;
+        return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    }
+    koers_store::credentials::complete_activity(t, &x.id, &people, &a.user.id).await?;
+    crate::guidance::audit_change(
+        &state,
+        &a,
+        "activity.complete",
+        &x.id,
+        serde_json::json!({"students": people.len()}),
+    )
+    .await?;
+    let base = crate::calendar_feed::absolute(&state, &headers, "");
+    let mut issued = 0;
+    for p in &people {
+        match crate::badges::award_completed(state.db(), &a.user.institution_id, p, &base).await {
+            Ok(n) => issued += n,
+            Err(e) => tracing::error!(error = %e, "issuing a credential failed"),
+        }
+    }
+    if issued > 0 {
+        state.wake_mailer();
+    }
+    Ok(Redirect::to(&format!("/activities/{}/completions", x.id)).into_response())
+}

@@ -81,6 +81,21 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/admin/users/import/confirm",
         [Login, Nf, No, No, No, No, No, No, No, Nf],
     ),
+    (
+        "GET",
+        "/activities/{activity}/completions",
+        [Login, A, A, No, A, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/activities/{activity}/completions",
+        [Login, A, A, No, A, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/activities/{activity}/credential",
+        [Login, A, A, No, A, No, No, No, No, Nf],
+    ),
     // Without a provider configured (as here), single sign-on does not exist.
     (
         "GET",

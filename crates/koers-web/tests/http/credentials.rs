@@ -201,3 +201,82 @@ async fn signing_off_a_whole_framework_issues_a_verifiable_open_badge() {
     assert!(!theirs.body.contains(did));
     assert!(theirs.body.contains("Er zijn 0 badges uitgegeven."));
 }
+
+#[tokio::test]
+async fn a_designated_activity_awards_a_badge_to_the_students_who_completed_it() {
+    let app = spawn().await;
+    let activity: String = sqlx::query_scalar(
+        "SELECT a.id FROM activities a JOIN programmes p ON p.id = a.programme_id \
+         WHERE p.code = 'LO-ECO' AND EXISTS (SELECT 1 FROM activity_competences c WHERE c.activity_id = a.id) \
+         ORDER BY a.title LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let title: String = sqlx::query_scalar("SELECT title FROM activities WHERE id = $1")
+        .bind(&activity)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let mut lecturer = app.browser().await;
+    lecturer.login("docent@demo.koers.test", PASSWORD).await;
+    let url = format!("/activities/{activity}/completions");
+    assert_eq!(lecturer.get(&url).await.status, StatusCode::OK);
+    // Unknown numbers and students of another programme: nothing recorded, the text kept.
+    let other: String = sqlx::query_scalar(
+        "SELECT s.student_number FROM students s JOIN programmes p ON p.id = s.programme_id \
+         WHERE p.code <> 'LO-ECO' LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let typed = format!("500000\n999999\n{other}");
+    let r = lecturer.post(&url, &[("numbers", &typed)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("Regel 2: studentnummer 999999 bestaat niet."),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains(&format!(
+        "Regel 3: student {other} hoort niet bij deze opleiding."
+    )));
+    assert!(r.body.contains("500000\n999999"));
+    // Not designated yet: completion is recorded, no badge.
+    let r = lecturer.post(&url, &[("numbers", "500000")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(lecturer.get(&url).await.body.contains("Zoë van der Meer"));
+    let zoe = app.api_login(ZOE).await;
+    let before = my_credentials(&app, &zoe).await.len();
+    // Designated: the next recording issues it (once).
+    let r = lecturer
+        .post(
+            &format!("/activities/{activity}/credential"),
+            &[("awards", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    lecturer.post(&url, &[("numbers", "500000")]).await;
+    lecturer.post(&url, &[("numbers", "500000")]).await;
+    let items = my_credentials(&app, &zoe).await;
+    let badge: Vec<&Value> = items
+        .iter()
+        .filter(|c| c["credentialSubject"]["achievement"]["name"] == title.as_str())
+        .collect();
+    assert_eq!(badge.len(), 1, "{items:?}");
+    assert!(items.len() > before);
+    let achievement = &badge[0]["credentialSubject"]["achievement"];
+    assert!(
+        achievement["criteria"]["narrative"]
+            .as_str()
+            .unwrap()
+            .contains("Leraar Economie")
+    );
+    assert!(!achievement["alignment"].as_array().unwrap().is_empty());
+    assert!(koers_credentials::verify(badge[0]).await.is_ok());
+    // Students and counsellors do not record completions.
+    let mut slb = app.browser().await;
+    slb.login("slb@demo.koers.test", PASSWORD).await;
+    assert_eq!(slb.get(&url).await.status, StatusCode::FORBIDDEN);
+}

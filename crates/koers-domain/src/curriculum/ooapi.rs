@@ -350,7 +350,7 @@ mod tests {
         let again = plan(
             &[(program.clone(), vec![course.clone()])],
             &[by_code],
-            &[activity.clone()],
+            std::slice::from_ref(&activity),
         );
         assert_eq!(again[0].change, Change::Updated);
         assert_eq!(again[0].existing_id.as_deref(), Some("k1"));

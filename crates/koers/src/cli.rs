@@ -564,12 +564,27 @@ async fn serve(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
 /// Every ten minutes (and at start): remove expired sessions and old login failures, and
 /// bring the kept guidance statuses up to today (after midnight they are a day old; without
 /// this, the first coverage page of the day pays about a second per programme at 100k
-/// students), and refresh the indicator values of the LOB vision. All of it is idempotent, so
-/// several instances doing it is harmless.
+/// students), send reminders and digests, and refresh the indicator values of the LOB vision.
+/// With several instances on one database, the instance holding the `housekeeping` lease does
+/// it (the lease outlives a tick by a little, so a stopped instance's work moves to another
+/// within two ticks); reminders and digests are also claimed one by one.
 async fn housekeeping(db: Db) {
+    let instance = koers_domain::new_id();
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         tick.tick().await;
+        match koers_store::platform::leases::acquire(&db, "housekeeping", &instance, 660_000).await
+        {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::debug!("another instance does the housekeeping");
+                continue;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "taking the housekeeping lease failed");
+                continue;
+            }
+        }
         if let Err(e) = koers_store::platform::sessions::prune(&db).await {
             tracing::warn!(error = %e, "pruning sessions failed");
         }

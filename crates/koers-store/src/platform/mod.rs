@@ -4,6 +4,7 @@ pub mod audit;
 pub mod calendar_feeds;
 pub mod import_runs;
 pub mod institutions;
+pub mod leases;
 pub mod login_failures;
 pub mod notifications;
 pub mod passwords;

@@ -15,6 +15,7 @@ mod field;
 mod guidance;
 mod guidance_pages;
 mod indicators;
+mod instances;
 mod mail;
 mod ooapi;
 mod sso;

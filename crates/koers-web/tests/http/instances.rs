@@ -9,16 +9,48 @@ async fn a_job_lease_is_held_by_one_instance_until_it_expires_or_is_released() {
     let app = spawn().await;
     let db = &app.db;
     let t0 = 1_000_000;
-    assert!(leases::acquire_at(db, "housekeeping", "a", 60_000, t0).await.unwrap());
-    assert!(!leases::acquire_at(db, "housekeeping", "b", 60_000, t0 + 1).await.unwrap());
+    assert!(
+        leases::acquire_at(db, "housekeeping", "a", 60_000, t0)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !leases::acquire_at(db, "housekeeping", "b", 60_000, t0 + 1)
+            .await
+            .unwrap()
+    );
     // The holder renews; another job is free.
-    assert!(leases::acquire_at(db, "housekeeping", "a", 60_000, t0 + 30_000).await.unwrap());
-    assert!(leases::acquire_at(db, "other", "b", 60_000, t0).await.unwrap());
-    assert!(!leases::acquire_at(db, "housekeeping", "b", 60_000, t0 + 60_000).await.unwrap());
+    assert!(
+        leases::acquire_at(db, "housekeeping", "a", 60_000, t0 + 30_000)
+            .await
+            .unwrap()
+    );
+    assert!(
+        leases::acquire_at(db, "other", "b", 60_000, t0)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !leases::acquire_at(db, "housekeeping", "b", 60_000, t0 + 60_000)
+            .await
+            .unwrap()
+    );
     // Expired: the other instance takes over, and the first one cannot take it back.
-    assert!(leases::acquire_at(db, "housekeeping", "b", 60_000, t0 + 90_001).await.unwrap());
-    assert!(!leases::acquire_at(db, "housekeeping", "a", 60_000, t0 + 90_002).await.unwrap());
+    assert!(
+        leases::acquire_at(db, "housekeeping", "b", 60_000, t0 + 90_001)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !leases::acquire_at(db, "housekeeping", "a", 60_000, t0 + 90_002)
+            .await
+            .unwrap()
+    );
     // Released at a stop: free at once.
     leases::release(db, "housekeeping", "b").await.unwrap();
-    assert!(leases::acquire_at(db, "housekeeping", "a", 60_000, t0 + 90_003).await.unwrap());
+    assert!(
+        leases::acquire_at(db, "housekeeping", "a", 60_000, t0 + 90_003)
+            .await
+            .unwrap()
+    );
 }

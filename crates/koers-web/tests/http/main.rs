@@ -10,6 +10,7 @@ mod calendar;
 mod credentials;
 mod curriculum;
 mod development;
+mod explain;
 mod export;
 mod field;
 mod guidance;

@@ -243,6 +243,9 @@ mod tests {
             ]
         );
         assert_eq!(errors[3].value.as_deref(), Some("2"));
+        // Old Mac line ends (a bare CR) count as lines too (found by fuzzing).
+        let cr = parse(b"naam;email\rAnna;geen-adres\r").unwrap_err();
+        assert_eq!((cr[0].line, cr[0].code), (2, "email-invalid"));
         let missing = parse(b"naam;rol\nAnna;docent\n").unwrap_err();
         assert_eq!(missing[0].code, "missing-column");
         assert_eq!(parse(b"").unwrap_err()[0].code, "empty");

@@ -39,6 +39,10 @@ struct Args {
     /// Also write the results as JSON to this file.
     #[arg(long)]
     json: Option<PathBuf>,
+    /// Koers instances on the same database (ports `port`, `port+1`, …); the load alternates
+    /// between them request by request, with sessions made on the first.
+    #[arg(long, default_value_t = 1)]
+    instances: u16,
     /// Lines of the CSV student import to time after the load (0: skip).
     #[arg(long, default_value_t = 40_000)]
     import_rows: u64,
@@ -107,35 +111,44 @@ async fn main() -> anyhow::Result<()> {
     let seed_secs = t0.elapsed().as_secs_f64();
     eprintln!("seeded in {seed_secs:.1} s");
 
-    let addr = format!("127.0.0.1:{}", args.port);
-    let started = Instant::now();
-    let mut server = tokio::process::Command::new(&koers)
-        .arg("serve")
-        .args(["--addr", &addr])
-        .args(&common)
-        .env("KOERS_LOG", "warn")
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .context("start koers serve")?;
     let client: HttpClient = Client::builder(TokioExecutor::new())
         .pool_max_idle_per_host(256)
         .build_http();
-    let base = format!("http://{addr}");
-    let mut ready = false;
-    for _ in 0..200 {
-        if get(&client, &format!("{base}/readyz"), &Auth::None)
-            .await
-            .map(|(s, _, _)| s == StatusCode::OK)
-            .unwrap_or(false)
-        {
-            ready = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
+    let started = Instant::now();
+    let mut servers = Vec::new();
+    let mut bases = Vec::new();
+    for i in 0..args.instances.max(1) {
+        let addr = format!("127.0.0.1:{}", args.port + i);
+        servers.push(
+            tokio::process::Command::new(&koers)
+                .arg("serve")
+                .args(["--addr", &addr])
+                .args(&common)
+                .env("KOERS_LOG", "warn")
+                .stdout(Stdio::null())
+                .kill_on_drop(true)
+                .spawn()
+                .context("start koers serve")?,
+        );
+        bases.push(format!("http://{addr}"));
     }
-    if !ready {
-        bail!("koers did not become ready");
+    let base = bases[0].clone();
+    for b in &bases {
+        let mut ready = false;
+        for _ in 0..200 {
+            if get(&client, &format!("{b}/readyz"), &Auth::None)
+                .await
+                .map(|(s, _, _)| s == StatusCode::OK)
+                .unwrap_or(false)
+            {
+                ready = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        if !ready {
+            bail!("koers at {b} did not become ready");
+        }
     }
     let startup_ms = started.elapsed().as_secs_f64() * 1000.0;
 
@@ -218,9 +231,10 @@ async fn main() -> anyhow::Result<()> {
     for &c in &args.concurrency {
         let mut baseline_rps = 0.0;
         for t in &targets {
+            let urls: Vec<String> = bases.iter().map(|b| format!("{b}{}", t.path)).collect();
             let (requests, errors, mut lat) = load(
                 &client,
-                &format!("{base}{}", t.path),
+                &urls,
                 &t.auth,
                 c,
                 Duration::from_secs(args.seconds),
@@ -261,12 +275,15 @@ async fn main() -> anyhow::Result<()> {
     } else {
         None
     };
-    let rss_kb = peak_rss_kb(server.id());
-    let _ = server.kill().await;
+    // The largest instance's peak (each instance is its own process).
+    let rss_kb = servers.iter().filter_map(|s| peak_rss_kb(s.id())).max();
+    for mut server in servers {
+        let _ = server.kill().await;
+    }
     let _ = std::fs::remove_dir_all(&data);
 
     println!(
-        "\nKoers bench: {} students, {} s per cell, {}; start to ready {:.0} ms; seeding {:.1} s; peak RSS {} MB\n",
+        "\nKoers bench: {} students, {} s per cell, {}, {} instance(s); start to ready {:.0} ms; seeding {:.1} s; peak RSS {} MB\n",
         args.students,
         args.seconds,
         if args.database_url.is_some() {
@@ -274,6 +291,7 @@ async fn main() -> anyhow::Result<()> {
         } else {
             "SQLite"
         },
+        args.instances.max(1),
         startup_ms,
         seed_secs,
         rss_kb.map_or("?".to_owned(), |k| format!("{:.0}", k as f64 / 1024.0))
@@ -293,7 +311,8 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     if let Some(path) = &args.json {
-        let doc = serde_json::json!({"students": args.students, "seconds": args.seconds, "startup_ms": startup_ms,
+        let doc = serde_json::json!({"students": args.students, "seconds": args.seconds,
+            "instances": args.instances.max(1), "startup_ms": startup_ms,
             "seed_seconds": seed_secs, "peak_rss_kb": rss_kb, "import_rows": args.import_rows,
             "import_seconds": import, "rows": rows});
         std::fs::write(path, serde_json::to_string_pretty(&doc)?)?;
@@ -427,23 +446,27 @@ async fn api_login(client: &HttpClient, base: &str, email: &str) -> anyhow::Resu
     Ok(v["token"].as_str().context("no token")?.to_owned())
 }
 
-/// `concurrency` workers send GET requests back to back for `duration`.
+/// `concurrency` workers send GET requests back to back for `duration`, each request to the
+/// next of `urls` (the same route on every instance).
 async fn load(
     client: &HttpClient,
-    url: &str,
+    urls: &[String],
     auth: &Auth,
     concurrency: usize,
     duration: Duration,
 ) -> (u64, u64, Vec<Duration>) {
     let deadline = Instant::now() + duration;
     let mut tasks = Vec::new();
-    for _ in 0..concurrency {
-        let (client, url, auth) = (client.clone(), url.to_owned(), auth.clone());
+    for w in 0..concurrency {
+        let (client, urls, auth) = (client.clone(), urls.to_vec(), auth.clone());
         tasks.push(tokio::spawn(async move {
             let (mut n, mut errors, mut lat) = (0u64, 0u64, Vec::new());
+            let mut k = w;
             while Instant::now() < deadline {
                 let t = Instant::now();
-                match get(&client, &url, &auth).await {
+                let url = &urls[k % urls.len()];
+                k += 1;
+                match get(&client, url, &auth).await {
                     Ok((s, _, _)) if s.is_success() => n += 1,
                     _ => errors += 1,
                 }

@@ -128,7 +128,7 @@ pub async fn template(WebUser(a): WebUser) -> WebResult<Response> {
         .into_response())
 }
 
-fn problems(
+pub(crate) fn problems(
     a: &Authenticated,
     errors: &[koers_domain::guidance::import::ImportError],
 ) -> Vec<Problem> {

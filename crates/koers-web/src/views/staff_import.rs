@@ -1,10 +1,10 @@
 //! Importing staff from CSV (administrators): the file is checked whole (every problem with
 //! its line), a preview says what will happen, and confirming applies it in one go.
 
-use super::import::Problem;
+use super::import::{Problem, problems};
 use super::{Ctx, render_status};
 use crate::auth::{Authenticated, WebUser};
-use crate::error::{WebError, WebResult, import_message};
+use crate::error::{WebError, WebResult};
 use crate::forms::{FormData, Upload};
 use crate::state::AppState;
 use askama::Template;
@@ -73,17 +73,6 @@ pub async fn form(
         page.done = Some(a.tr.tns("ooapi-done", &[("created", c), ("updated", u)]));
     }
     Ok(render_status(StatusCode::OK, &page))
-}
-
-fn problems(a: &Authenticated, errors: &[ImportError]) -> Vec<Problem> {
-    errors
-        .iter()
-        .map(|e| Problem {
-            line: e.line,
-            column: e.column.clone().unwrap_or_default(),
-            message: import_message(&a.tr, e),
-        })
-        .collect()
 }
 
 /// Check the file and show what would happen.

@@ -211,6 +211,28 @@ pub async fn award_completed(
     Ok(issued)
 }
 
+/// After a sign-off or a recorded completion: issue what the people have earned. The change
+/// that earned it stands even when issuing fails (that is logged, and tried again at the
+/// next change); the mailer is woken for the badge mails.
+pub async fn award_after_change(
+    state: &crate::state::AppState,
+    headers: &axum::http::HeaderMap,
+    institution_id: &str,
+    people: &[String],
+) {
+    let base = crate::calendar_feed::absolute(state, headers, "");
+    let mut issued = 0;
+    for p in people {
+        match award_completed(state.db(), institution_id, p, &base).await {
+            Ok(n) => issued += n,
+            Err(e) => tracing::error!(error = %e, "issuing a credential failed"),
+        }
+    }
+    if issued > 0 {
+        state.wake_mailer();
+    }
+}
+
 /// Issue what is due for everyone with a sign-off (the demo uses it after seeding; it reads
 /// every sign-off, so it is not for large institutions' request paths).
 pub async fn award_all_completed(db: &Db, base_url: &str) -> WebResult<usize> {

@@ -427,16 +427,6 @@ pub async fn complete(
         serde_json::json!({"students": people.len()}),
     )
     .await?;
-    let base = crate::calendar_feed::absolute(&state, &headers, "");
-    let mut issued = 0;
-    for p in &people {
-        match crate::badges::award_completed(state.db(), &a.user.institution_id, p, &base).await {
-            Ok(n) => issued += n,
-            Err(e) => tracing::error!(error = %e, "issuing a credential failed"),
-        }
-    }
-    if issued > 0 {
-        state.wake_mailer();
-    }
+    crate::badges::award_after_change(&state, &headers, &a.user.institution_id, &people).await;
     Ok(Redirect::to(&format!("/activities/{}/completions", x.id)).into_response())
 }

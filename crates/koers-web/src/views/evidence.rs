@@ -444,21 +444,14 @@ pub async fn sign_off(
         serde_json::json!({"competence_id": page.e.competence_id, "level": level}),
     )
     .await?;
-    // The last competence of a framework signed off: the student gets an Open Badge. The
-    // sign-off stands even when issuing fails (it is logged, and tried again at the next one).
-    let base = crate::calendar_feed::absolute(&state, &headers, "");
-    match crate::badges::award_completed(
-        state.db(),
+    // The last competence of a framework signed off: the student gets an Open Badge.
+    crate::badges::award_after_change(
+        &state,
+        &headers,
         &a.user.institution_id,
-        &page.e.person_id,
-        &base,
+        std::slice::from_ref(&page.e.person_id),
     )
-    .await
-    {
-        Ok(n) if n > 0 => state.wake_mailer(),
-        Ok(_) => {}
-        Err(e) => tracing::error!(error = %e, "issuing a credential failed"),
-    }
+    .await;
     Ok(Redirect::to(&format!("/evidence/{}#h-signoff", page.e.id)).into_response())
 }
 

@@ -18,9 +18,21 @@ use std::time::{Duration, Instant};
 #[derive(Parser)]
 #[command(about = "Koers benchmark: seeds data, starts Koers, drives load on loopback")]
 struct Args {
-    /// Generated students in the demo institution.
-    #[arg(long, default_value_t = 10_000)]
-    students: u64,
+    /// Generated students in the demo institution; several sizes make a series
+    /// (e.g. 1000,100000,1000000), each on a fresh database.
+    #[arg(long, value_delimiter = ',', default_value = "10000")]
+    students: Vec<u64>,
+    /// Databases to run each size on: sqlite, postgres (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "sqlite")]
+    databases: Vec<Database>,
+    /// A PostgreSQL server for `--databases postgres`: the bench creates a fresh database on
+    /// it for each run and drops it afterwards.
+    #[arg(
+        long,
+        env = "KOERS_BENCH_POSTGRES",
+        default_value = "postgres://postgres:postgres@127.0.0.1:5432/postgres"
+    )]
+    postgres: String,
     /// Seconds of load per route and concurrency.
     #[arg(long, default_value_t = 5)]
     seconds: u64,
@@ -30,9 +42,6 @@ struct Args {
     /// The koers binary (default: next to this one; build it with `cargo build --release`).
     #[arg(long)]
     koers: Option<PathBuf>,
-    /// Database URL (default: a fresh SQLite file). A PostgreSQL database must be empty.
-    #[arg(long)]
-    database_url: Option<String>,
     /// Port for Koers on 127.0.0.1.
     #[arg(long, default_value_t = 18181)]
     port: u16,
@@ -43,16 +52,45 @@ struct Args {
     /// between them request by request, with sessions made on the first.
     #[arg(long, default_value_t = 1)]
     instances: u16,
-    /// Lines of the CSV student import to time after the load (0: skip).
-    #[arg(long, default_value_t = 40_000)]
-    import_rows: u64,
+    /// Sizes of the CSV student import to time after the load, each one request (0: skip).
+    #[arg(long, value_delimiter = ',', default_value = "40000,100000")]
+    import_rows: Vec<u64>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Database {
+    Sqlite,
+    Postgres,
+}
+
+impl Database {
+    fn label(self) -> &'static str {
+        match self {
+            Database::Sqlite => "SQLite",
+            Database::Postgres => "PostgreSQL",
+        }
+    }
 }
 
 type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
+/// What a route's cost should depend on (the issue's targets differ per kind).
+#[derive(Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Kind {
+    Baseline,
+    /// One person's page: flat as the institution grows, at least half the baseline.
+    OnePerson,
+    /// A programme's or the institution's figures: p99 ≤ 50 ms at the largest size.
+    Aggregate,
+    Other,
+}
+
 #[derive(Clone)]
 struct Target {
     name: &'static str,
+    kind: Kind,
     path: String,
     auth: Auth,
 }
@@ -67,6 +105,7 @@ enum Auth {
 #[derive(serde::Serialize)]
 struct Row {
     route: String,
+    kind: Kind,
     concurrency: usize,
     requests: u64,
     errors: u64,
@@ -74,6 +113,28 @@ struct Row {
     p50_ms: f64,
     p99_ms: f64,
     ratio_to_baseline: f64,
+}
+
+#[derive(serde::Serialize)]
+struct Import {
+    rows: u64,
+    seconds: f64,
+}
+
+#[derive(serde::Serialize)]
+struct Run {
+    database: Database,
+    students: u64,
+    instances: u16,
+    seconds: u64,
+    startup_ms: f64,
+    seed_seconds: f64,
+    peak_rss_kb: Option<u64>,
+    imports: Vec<Import>,
+    /// Rows per second of a prepared single-row INSERT loop in one transaction, on the same
+    /// database, with the columns of the import (the import's yardstick).
+    raw_insert_rows_per_s: Option<f64>,
+    rows: Vec<Row>,
 }
 
 #[tokio::main]
@@ -89,18 +150,59 @@ async fn main() -> anyhow::Result<()> {
             koers.display()
         );
     }
-    let data = std::env::temp_dir().join(format!("koers-bench-{}", std::process::id()));
+    sqlx::any::install_default_drivers();
+    let mut runs = Vec::new();
+    for &db in &args.databases {
+        for &n in &args.students {
+            let run = run(&args, &koers, db, n, runs.len()).await?;
+            println!("{}", run_markdown(&run));
+            runs.push(run);
+        }
+    }
+    if !runs.is_empty() {
+        println!("{}", summary_markdown(&runs));
+    }
+    if let Some(path) = &args.json {
+        let doc = serde_json::json!({"runs": runs});
+        std::fs::write(path, serde_json::to_string_pretty(&doc)?)?;
+    }
+    Ok(())
+}
+
+/// One size on one database: seed a fresh database, start Koers, load every route, time the
+/// imports and the raw insert loop.
+async fn run(
+    args: &Args,
+    koers: &std::path::Path,
+    database: Database,
+    students: u64,
+    seq: usize,
+) -> anyhow::Result<Run> {
+    let data = std::env::temp_dir().join(format!("koers-bench-{}-{seq}", std::process::id()));
     std::fs::create_dir_all(&data)?;
     let mut common: Vec<String> = vec!["--data-dir".into(), data.display().to_string()];
-    if let Some(url) = &args.database_url {
-        common.extend(["--database-url".into(), url.clone()]);
-    }
+    let pg_name = format!("koers_bench_{}_{seq}", std::process::id());
+    let url = match database {
+        Database::Sqlite => format!("sqlite://{}", data.join("koers.db").display()),
+        Database::Postgres => {
+            let admin = sqlx::AnyPool::connect(&args.postgres)
+                .await
+                .with_context(|| format!("connect to PostgreSQL at {}", args.postgres))?;
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {pg_name}")))
+                .execute(&admin)
+                .await?;
+            admin.close().await;
+            let url = with_database(&args.postgres, &pg_name);
+            common.extend(["--database-url".into(), url.clone()]);
+            url
+        }
+    };
 
-    eprintln!("seeding {} students …", args.students);
+    eprintln!("{}: seeding {students} students …", database.label());
     let t0 = Instant::now();
-    let status = std::process::Command::new(&koers)
+    let status = std::process::Command::new(koers)
         .arg("demo")
-        .args(["--students", &args.students.to_string()])
+        .args(["--students", &students.to_string()])
         .args(&common)
         .stdout(Stdio::null())
         .status()
@@ -108,8 +210,8 @@ async fn main() -> anyhow::Result<()> {
     if !status.success() {
         bail!("koers demo failed");
     }
-    let seed_secs = t0.elapsed().as_secs_f64();
-    eprintln!("seeded in {seed_secs:.1} s");
+    let seed_seconds = t0.elapsed().as_secs_f64();
+    eprintln!("seeded in {seed_seconds:.1} s");
 
     let client: HttpClient = Client::builder(TokioExecutor::new())
         .pool_max_idle_per_host(256)
@@ -120,7 +222,7 @@ async fn main() -> anyhow::Result<()> {
     for i in 0..args.instances.max(1) {
         let addr = format!("127.0.0.1:{}", args.port + i);
         servers.push(
-            tokio::process::Command::new(&koers)
+            tokio::process::Command::new(koers)
                 .arg("serve")
                 .args(["--addr", &addr])
                 .args(&common)
@@ -132,10 +234,9 @@ async fn main() -> anyhow::Result<()> {
         );
         bases.push(format!("http://{addr}"));
     }
-    let base = bases[0].clone();
     for b in &bases {
         let mut ready = false;
-        for _ in 0..200 {
+        for _ in 0..400 {
             if get(&client, &format!("{b}/readyz"), &Auth::None)
                 .await
                 .map(|(s, _, _)| s == StatusCode::OK)
@@ -151,81 +252,8 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     let startup_ms = started.elapsed().as_secs_f64() * 1000.0;
-
-    let student = web_login(&client, &base, "student@demo.koers.test").await?;
-    let counsellor = web_login(&client, &base, "slb@demo.koers.test").await?;
-    let manager = web_login(&client, &base, "manager@demo.koers.test").await?;
-    let admin = web_login(&client, &base, "beheerder@demo.koers.test").await?;
-    let admin_token = api_login(&client, &base, "beheerder@demo.koers.test").await?;
-    let counsellor_token = api_login(&client, &base, "slb@demo.koers.test").await?;
-    let manager_token = api_login(&client, &base, "manager@demo.koers.test").await?;
-    let (_, _, body) = get(
-        &client,
-        &format!("{base}/api/v1/students?q=500000"),
-        &Auth::Bearer(counsellor_token.clone()),
-    )
-    .await?;
-    let found: serde_json::Value = serde_json::from_slice(&body)?;
-    let zoe = found["items"][0]["id"]
-        .as_str()
-        .context("the demo student")?
-        .to_owned();
-    let t = |name: &'static str, path: &str, auth: &Auth| Target {
-        name,
-        path: path.to_owned(),
-        auth: auth.clone(),
-    };
-    let (student, counsellor, manager, admin) = (
-        Auth::Cookie(student),
-        Auth::Cookie(counsellor),
-        Auth::Cookie(manager),
-        Auth::Cookie(admin),
-    );
-    let (admin_token, counsellor_token, manager_token) = (
-        Auth::Bearer(admin_token),
-        Auth::Bearer(counsellor_token),
-        Auth::Bearer(manager_token),
-    );
-    let targets = vec![
-        t("baseline", "/baseline", &Auth::None),
-        t("login page", "/login", &Auth::None),
-        t("student home", "/home", &student),
-        t("career file (student)", "/career-file", &student),
-        t("counsellor home", "/home", &counsellor),
-        t("counsellor caseload", "/students", &counsellor),
-        t(
-            "student page (counsellor)",
-            &format!("/students/{zoe}"),
-            &counsellor,
-        ),
-        t("programme coverage", "/coverage?programme=LO-ECO", &manager),
-        t("indicator dashboard", "/indicators", &manager),
-        t(
-            "indicator drill-down",
-            "/indicators/intake_in_time",
-            &manager,
-        ),
-        t("administrator home", "/home", &admin),
-        t("users list", "/admin/users", &admin),
-        t("API me", "/api/v1/me", &admin_token),
-        t("API users", "/api/v1/users?limit=50", &admin_token),
-        t(
-            "API caseload",
-            "/api/v1/students?limit=50",
-            &counsellor_token,
-        ),
-        t(
-            "API student",
-            &format!("/api/v1/students/{zoe}"),
-            &counsellor_token,
-        ),
-        t(
-            "API coverage",
-            "/api/v1/programmes/LO-ECO/coverage",
-            &manager_token,
-        ),
-        t("API indicators", "/api/v1/indicators", &manager_token),
-    ];
+    let base = bases[0].clone();
+    let targets = targets(&client, &base).await?;
 
     let mut rows = Vec::new();
     for &c in &args.concurrency {
@@ -246,11 +274,12 @@ async fn main() -> anyhow::Result<()> {
                     .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
             };
             let rps = requests as f64 / args.seconds as f64;
-            if t.name == "baseline" {
+            if t.kind == Kind::Baseline {
                 baseline_rps = rps;
             }
             let row = Row {
                 route: t.name.to_owned(),
+                kind: t.kind,
                 concurrency: c,
                 requests,
                 errors,
@@ -270,63 +299,505 @@ async fn main() -> anyhow::Result<()> {
             rows.push(row);
         }
     }
-    let import = if args.import_rows > 0 {
-        Some(time_import(&client, &base, &admin_token, args.import_rows).await?)
-    } else {
-        None
-    };
+    let admin_token = Auth::Bearer(api_login(&client, &base, "beheerder@demo.koers.test").await?);
+    let mut imports = Vec::new();
+    for (k, &n) in args.import_rows.iter().enumerate() {
+        if n > 0 {
+            let seconds = time_import(&client, &base, &admin_token, n, k).await?;
+            imports.push(Import { rows: n, seconds });
+        }
+    }
     // The largest instance's peak (each instance is its own process).
-    let rss_kb = servers.iter().filter_map(|s| peak_rss_kb(s.id())).max();
+    let peak_rss_kb = servers.iter().filter_map(|s| peak_rss_kb(s.id())).max();
     for mut server in servers {
         let _ = server.kill().await;
     }
+    let raw_insert_rows_per_s = match args.import_rows.iter().max() {
+        Some(&n) if n > 0 => Some(raw_insert_loop(&url, n).await?),
+        _ => None,
+    };
     let _ = std::fs::remove_dir_all(&data);
-
-    println!(
-        "\nKoers bench: {} students, {} s per cell, {}, {} instance(s); start to ready {:.0} ms; seeding {:.1} s; peak RSS {} MB\n",
-        args.students,
-        args.seconds,
-        if args.database_url.is_some() {
-            "PostgreSQL"
-        } else {
-            "SQLite"
-        },
-        args.instances.max(1),
+    if database == Database::Postgres {
+        let admin = sqlx::AnyPool::connect(&args.postgres).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)"
+        )))
+        .execute(&admin)
+        .await?;
+        admin.close().await;
+    }
+    Ok(Run {
+        database,
+        students,
+        instances: args.instances.max(1),
+        seconds: args.seconds,
         startup_ms,
-        seed_secs,
-        rss_kb.map_or("?".to_owned(), |k| format!("{:.0}", k as f64 / 1024.0))
+        seed_seconds,
+        peak_rss_kb,
+        imports,
+        raw_insert_rows_per_s,
+        rows,
+    })
+}
+
+/// The same server URL with another database name.
+fn with_database(url: &str, name: &str) -> String {
+    let (head, query) = match url.split_once('?') {
+        Some((h, q)) => (h, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let scheme_end = head.find("://").map_or(0, |i| i + 3);
+    let server = match head[scheme_end..].find('/') {
+        Some(i) => &head[..scheme_end + i],
+        None => head,
+    };
+    format!("{server}/{name}{query}")
+}
+
+/// Log in the demo people and list the routes to load.
+async fn targets(client: &HttpClient, base: &str) -> anyhow::Result<Vec<Target>> {
+    let student = Auth::Cookie(web_login(client, base, "student@demo.koers.test").await?);
+    let counsellor = Auth::Cookie(web_login(client, base, "slb@demo.koers.test").await?);
+    let manager = Auth::Cookie(web_login(client, base, "manager@demo.koers.test").await?);
+    let admin = Auth::Cookie(web_login(client, base, "beheerder@demo.koers.test").await?);
+    let hr = Auth::Cookie(web_login(client, base, "hr@demo.koers.test").await?);
+    let admin_token = Auth::Bearer(api_login(client, base, "beheerder@demo.koers.test").await?);
+    let counsellor_token = Auth::Bearer(api_login(client, base, "slb@demo.koers.test").await?);
+    let manager_token = Auth::Bearer(api_login(client, base, "manager@demo.koers.test").await?);
+    let hr_token = Auth::Bearer(api_login(client, base, "hr@demo.koers.test").await?);
+    let (_, _, body) = get(
+        client,
+        &format!("{base}/api/v1/students?q=500000"),
+        &counsellor_token,
+    )
+    .await?;
+    let found: serde_json::Value = serde_json::from_slice(&body)?;
+    let zoe = found["items"][0]["id"]
+        .as_str()
+        .context("the demo student")?
+        .to_owned();
+    let scan = closed_scan_round(client, base, &hr, &hr_token).await?;
+    use Kind::*;
+    let t = |name: &'static str, kind: Kind, path: &str, auth: &Auth| Target {
+        name,
+        kind,
+        path: path.to_owned(),
+        auth: auth.clone(),
+    };
+    Ok(vec![
+        t("baseline", Baseline, "/baseline", &Auth::None),
+        t("login page", Other, "/login", &Auth::None),
+        t("student home", OnePerson, "/home", &student),
+        t("career file (student)", OnePerson, "/career-file", &student),
+        t("counsellor home", OnePerson, "/home", &counsellor),
+        t("counsellor caseload", OnePerson, "/students", &counsellor),
+        t(
+            "student page (counsellor)",
+            OnePerson,
+            &format!("/students/{zoe}"),
+            &counsellor,
+        ),
+        t(
+            "programme coverage",
+            Aggregate,
+            "/coverage?programme=LO-ECO",
+            &manager,
+        ),
+        t("learning line", Aggregate, "/learning-line/LO-ECO", &manager),
+        t("HRM results", Aggregate, &format!("/hrm-scan/{scan}"), &hr),
+        t("indicator dashboard", Aggregate, "/indicators", &manager),
+        t(
+            "indicator drill-down",
+            Aggregate,
+            "/indicators/intake_in_time",
+            &manager,
+        ),
+        t("administrator home", Aggregate, "/home", &admin),
+        t("users list", Other, "/admin/users", &admin),
+        t("API me", OnePerson, "/api/v1/me", &admin_token),
+        t("API users", Other, "/api/v1/users?limit=50", &admin_token),
+        t(
+            "API caseload",
+            OnePerson,
+            "/api/v1/students?limit=50",
+            &counsellor_token,
+        ),
+        t(
+            "API student",
+            OnePerson,
+            &format!("/api/v1/students/{zoe}"),
+            &counsellor_token,
+        ),
+        t(
+            "API coverage",
+            Aggregate,
+            "/api/v1/programmes/LO-ECO/coverage",
+            &manager_token,
+        ),
+        t(
+            "API learning line",
+            Aggregate,
+            "/api/v1/programmes/LO-ECO/learning-line",
+            &manager_token,
+        ),
+        t(
+            "API HRM results",
+            Aggregate,
+            &format!("/api/v1/hrm-scans/{scan}/results"),
+            &hr_token,
+        ),
+        t(
+            "API indicators",
+            Aggregate,
+            "/api/v1/indicators",
+            &manager_token,
+        ),
+    ])
+}
+
+/// The demo's closed HRM-scan round: of the rounds linked from the list, the one whose
+/// results have the most respondents.
+async fn closed_scan_round(
+    client: &HttpClient,
+    base: &str,
+    hr: &Auth,
+    hr_token: &Auth,
+) -> anyhow::Result<String> {
+    let (_, _, body) = get(client, &format!("{base}/hrm-scan"), hr).await?;
+    let html = String::from_utf8_lossy(&body);
+    let mut best: Option<(u64, String)> = None;
+    for part in html.split("href=\"/hrm-scan/").skip(1) {
+        let id: String = part
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        if id.len() < 16 {
+            continue;
+        }
+        let (status, _, body) = get(
+            client,
+            &format!("{base}/api/v1/hrm-scans/{id}/results"),
+            hr_token,
+        )
+        .await?;
+        if status != StatusCode::OK {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_slice(&body)?;
+        let n = v["stages"][0]["respondents"].as_u64().unwrap_or(0);
+        if best.as_ref().is_none_or(|(m, _)| n > *m) {
+            best = Some((n, id));
+        }
+    }
+    Ok(best.context("no HRM-scan round with results")?.1)
+}
+
+/// A prepared single-row INSERT loop of `n` rows in one transaction on the same database,
+/// into a scratch table with the import's columns; rows per second.
+async fn raw_insert_loop(url: &str, n: u64) -> anyhow::Result<f64> {
+    let pool = sqlx::AnyPool::connect(url).await?;
+    sqlx::query(
+        "CREATE TABLE bench_raw_insert (id TEXT PRIMARY KEY, student_number TEXT NOT NULL, given_name TEXT NOT NULL, \
+         name_prefix TEXT NOT NULL, family_name TEXT NOT NULL, email TEXT NOT NULL, programme TEXT NOT NULL, cohort BIGINT NOT NULL)",
+    )
+    .execute(&pool)
+    .await?;
+    let t0 = Instant::now();
+    let mut tx = pool.begin().await?;
+    for i in 0..n {
+        sqlx::query(
+            "INSERT INTO bench_raw_insert (id, student_number, given_name, name_prefix, family_name, email, programme, cohort) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(format!("{i:032x}"))
+        .bind(format!("R{i:07}"))
+        .bind("Bench")
+        .bind("van")
+        .bind(format!("Student {i}"))
+        .bind(format!("raw.{i}@import.koers.test"))
+        .bind("LO-ECO")
+        .bind(2026_i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    let secs = t0.elapsed().as_secs_f64();
+    sqlx::query("DROP TABLE bench_raw_insert")
+        .execute(&pool)
+        .await?;
+    pool.close().await;
+    eprintln!("raw insert loop of {n} rows: {secs:.2} s");
+    Ok(n as f64 / secs)
+}
+
+fn mb(kb: Option<u64>) -> String {
+    kb.map_or("?".to_owned(), |k| format!("{:.0}", k as f64 / 1024.0))
+}
+
+fn run_markdown(r: &Run) -> String {
+    let mut out = format!(
+        "\n### {} students, {}, {} instance(s), {} s per cell; start to ready {:.0} ms; seeding {:.1} s; peak RSS {} MB\n\n",
+        r.students,
+        r.database.label(),
+        r.instances,
+        r.seconds,
+        r.startup_ms,
+        r.seed_seconds,
+        mb(r.peak_rss_kb)
     );
-    if let Some(secs) = import {
-        println!(
-            "CSV import of {} new students (one request, all or nothing): {:.2} s\n",
-            args.import_rows, secs
-        );
+    for i in &r.imports {
+        out.push_str(&format!(
+            "CSV import of {} new students (one request, all or nothing): {:.2} s ({:.0} rows/s)\n",
+            i.rows,
+            i.seconds,
+            i.rows as f64 / i.seconds
+        ));
     }
-    println!("| route | concurrency | requests/s | p50 ms | p99 ms | ratio to baseline | errors |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
-    for r in &rows {
-        println!(
-            "| {} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {} |",
-            r.route, r.concurrency, r.rps, r.p50_ms, r.p99_ms, r.ratio_to_baseline, r.errors
-        );
+    if let Some(raw) = r.raw_insert_rows_per_s {
+        out.push_str(&format!(
+            "Raw prepared-insert loop on the same database: {raw:.0} rows/s\n"
+        ));
     }
-    if let Some(path) = &args.json {
-        let doc = serde_json::json!({"students": args.students, "seconds": args.seconds,
-            "instances": args.instances.max(1), "startup_ms": startup_ms,
-            "seed_seconds": seed_secs, "peak_rss_kb": rss_kb, "import_rows": args.import_rows,
-            "import_seconds": import, "rows": rows});
-        std::fs::write(path, serde_json::to_string_pretty(&doc)?)?;
+    out.push_str("\n| route | concurrency | requests/s | p50 ms | p99 ms | ratio to baseline | errors |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    for x in &r.rows {
+        out.push_str(&format!(
+            "| {} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {} |\n",
+            x.route, x.concurrency, x.rps, x.p50_ms, x.p99_ms, x.ratio_to_baseline, x.errors
+        ));
     }
-    Ok(())
+    out
+}
+
+fn row<'a>(r: &'a Run, route: &str, c: usize) -> Option<&'a Row> {
+    r.rows
+        .iter()
+        .find(|x| x.route == route && x.concurrency == c)
+}
+
+/// The series read-offs: flatness per database, PostgreSQL against SQLite, and the targets.
+fn summary_markdown(runs: &[Run]) -> String {
+    let mut out = String::from("\n## Summary\n");
+    let yes = |ok: bool| if ok { "met" } else { "missed" };
+    let mut targets: Vec<(String, String, bool)> = Vec::new();
+    for db in [Database::Sqlite, Database::Postgres] {
+        let mine: Vec<&Run> = runs.iter().filter(|r| r.database == db).collect();
+        let (Some(first), Some(last)) = (
+            mine.iter().min_by_key(|r| r.students),
+            mine.iter().max_by_key(|r| r.students),
+        ) else {
+            continue;
+        };
+        if first.students != last.students {
+            out.push_str(&format!(
+                "\n### Flatness, {}: requests/s at concurrency 1\n\n| route | kind |",
+                db.label()
+            ));
+            let mut sizes: Vec<&Run> = mine.clone();
+            sizes.sort_by_key(|r| r.students);
+            for r in &sizes {
+                out.push_str(&format!(" {} |", r.students));
+            }
+            out.push_str(&format!(
+                " {} ÷ {} |\n|---|---|{}---:|\n",
+                last.students,
+                first.students,
+                "---:|".repeat(sizes.len())
+            ));
+            let mut worst: Option<(f64, String)> = None;
+            for x in first.rows.iter().filter(|x| x.concurrency == 1) {
+                out.push_str(&format!(
+                    "| {} | {} |",
+                    x.route,
+                    match x.kind {
+                        Kind::Baseline => "baseline",
+                        Kind::OnePerson => "one person",
+                        Kind::Aggregate => "aggregate",
+                        Kind::Other => "other",
+                    }
+                ));
+                for r in &sizes {
+                    out.push_str(&format!(
+                        " {} |",
+                        row(r, &x.route, 1).map_or("–".into(), |y| format!("{:.0}", y.rps))
+                    ));
+                }
+                let ratio = row(last, &x.route, 1).map_or(0.0, |y| y.rps) / x.rps.max(1e-9);
+                out.push_str(&format!(" {ratio:.2} |\n"));
+                if x.kind == Kind::OnePerson
+                    && worst
+                        .as_ref()
+                        .is_none_or(|(w, _)| (ratio - 1.0).abs() > (w - 1.0).abs())
+                {
+                    worst = Some((ratio, x.route.clone()));
+                }
+            }
+            if let Some((ratio, route)) = worst {
+                targets.push((
+                    format!(
+                        "{}: one-person pages flat (±20 %) from {} to {} students",
+                        db.label(),
+                        first.students,
+                        last.students
+                    ),
+                    format!("furthest: {route} {ratio:.2}"),
+                    (0.8..=1.2).contains(&ratio),
+                ));
+            }
+        }
+        // One-person pages against the baseline, per size and concurrency: the lowest.
+        for r in &mine {
+            let lowest = r
+                .rows
+                .iter()
+                .filter(|x| x.kind == Kind::OnePerson)
+                .min_by(|a, b| a.ratio_to_baseline.total_cmp(&b.ratio_to_baseline));
+            if let Some(x) = lowest {
+                targets.push((
+                    format!(
+                        "{}, {} students: one-person pages ≥ 0.5 of the baseline",
+                        db.label(),
+                        r.students
+                    ),
+                    format!(
+                        "lowest: {} {:.2} at c={}",
+                        x.route, x.ratio_to_baseline, x.concurrency
+                    ),
+                    x.ratio_to_baseline >= 0.5,
+                ));
+            }
+        }
+        let worst_p99 = last
+            .rows
+            .iter()
+            .filter(|x| x.kind == Kind::Aggregate)
+            .max_by(|a, b| a.p99_ms.total_cmp(&b.p99_ms));
+        if let Some(x) = worst_p99 {
+            targets.push((
+                format!(
+                    "{}, {} students: aggregate pages p99 ≤ 50 ms",
+                    db.label(),
+                    last.students
+                ),
+                format!(
+                    "highest: {} {:.1} ms at c={}",
+                    x.route, x.p99_ms, x.concurrency
+                ),
+                x.p99_ms <= 50.0,
+            ));
+        }
+        for r in &mine {
+            if let (Some(i), Some(raw)) = (
+                r.imports.iter().max_by_key(|i| i.rows),
+                r.raw_insert_rows_per_s,
+            ) {
+                let rate = i.rows as f64 / i.seconds;
+                targets.push((
+                    format!(
+                        "{}, {} students: CSV import ≥ 30 % of a raw insert loop",
+                        db.label(),
+                        r.students
+                    ),
+                    format!(
+                        "{} rows: {rate:.0} rows/s ÷ {raw:.0} rows/s = {:.2}",
+                        i.rows,
+                        rate / raw
+                    ),
+                    rate / raw >= 0.3,
+                ));
+            }
+            if db == Database::Sqlite
+                && let Some(i) = r.imports.iter().find(|i| i.rows == 100_000)
+            {
+                targets.push((
+                    format!(
+                        "SQLite, {} students: import of 100,000 students < 2 s",
+                        r.students
+                    ),
+                    format!("{:.2} s", i.seconds),
+                    i.seconds < 2.0,
+                ));
+            }
+            if r.students == 100_000 {
+                targets.push((
+                    format!(
+                        "{}, 100,000 students: peak RSS ≤ 150 MB under load",
+                        db.label()
+                    ),
+                    format!("{} MB", mb(r.peak_rss_kb)),
+                    r.peak_rss_kb.is_some_and(|k| k <= 150 * 1024),
+                ));
+            }
+            targets.push((
+                format!(
+                    "{}, {} students: start to serving < 1 s",
+                    db.label(),
+                    r.students
+                ),
+                format!("{:.0} ms", r.startup_ms),
+                r.startup_ms < 1000.0,
+            ));
+        }
+    }
+    // PostgreSQL within 2× of SQLite, per size measured on both.
+    for pg in runs.iter().filter(|r| r.database == Database::Postgres) {
+        let Some(lite) = runs
+            .iter()
+            .find(|r| r.database == Database::Sqlite && r.students == pg.students)
+        else {
+            continue;
+        };
+        out.push_str(&format!(
+            "\n### PostgreSQL ÷ SQLite, {} students: requests/s\n\n| route | c | SQLite | PostgreSQL | ratio |\n|---|---:|---:|---:|---:|\n",
+            pg.students
+        ));
+        let mut worst: Option<(f64, String, usize)> = None;
+        for x in &lite.rows {
+            let Some(y) = row(pg, &x.route, x.concurrency) else {
+                continue;
+            };
+            let ratio = y.rps / x.rps.max(1e-9);
+            out.push_str(&format!(
+                "| {} | {} | {:.0} | {:.0} | {ratio:.2} |\n",
+                x.route, x.concurrency, x.rps, y.rps
+            ));
+            if x.kind != Kind::Other
+                && x.kind != Kind::Baseline
+                && worst.as_ref().is_none_or(|(w, _, _)| ratio < *w)
+            {
+                worst = Some((ratio, x.route.clone(), x.concurrency));
+            }
+        }
+        if let Some((ratio, route, c)) = worst {
+            targets.push((
+                format!(
+                    "{} students: PostgreSQL within 2× of SQLite on every page",
+                    pg.students
+                ),
+                format!("slowest: {route} at c={c}, {ratio:.2}× the SQLite rate"),
+                ratio >= 0.5,
+            ));
+        }
+    }
+    out.push_str("\n### Targets\n\n| target | measured | |\n|---|---|---|\n");
+    for (what, measured, ok) in targets {
+        out.push_str(&format!("| {what} | {measured} | {} |\n", yes(ok)));
+    }
+    out
 }
 
 /// POST a CSV of `n` new students to the import API and time it.
-async fn time_import(client: &HttpClient, base: &str, admin: &Auth, n: u64) -> anyhow::Result<f64> {
+async fn time_import(
+    client: &HttpClient,
+    base: &str,
+    admin: &Auth,
+    n: u64,
+    k: usize,
+) -> anyhow::Result<f64> {
     let mut csv = String::with_capacity(n as usize * 90);
     csv.push_str("studentnummer;voornaam;tussenvoegsel;achternaam;e-mail;opleiding;cohort\n");
     for i in 0..n {
         csv.push_str(&format!(
-            "B{i:07};Bench;van;Student {i};bench.{i}@import.koers.test;LO-ECO;2026\n"
+            "B{k}{i:07};Bench;van;Student {i};bench.{k}.{i}@import.koers.test;LO-ECO;2026\n"
         ));
     }
     let t0 = Instant::now();

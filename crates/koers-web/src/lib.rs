@@ -25,6 +25,7 @@ mod metrics;
 pub mod notify;
 mod ooapi;
 mod report;
+mod scan_results;
 pub mod sso;
 mod staff;
 mod state;

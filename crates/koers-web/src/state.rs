@@ -48,6 +48,8 @@ pub struct Inner {
     pub mail_waiting: tokio::sync::Notify,
     /// The OpenID provider's discovered metadata.
     sso_cache: crate::sso::ProviderCache,
+    /// The results of HRM-scan rounds, by their state.
+    scan_results: crate::scan_results::Cache,
 }
 
 impl AppState {
@@ -57,6 +59,7 @@ impl AppState {
             config,
             mail_waiting: tokio::sync::Notify::new(),
             sso_cache: Default::default(),
+            scan_results: Default::default(),
             ready: AtomicBool::new(false),
             progress: Mutex::new(HashMap::new()),
         }))
@@ -74,6 +77,10 @@ impl AppState {
 
     pub fn sso_cache(&self) -> &crate::sso::ProviderCache {
         &self.0.sso_cache
+    }
+
+    pub fn scan_results(&self) -> &crate::scan_results::Cache {
+        &self.0.scan_results
     }
 
     pub fn db(&self) -> &Db {

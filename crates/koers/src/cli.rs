@@ -594,6 +594,10 @@ async fn housekeeping(db: Db) {
         if let Err(e) = koers_store::platform::import_runs::interrupt_stale(&db).await {
             tracing::warn!(error = %e, "marking interrupted imports failed");
         }
+        // Planner statistics follow the data's growth (SQLite; PostgreSQL's autovacuum does it).
+        if let Err(e) = db.analyze(false).await {
+            tracing::warn!(error = %e, "refreshing planner statistics failed");
+        }
         let today = koers_domain::time::today();
         match koers_store::guidance::coverage::bring_all_up_to_date(&db, today).await {
             Ok(0) => {}

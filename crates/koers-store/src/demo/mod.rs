@@ -4,6 +4,7 @@
 mod curriculum;
 mod field;
 mod history;
+mod scale;
 mod staff;
 mod vision;
 
@@ -329,6 +330,8 @@ pub async fn seed(
     }
 
     bulk_students(t, &progs, &counsellors, students, progress).await?;
+    // Statistics for the planner before the indicator values are computed below.
+    db.analyze(true).await?;
     staff::seed(t, &ids[5]).await?;
     staff::seed_development(
         t,
@@ -363,6 +366,14 @@ pub async fn seed(
     )
     .await?;
 
+    scale::seed(
+        t,
+        &scale::ScalePeople {
+            manager: &ids[1],
+            students,
+        },
+    )
+    .await?;
     vision::seed(t, &ids[1]).await?;
     let programme_ids: Vec<String> = progs.iter().map(|(p, _)| p.id.clone()).collect();
     vision::seed_quality_cycle(t, &ids[1], &ids[3], &programme_ids).await?;

@@ -238,15 +238,12 @@ pub async fn results(
         published: r.published_at.is_some(),
     })?;
     let t = a.tenant(&state);
-    let i = scans::instrument(t, &r.instrument_id).await?;
-    let (responses, comments) = scans::responses(t, &r.id).await?;
-    let res = scan::results(&i, &responses);
-    let differences = scan::largest_differences(&res, 5);
+    let computed = crate::scan_results::of_round(&state, t, &r).await?;
+    let res = &computed.stages;
+    let differences = scan::largest_differences(res, 5);
     let mut by_stage: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    if responses.len() >= scan::MIN_GROUP {
-        for (stage, text) in comments {
-            by_stage.entry(stage).or_default().push(text);
-        }
+    for (stage, text) in &computed.comments {
+        by_stage.entry(stage.clone()).or_default().push(text.clone());
     }
     Ok(Json(ScanResultsDto {
         stages: res

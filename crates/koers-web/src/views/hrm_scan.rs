@@ -268,10 +268,9 @@ pub async fn show(
             .max_by_key(|x| x.created_at)
         {
             Some(prev) => {
-                let i = scans::instrument(t, &prev.instrument_id).await?;
-                let (responses, _) = scans::responses(t, &prev.id).await?;
+                let results = crate::scan_results::of_round(&state, t, prev).await?;
                 earlier_actions = round_actions(&state, &a, &prev.id).await?;
-                Some((prev.name.clone(), scan::results(&i, &responses)))
+                Some((prev.name.clone(), results.stages.clone()))
             }
             None => None,
         }
@@ -289,16 +288,9 @@ pub async fn show(
         None
     };
     let (results, differences, comments) = if may_results {
-        let i = scans::instrument(t, &r.instrument_id).await?;
-        let (responses, comments) = scans::responses(t, &r.id).await?;
-        let res = scan::results(&i, &responses);
-        let diff = scan::largest_differences(&res, 5);
-        let comments = if responses.len() >= scan::MIN_GROUP {
-            comments
-        } else {
-            Vec::new()
-        };
-        (Some(res), diff, comments)
+        let results = crate::scan_results::of_round(&state, t, &r).await?;
+        let diff = scan::largest_differences(&results.stages, 5);
+        (Some(results.stages.clone()), diff, results.comments.clone())
     } else {
         (None, Vec::new(), Vec::new())
     };

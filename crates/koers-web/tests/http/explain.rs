@@ -42,6 +42,27 @@ const HOT: &[(&str, &str, &str, &str)] = &[
         "conversations_by_person",
     ),
     (
+        // Without statistics SQLite once joined these through the reminders' index.
+        "a person's held conversations (indicator values)",
+        "SELECT MIN(starts_at) FROM conversations WHERE institution_id = $1 AND person_id = $2 \
+         AND context = 'student' AND status = 'held' AND starts_at < 9999999999999",
+        "conversations_by_person",
+        "conversations_by_person",
+    ),
+    (
+        "conversations due for a reminder",
+        "SELECT id FROM conversations WHERE status = 'planned' AND starts_at >= 0 \
+         AND starts_at < 9999999999999 AND reminded_at IS NULL",
+        "conversations_planned_at",
+        "conversations_planned_at",
+    ),
+    (
+        "the responses of a scan round",
+        "SELECT answers FROM scan_responses WHERE institution_id = $1 AND round_id = $2",
+        "scan_responses_by_round",
+        "scan_responses_by_round",
+    ),
+    (
         "a person's open agreements",
         "SELECT id FROM agreements WHERE institution_id = $1 AND person_id = $2 AND status = 'open'",
         "agreements_by_person",

@@ -1,0 +1,256 @@
+//! Generated data beyond the named demo people, in proportion to the generated students, so
+//! the bench (issue "Scale") measures an institution of realistic shape: one employee per ten
+//! students, with their anonymous answers to the closed HRM-scan round (seven in ten answered),
+//! an invitation to the open round and a held career conversation each; two pieces of
+//! evidence per generated student; and a placement at a partner school for every generated
+//! student from the third study year on.
+//!
+//! Written in blocks of multi-row inserts, and evidence and placements as one
+//! `INSERT … SELECT` each, so 1,000,000 students stay minutes, not hours.
+
+use super::{email_local, name_parts};
+use crate::{Result, Tenant, now_ms};
+use koers_domain::guidance::import::display_name;
+
+/// Generated employees per generated student.
+pub const STAFF_PER_STUDENT: u64 = 10;
+/// Generated students have numbers from here (the named demo students are below).
+const FIRST_GENERATED_NUMBER: i64 = 600_000;
+
+pub(super) struct ScalePeople<'a> {
+    /// The guide of the generated employees' career conversations.
+    pub manager: &'a str,
+    pub students: u64,
+}
+
+pub(super) async fn seed(t: Tenant<'_>, p: &ScalePeople<'_>) -> Result<()> {
+    staff(t, p).await?;
+    evidence(t).await?;
+    placements(t).await?;
+    Ok(())
+}
+
+struct Employee {
+    id: String,
+    email: String,
+    name: String,
+    role: &'static str,
+    programme_id: Option<String>,
+    answered: bool,
+}
+
+async fn staff(t: Tenant<'_>, p: &ScalePeople<'_>) -> Result<()> {
+    let n = p.students / STAFF_PER_STUDENT;
+    if n == 0 {
+        return Ok(());
+    }
+    let slug = crate::platform::institutions::get(t).await?.slug;
+    let programmes: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM programmes WHERE institution_id = $1 ORDER BY code")
+            .bind(t.institution_id)
+            .fetch_all(t.pool())
+            .await?;
+    let rounds: Vec<(String, String)> = sqlx::query_as(
+        "SELECT id, status FROM scan_rounds WHERE institution_id = $1 ORDER BY created_at",
+    )
+    .bind(t.institution_id)
+    .fetch_all(t.pool())
+    .await?;
+    let closed = rounds.iter().find(|(_, s)| s == "closed").map(|(id, _)| id);
+    let open = rounds.iter().find(|(_, s)| s == "open").map(|(id, _)| id);
+    let items: Vec<String> = crate::staff::scans::current_instrument(t)
+        .await?
+        .instrument
+        .items
+        .into_iter()
+        .map(|i| i.key)
+        .collect();
+    let now = now_ms();
+    let held = now - 120 * 24 * 3600 * 1000;
+    let mut tx = t.pool().begin().await?;
+    const BLOCK: u64 = 1000;
+    let mut done = 0;
+    while done < n {
+        let people: Vec<Employee> = (done..(done + BLOCK).min(n))
+            .map(|i| {
+                let (given, prefix, family) = name_parts(i + 3);
+                let lecturer = i % 3 != 2;
+                Employee {
+                    id: koers_domain::new_id(),
+                    email: format!("{}.{i}@personeel.{slug}.koers.test", email_local(i + 3)),
+                    name: display_name(given, prefix, family),
+                    role: if lecturer { "lecturer" } else { "employee" },
+                    programme_id: (lecturer && !programmes.is_empty())
+                        .then(|| programmes[(i as usize) % programmes.len()].clone()),
+                    answered: i % 10 < 7,
+                }
+            })
+            .collect();
+        done += people.len() as u64;
+        let inst = t.institution_id;
+        insert_rows!(
+            &mut *tx,
+            "INSERT INTO users (id, institution_id, email, name, password_hash, locale, active, created_at, updated_at)",
+            "(?, ?, ?, ?, NULL, NULL, 1, ?, ?)",
+            people,
+            |q, e| q
+                .bind(&e.id)
+                .bind(inst)
+                .bind(&e.email)
+                .bind(&e.name)
+                .bind(now)
+                .bind(now)
+        );
+        insert_rows!(
+            &mut *tx,
+            "INSERT INTO role_assignments (id, institution_id, user_id, role, programme_id, created_at)",
+            "(?, ?, ?, ?, ?, ?)",
+            people,
+            |q, e| q
+                .bind(koers_domain::new_id())
+                .bind(inst)
+                .bind(&e.id)
+                .bind(e.role)
+                .bind(e.programme_id.as_deref())
+                .bind(now)
+        );
+        insert_rows!(
+            &mut *tx,
+            "INSERT INTO conversations (id, institution_id, context, person_id, guide_id, phase, status, origin, starts_at, \
+             duration_minutes, location, summary, private_notes, competencies, reported_at, created_by, created_at, updated_at)",
+            "(?, ?, 'staff', ?, ?, NULL, 'held', 'scheduled', ?, 45, '', 'Jaarlijks loopbaangesprek.', '', '', ?, ?, ?, ?)",
+            people,
+            |q, e| q
+                .bind(koers_domain::new_id())
+                .bind(inst)
+                .bind(&e.id)
+                .bind(p.manager)
+                .bind(held)
+                .bind(held)
+                .bind(p.manager)
+                .bind(now)
+                .bind(now)
+        );
+        for (round, answered) in [(closed, true), (open, false)] {
+            let Some(round) = round else { continue };
+            insert_rows!(
+                &mut *tx,
+                "INSERT INTO scan_invitations (round_id, user_id, institution_id, respondent_group, responded)",
+                "(?, ?, ?, 'staff', ?)",
+                people,
+                |q, e| q
+                    .bind(round.as_str())
+                    .bind(&e.id)
+                    .bind(inst)
+                    .bind(i64::from(answered && e.answered))
+            );
+        }
+        if let Some(round) = closed {
+            let answers: Vec<(String, String)> = people
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.answered)
+                .map(|(k, _)| {
+                    let k = k as u64 + done;
+                    let mut a = serde_json::Map::new();
+                    for (j, item) in items.iter().enumerate() {
+                        let v = ((k + j as u64) % 4 + 1) as i64;
+                        a.insert(item.clone(), v.into());
+                    }
+                    let comments = if k % 25 == 0 {
+                        serde_json::json!({"guidance": "Meer tijd voor loopbaangesprekken, graag."})
+                    } else {
+                        serde_json::json!({})
+                    };
+                    (
+                        serde_json::Value::Object(a).to_string(),
+                        comments.to_string(),
+                    )
+                })
+                .collect();
+            insert_rows!(
+                &mut *tx,
+                "INSERT INTO scan_responses (id, round_id, institution_id, respondent_group, answers, comments)",
+                "(?, ?, ?, 'staff', ?, ?)",
+                answers,
+                |q, a| q
+                    .bind(koers_domain::random_id())
+                    .bind(round.as_str())
+                    .bind(inst)
+                    .bind(&a.0)
+                    .bind(&a.1)
+            );
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Two pieces of evidence per generated student, on the first two competences of the
+/// institution's first framework.
+async fn evidence(t: Tenant<'_>) -> Result<()> {
+    let competences: Vec<String> = sqlx::query_scalar(
+        "SELECT c.id FROM competences c JOIN frameworks f ON f.id = c.framework_id \
+         WHERE c.institution_id = $1 ORDER BY f.key, c.position LIMIT 2",
+    )
+    .bind(t.institution_id)
+    .fetch_all(t.pool())
+    .await?;
+    let now = now_ms();
+    for (k, competence) in competences.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO evidence (id, institution_id, person_id, competence_id, title, body, created_at, updated_at) \
+             SELECT $2 || s.id, s.institution_id, s.user_id, $3, $4, '', $5, $5 FROM students s \
+             WHERE s.institution_id = $1 AND CAST(s.student_number AS BIGINT) >= $6",
+        )
+        .bind(t.institution_id)
+        .bind(format!("ev{k}-"))
+        .bind(competence)
+        .bind(if k == 0 {
+            "Verslag van een oefengesprek"
+        } else {
+            "Ontwerp van een LOB-activiteit"
+        })
+        .bind(now - (k as i64 + 1) * 30 * 24 * 3600 * 1000)
+        .bind(FIRST_GENERATED_NUMBER)
+        .execute(t.pool())
+        .await?;
+    }
+    Ok(())
+}
+
+/// A placement for each generated student from the third study year, spread over the
+/// partner schools by student number.
+async fn placements(t: Tenant<'_>) -> Result<()> {
+    let partners: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM partners WHERE institution_id = $1 ORDER BY name")
+            .bind(t.institution_id)
+            .fetch_all(t.pool())
+            .await?;
+    let year = i64::from(koers_domain::vision::academic_year(
+        koers_domain::time::today(),
+    ));
+    let now = now_ms();
+    let n = partners.len() as i64;
+    for (k, partner) in partners.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO placements (id, institution_id, student_id, partner_id, mentor_id, starts_on, ends_on, created_by, created_at) \
+             SELECT 'pl-' || s.id, s.institution_id, s.id, $2, NULL, $3, $4, NULL, $5 FROM students s \
+             JOIN cohorts c ON c.id = s.cohort_id \
+             WHERE s.institution_id = $1 AND c.year <= $6 AND CAST(s.student_number AS BIGINT) >= $7 \
+               AND CAST(s.student_number AS BIGINT) % $8 = $9",
+        )
+        .bind(t.institution_id)
+        .bind(partner)
+        .bind(format!("{year}-09-01"))
+        .bind(format!("{}-06-30", year + 1))
+        .bind(now)
+        .bind(year - 2)
+        .bind(FIRST_GENERATED_NUMBER)
+        .bind(n)
+        .bind(k as i64)
+        .execute(t.pool())
+        .await?;
+    }
+    Ok(())
+}

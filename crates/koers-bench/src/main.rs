@@ -129,6 +129,9 @@ struct Run {
     seconds: u64,
     startup_ms: f64,
     seed_seconds: f64,
+    /// The largest instance's peak resident set after the load, before the imports.
+    load_rss_kb: Option<u64>,
+    /// … and after the imports.
     peak_rss_kb: Option<u64>,
     imports: Vec<Import>,
     /// Rows per second of a prepared single-row INSERT loop in one transaction, on the same
@@ -299,6 +302,8 @@ async fn run(
             rows.push(row);
         }
     }
+    // Under load, before the imports (which hold a whole file and its plan in memory).
+    let load_rss_kb = servers.iter().filter_map(|s| peak_rss_kb(s.id())).max();
     let admin_token = Auth::Bearer(api_login(&client, &base, "beheerder@demo.koers.test").await?);
     let mut imports = Vec::new();
     for (k, &n) in args.import_rows.iter().enumerate() {
@@ -333,6 +338,7 @@ async fn run(
         seconds: args.seconds,
         startup_ms,
         seed_seconds,
+        load_rss_kb,
         peak_rss_kb,
         imports,
         raw_insert_rows_per_s,
@@ -403,7 +409,12 @@ async fn targets(client: &HttpClient, base: &str) -> anyhow::Result<Vec<Target>>
             "/coverage?programme=LO-ECO",
             &manager,
         ),
-        t("learning line", Aggregate, "/learning-line/LO-ECO", &manager),
+        t(
+            "learning line",
+            Aggregate,
+            "/learning-line/LO-ECO",
+            &manager,
+        ),
         t("HRM results", Aggregate, &format!("/hrm-scan/{scan}"), &hr),
         t("indicator dashboard", Aggregate, "/indicators", &manager),
         t(
@@ -536,13 +547,14 @@ fn mb(kb: Option<u64>) -> String {
 
 fn run_markdown(r: &Run) -> String {
     let mut out = format!(
-        "\n### {} students, {}, {} instance(s), {} s per cell; start to ready {:.0} ms; seeding {:.1} s; peak RSS {} MB\n\n",
+        "\n### {} students, {}, {} instance(s), {} s per cell; start to ready {:.0} ms; seeding {:.1} s; peak RSS {} MB under load, {} MB after the imports\n\n",
         r.students,
         r.database.label(),
         r.instances,
         r.seconds,
         r.startup_ms,
         r.seed_seconds,
+        mb(r.load_rss_kb),
         mb(r.peak_rss_kb)
     );
     for i in &r.imports {
@@ -723,8 +735,12 @@ fn summary_markdown(runs: &[Run]) -> String {
                         "{}, 100,000 students: peak RSS ≤ 150 MB under load",
                         db.label()
                     ),
-                    format!("{} MB", mb(r.peak_rss_kb)),
-                    r.peak_rss_kb.is_some_and(|k| k <= 150 * 1024),
+                    format!(
+                        "{} MB (after the imports: {} MB)",
+                        mb(r.load_rss_kb),
+                        mb(r.peak_rss_kb)
+                    ),
+                    r.load_rss_kb.is_some_and(|k| k <= 150 * 1024),
                 ));
             }
             targets.push((

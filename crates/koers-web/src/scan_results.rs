@@ -40,7 +40,11 @@ fn key(r: &Round) -> Key {
 pub async fn of_round(state: &AppState, t: Tenant<'_>, r: &Round) -> WebResult<Arc<RoundResults>> {
     let k = key(r);
     {
-        let map = state.scan_results().0.lock().unwrap_or_else(|e| e.into_inner());
+        let map = state
+            .scan_results()
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         if let Some((kept, results)) = map.get(&r.id)
             && *kept == k
         {
@@ -57,7 +61,11 @@ pub async fn of_round(state: &AppState, t: Tenant<'_>, r: &Round) -> WebResult<A
             Vec::new()
         },
     });
-    let mut map = state.scan_results().0.lock().unwrap_or_else(|e| e.into_inner());
+    let mut map = state
+        .scan_results()
+        .0
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     if map.len() >= KEPT {
         map.clear();
     }

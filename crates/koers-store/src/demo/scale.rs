@@ -157,7 +157,7 @@ async fn staff(t: Tenant<'_>, p: &ScalePeople<'_>) -> Result<()> {
                         let v = ((k + j as u64) % 4 + 1) as i64;
                         a.insert(item.clone(), v.into());
                     }
-                    let comments = if k % 25 == 0 {
+                    let comments = if k.is_multiple_of(25) {
                         serde_json::json!({"guidance": "Meer tijd voor loopbaangesprekken, graag."})
                     } else {
                         serde_json::json!({})
@@ -181,6 +181,23 @@ async fn staff(t: Tenant<'_>, p: &ScalePeople<'_>) -> Result<()> {
                     .bind(&a.1)
             );
         }
+    }
+    for (round, answered) in [(closed, true), (open, false)] {
+        let Some(round) = round else { continue };
+        // Employees i with i % 10 < 7 answered (see `answered` above).
+        let answers = if answered {
+            (n / 10) * 7 + (n % 10).min(7)
+        } else {
+            0
+        };
+        sqlx::query(
+            "UPDATE scan_rounds SET invited = invited + $2, responded = responded + $3 WHERE id = $1",
+        )
+        .bind(round.as_str())
+        .bind(n as i64)
+        .bind(answers as i64)
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     Ok(())

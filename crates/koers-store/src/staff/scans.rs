@@ -201,13 +201,17 @@ pub async fn create_round(
             .bind(t.institution_id)
             .bind(x.1.key())
     );
+    sqlx::query("UPDATE scan_rounds SET invited = $2 WHERE id = $1")
+        .bind(&id)
+        .bind(respondents.len() as i64)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(id)
 }
 
 const ROUND: &str = "SELECT r.id, r.name, r.instrument_id, r.status, r.created_at, r.opened_at, r.closed_at, \
-    r.published_at, (SELECT COUNT(*) FROM scan_invitations i WHERE i.round_id = r.id), \
-    (SELECT COUNT(*) FROM scan_invitations i WHERE i.round_id = r.id AND i.responded = 1) FROM scan_rounds r";
+    r.published_at, r.invited, r.responded FROM scan_rounds r";
 
 fn round_row(r: &sqlx::any::AnyRow) -> Result<Round> {
     Ok(Round {
@@ -312,6 +316,10 @@ pub async fn submit(
     if n == 0 {
         return Err(StoreError::Conflict("response"));
     }
+    sqlx::query("UPDATE scan_rounds SET responded = responded + 1 WHERE id = $1")
+        .bind(round_id)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(
         "INSERT INTO scan_responses (id, round_id, institution_id, respondent_group, answers, comments) \
          VALUES ($1, $2, $3, $4, $5, $6)",

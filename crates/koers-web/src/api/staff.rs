@@ -243,7 +243,10 @@ pub async fn results(
     let differences = scan::largest_differences(res, 5);
     let mut by_stage: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for (stage, text) in &computed.comments {
-        by_stage.entry(stage.clone()).or_default().push(text.clone());
+        by_stage
+            .entry(stage.clone())
+            .or_default()
+            .push(text.clone());
     }
     Ok(Json(ScanResultsDto {
         stages: res

@@ -3,7 +3,7 @@
 //! students, with their anonymous answers to the closed HRM-scan round (seven in ten answered),
 //! an invitation to the open round and a held career conversation each; two pieces of
 //! evidence per generated student; and a placement at a partner school for every generated
-//! student from the third study year on.
+//! student from the third study year on, at generated mbo schools.
 //!
 //! Written in blocks of multi-row inserts, and evidence and placements as one
 //! `INSERT … SELECT` each, so 1,000,000 students stay minutes, not hours.
@@ -26,7 +26,7 @@ pub(super) struct ScalePeople<'a> {
 pub(super) async fn seed(t: Tenant<'_>, p: &ScalePeople<'_>) -> Result<()> {
     staff(t, p).await?;
     evidence(t).await?;
-    placements(t).await?;
+    placements(t, p.students).await?;
     Ok(())
 }
 
@@ -236,38 +236,49 @@ async fn evidence(t: Tenant<'_>) -> Result<()> {
     Ok(())
 }
 
-/// A placement for each generated student from the third study year, spread over the
-/// partner schools by student number.
-async fn placements(t: Tenant<'_>) -> Result<()> {
-    let partners: Vec<String> =
-        sqlx::query_scalar("SELECT id FROM partners WHERE institution_id = $1 ORDER BY name")
-            .bind(t.institution_id)
-            .fetch_all(t.pool())
-            .await?;
-    let year = i64::from(koers_domain::vision::academic_year(
-        koers_domain::time::today(),
-    ));
+/// A placement for each generated student from the third study year, spread by student
+/// number over generated mbo schools (one per 2,000 students, none below that; the named
+/// demo schools keep their own few placements).
+async fn placements(t: Tenant<'_>, students: u64) -> Result<()> {
     let now = now_ms();
-    let n = partners.len() as i64;
-    for (k, partner) in partners.iter().enumerate() {
+    let partners = (students / 2000).min(500);
+    if partners == 0 {
+        return Ok(());
+    }
+    for k in 0..partners {
+        let id = koers_domain::new_id();
         sqlx::query(
-            "INSERT INTO placements (id, institution_id, student_id, partner_id, mentor_id, starts_on, ends_on, created_by, created_at) \
-             SELECT 'pl-' || s.id, s.institution_id, s.id, $2, NULL, $3, $4, NULL, $5 FROM students s \
-             JOIN cohorts c ON c.id = s.cohort_id \
-             WHERE s.institution_id = $1 AND c.year <= $6 AND CAST(s.student_number AS BIGINT) >= $7 \
-               AND CAST(s.student_number AS BIGINT) % $8 = $9",
+            "INSERT INTO partners (id, institution_id, name, kind, city, brin, created_at) \
+             VALUES ($1, $2, $3, 'mbo_school', 'Utrecht', '', $4)",
         )
+        .bind(&id)
         .bind(t.institution_id)
-        .bind(partner)
-        .bind(format!("{year}-09-01"))
-        .bind(format!("{}-06-30", year + 1))
+        .bind(format!("Mbo-school {}", k + 1))
         .bind(now)
-        .bind(year - 2)
-        .bind(FIRST_GENERATED_NUMBER)
-        .bind(n)
-        .bind(k as i64)
         .execute(t.pool())
         .await?;
     }
+    let year = i64::from(koers_domain::vision::academic_year(
+        koers_domain::time::today(),
+    ));
+    // One statement: each student's school by number (a loop per school would read every
+    // student once per school).
+    sqlx::query(
+        "INSERT INTO placements (id, institution_id, student_id, partner_id, mentor_id, starts_on, ends_on, created_by, created_at) \
+         SELECT 'pl-' || s.id, s.institution_id, s.id, p.id, NULL, $2, $3, NULL, $4 FROM students s \
+         JOIN cohorts c ON c.id = s.cohort_id \
+         JOIN partners p ON p.institution_id = s.institution_id \
+           AND p.name = 'Mbo-school ' || (CAST(s.student_number AS BIGINT) % $7 + 1) \
+         WHERE s.institution_id = $1 AND c.year <= $5 AND CAST(s.student_number AS BIGINT) >= $6",
+    )
+    .bind(t.institution_id)
+    .bind(format!("{year}-09-01"))
+    .bind(format!("{}-06-30", year + 1))
+    .bind(now)
+    .bind(year - 2)
+    .bind(FIRST_GENERATED_NUMBER)
+    .bind(partners as i64)
+    .execute(t.pool())
+    .await?;
     Ok(())
 }

@@ -70,7 +70,9 @@ async fn staff(t: Tenant<'_>, p: &ScalePeople<'_>) -> Result<()> {
     let mut tx = t.pool().begin().await?;
     const BLOCK: u64 = 1000;
     let mut done = 0;
+    let mut answered_total = 0u64;
     while done < n {
+        let first = done;
         let people: Vec<Employee> = (done..(done + BLOCK).min(n))
             .map(|i| {
                 let (given, prefix, family) = name_parts(i + 3);
@@ -87,6 +89,7 @@ async fn staff(t: Tenant<'_>, p: &ScalePeople<'_>) -> Result<()> {
             })
             .collect();
         done += people.len() as u64;
+        answered_total += people.iter().filter(|e| e.answered).count() as u64;
         let inst = t.institution_id;
         insert_rows!(
             &mut *tx,
@@ -151,7 +154,7 @@ async fn staff(t: Tenant<'_>, p: &ScalePeople<'_>) -> Result<()> {
                 .enumerate()
                 .filter(|(_, e)| e.answered)
                 .map(|(k, _)| {
-                    let k = k as u64 + done;
+                    let k = k as u64 + first;
                     let mut a = serde_json::Map::new();
                     for (j, item) in items.iter().enumerate() {
                         let v = ((k + j as u64) % 4 + 1) as i64;
@@ -184,12 +187,7 @@ async fn staff(t: Tenant<'_>, p: &ScalePeople<'_>) -> Result<()> {
     }
     for (round, answered) in [(closed, true), (open, false)] {
         let Some(round) = round else { continue };
-        // Employees i with i % 10 < 7 answered (see `answered` above).
-        let answers = if answered {
-            (n / 10) * 7 + (n % 10).min(7)
-        } else {
-            0
-        };
+        let answers = if answered { answered_total } else { 0 };
         sqlx::query(
             "UPDATE scan_rounds SET invited = invited + $2, responded = responded + $3 WHERE id = $1",
         )

@@ -76,6 +76,34 @@ pub enum StoreError {
     BadUrl(String),
 }
 
+impl StoreError {
+    /// Whether the error means "cannot reach the database now" rather than a fault in the
+    /// request or in Koers: connection refused or lost, the pool's wait ran out, the server
+    /// shutting down or starting up (SQLSTATE classes 08 and 57P).
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Db(
+                sqlx::Error::Io(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed
+                | sqlx::Error::Tls(_),
+            ) => true,
+            StoreError::Db(sqlx::Error::Database(d)) => d
+                .code()
+                .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+            _ => false,
+        }
+    }
+
+    /// Whether PostgreSQL refused text it cannot store (a NUL character, SQLSTATE 22021 or
+    /// 22P05): the input is at fault, not the database.
+    pub fn is_unstorable_text(&self) -> bool {
+        matches!(self, StoreError::Db(sqlx::Error::Database(d))
+            if matches!(d.code().as_deref(), Some("22021" | "22P05")))
+    }
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Which database is behind the pool.

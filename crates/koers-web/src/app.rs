@@ -508,6 +508,7 @@ pub fn make_app(state: AppState) -> Router {
         .route("/assets/app.js", get(assets::app_js))
         .fallback(|| async { WebError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), csrf::csrf_layer))
+        .layer(middleware::from_fn(refuse_nul_in_uri))
         .layer(middleware::from_fn(render_errors))
         .layer(middleware::from_fn(metrics::track))
         .layer(RequestBodyLimitLayer::new(api::IMPORT_LIMIT + 64 * 1024))
@@ -593,6 +594,21 @@ async fn render_errors(req: Request, next: Next) -> Response {
     }
     let status = err.status();
     finish(err, status, is_api, &tr, res.headers().clone())
+}
+
+/// A path or query with an encoded NUL character (`%00`) is refused before any handler: no
+/// link of ours makes one, and PostgreSQL cannot store it.
+async fn refuse_nul_in_uri(req: Request, next: Next) -> Response {
+    let uri = req.uri().path_and_query().map_or("", |p| p.as_str());
+    if uri
+        .as_bytes()
+        .windows(3)
+        .any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0')
+    {
+        return WebError::BadRequest("an encoded NUL character in the address".into())
+            .into_response();
+    }
+    next.run(req).await
 }
 
 fn finish(

@@ -33,6 +33,9 @@ pub enum WebError {
     Framework(Vec<koers_domain::curriculum::framework::FrameworkError>),
     #[error("the transcript cannot be read")]
     Transcript(koers_domain::curriculum::transcript::TranscriptError),
+    /// The database cannot be reached (stopped, restarting, pool exhausted): 503, retry soon.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -51,6 +54,7 @@ impl WebError {
             | WebError::Transcript(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -69,6 +73,7 @@ impl WebError {
             WebError::Transcript(_) => "transcript-invalid",
             WebError::UnsupportedMediaType => "unsupported-media-type",
             WebError::TooManyRequests { .. } => "too-many-requests",
+            WebError::Unavailable(_) => "unavailable",
             WebError::Internal(_) => "internal",
         }
     }
@@ -177,6 +182,11 @@ impl From<StoreError> for WebError {
         match e {
             StoreError::NotFound => WebError::NotFound,
             StoreError::Conflict(what) => WebError::Conflict(what),
+            e if e.is_unavailable() => WebError::Unavailable(e.to_string()),
+            // PostgreSQL refuses text with a NUL character; the request is at fault.
+            e if e.is_unstorable_text() => {
+                WebError::BadRequest("text with a character that cannot be stored".into())
+            }
             other => WebError::Internal(other.to_string()),
         }
     }
@@ -193,11 +203,18 @@ impl IntoResponse for WebError {
         if let WebError::Internal(msg) = &self {
             tracing::error!(error = %msg, "internal error");
         }
+        if let WebError::Unavailable(msg) = &self {
+            tracing::warn!(error = %msg, "database unavailable");
+        }
         let mut res = self.status().into_response();
         if let WebError::TooManyRequests { retry_after } = &self
             && let Ok(v) = HeaderValue::from_str(&retry_after.to_string())
         {
             res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        if let WebError::Unavailable(_) = &self {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         }
         res.extensions_mut().insert(self);
         res

@@ -9,12 +9,20 @@ use axum::extract::{FromRequest, Request};
 pub struct FormData(pub Vec<(String, String)>);
 
 impl FormData {
+    /// Parse a form body; text with a NUL character (no browser sends one) is refused.
     pub fn parse(bytes: &[u8]) -> Result<Self, WebError> {
-        serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
-            .map(FormData)
-            .map_err(|_| {
-                WebError::BadRequest("form body is not application/x-www-form-urlencoded".into())
-            })
+        let pairs = serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes).map_err(|_| {
+            WebError::BadRequest("form body is not application/x-www-form-urlencoded".into())
+        })?;
+        if pairs
+            .iter()
+            .any(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Err(WebError::BadRequest(
+                "form field with a NUL character".into(),
+            ));
+        }
+        Ok(FormData(pairs))
     }
 
     /// The first value of `name`, or "".

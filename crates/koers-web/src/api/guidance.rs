@@ -94,7 +94,7 @@ pub async fn list_students(
             None => return Err(WebError::invalid("programme", "programme-unknown")),
         }
     }
-    if let Some(y) = get("cohort").filter(|c| !c.is_empty()) {
+    if let Some(y) = get("cohort") {
         let y = koers_domain::CohortYear::parse(y)
             .map_err(|_| WebError::invalid("cohort", "year-invalid"))?;
         filter.cohort_year = Some(i64::from(y.get()));
@@ -777,7 +777,7 @@ pub async fn programme_coverage(
         .find(|(k, _)| k == "cohort")
         .map(|(_, v)| v.as_str())
     {
-        None | Some("") => None,
+        None => None,
         Some(y) => Some(i64::from(
             koers_domain::CohortYear::parse(y)
                 .map_err(|_| WebError::invalid("cohort", "year-invalid"))?

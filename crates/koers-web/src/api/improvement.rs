@@ -274,7 +274,12 @@ pub async fn list_actions(
         Some(r) if koers_domain::is_id(r) => Some(format!("{r}:")),
         Some(_) => return Err(WebError::invalid("round", "round-unknown")),
     };
-    let open_only = match get("open") {
+    // An empty `open=` is not a boolean (unlike the text filters, where empty means "any").
+    let open = pairs
+        .iter()
+        .find(|(n, _)| n == "open")
+        .map(|(_, v)| v.as_str());
+    let open_only = match open {
         None | Some("false") => false,
         Some("true") => true,
         Some(_) => return Err(WebError::invalid("open", "boolean-invalid")),

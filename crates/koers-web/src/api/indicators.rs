@@ -21,6 +21,15 @@ fn param(query: Option<&str>, name: &str) -> WebResult<Option<String>> {
         .map(|(_, v)| v))
 }
 
+/// `year` as the API documents it: an integer when present (the pages take an empty one as the
+/// running year; the API does not).
+fn api_year(query: Option<&str>) -> WebResult<i16> {
+    match param(query, "year")? {
+        Some(y) if y.trim().is_empty() => Err(WebError::invalid("year", "year-invalid")),
+        y => indicators::parse_year(y.as_deref()),
+    }
+}
+
 /// The indicator values of an academic year with their targets and status: the institution's
 /// (no `programme`) and each programme's the caller may read; with `programme`, that
 /// programme's only.
@@ -34,7 +43,7 @@ pub async fn list_indicators(
     ApiUser(a): ApiUser,
     RawQuery(query): RawQuery,
 ) -> WebResult<Json<IndicatorList>> {
-    let year = indicators::parse_year(param(query.as_deref(), "year")?.as_deref())?;
+    let year = api_year(query.as_deref())?;
     let code = param(query.as_deref(), "programme")?;
     let view = match indicators::view(&state, &a, code.as_deref()).await {
         Err(WebError::NotFound) => return Err(WebError::invalid("programme", "programme-unknown")),
@@ -109,7 +118,7 @@ pub async fn annual_report(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> WebResult<Response> {
-    let year = indicators::parse_year(param(query.as_deref(), "year")?.as_deref())?;
+    let year = api_year(query.as_deref())?;
     let code = param(query.as_deref(), "programme")?;
     let view = match indicators::view(&state, &a, code.as_deref()).await {
         Err(WebError::NotFound) => return Err(WebError::invalid("programme", "programme-unknown")),

@@ -93,7 +93,7 @@ pub use dto::*;
         improvement::update_action,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ErrorResponses),
     security(("bearer" = [])),
     tags((name = "platform", description = "Accounts, sessions, programmes"),
         (name = "guidance", description = "Students, conversations, the career file, coverage"),
@@ -113,6 +113,52 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Every operation can meet a malformed request (400); those that take parameters or a body
+/// can meet a well-formed one that does not hold (422). Both answer with [`ErrorBody`], so the
+/// document says so once here rather than in every annotation.
+struct ErrorResponses;
+
+impl utoipa::Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let error = |what: &str| {
+            ResponseBuilder::new()
+                .description(what)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let takes_input = op.request_body.is_some()
+                    || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let responses = &mut op.responses.responses;
+                responses
+                    .entry("400".into())
+                    .or_insert_with(|| error("Malformed request").into());
+                if takes_input {
+                    responses
+                        .entry("422".into())
+                        .or_insert_with(|| error("Input that does not hold").into());
+                }
+            }
+        }
     }
 }
 
@@ -297,9 +343,33 @@ async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
 }
 
 /// Parse a JSON body (after authorization), with a specific 400 on malformed input.
+/// Every body is a JSON object: serde would otherwise read a struct from an array too.
 pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, WebError> {
-    serde_json::from_slice(body)
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(WebError::BadRequest(
+            "invalid JSON body: expected an object".into(),
+        ));
+    }
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| WebError::BadRequest(format!("invalid JSON body: {e}")))?;
+    if has_nul(&value) {
+        return Err(WebError::BadRequest(
+            "invalid JSON body: text with a NUL character".into(),
+        ));
+    }
+    serde_json::from_value(value)
         .map_err(|e| WebError::BadRequest(format!("invalid JSON body: {e}")))
+}
+
+/// Whether any key or string in a JSON value holds a NUL character (which no database column
+/// of ours accepts: PostgreSQL refuses it in text).
+fn has_nul(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(a) => a.iter().any(has_nul),
+        serde_json::Value::Object(o) => o.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
 }
 
 /// `limit` and `cursor` of a collection request.

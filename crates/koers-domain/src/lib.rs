@@ -11,6 +11,7 @@ pub mod improvement;
 pub mod keyed;
 pub mod platform;
 pub mod policy;
+pub mod rich_text;
 pub mod staff;
 pub mod time;
 pub mod vision;

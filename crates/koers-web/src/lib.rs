@@ -20,7 +20,6 @@ mod health;
 pub mod i18n;
 mod indicators;
 pub mod mailer;
-mod markdown;
 mod metrics;
 pub mod notify;
 mod ooapi;

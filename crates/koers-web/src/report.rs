@@ -71,7 +71,12 @@ impl Report {
             .sections()
             .into_iter()
             .filter(|(_, text)| !text.trim().is_empty())
-            .map(|(key, text)| (tr.tk("vision-section", &key), crate::markdown::plain(&text)))
+            .map(|(key, text)| {
+                (
+                    tr.tk("vision-section", &key),
+                    koers_domain::rich_text::plain(&text),
+                )
+            })
             .collect()
     }
 }

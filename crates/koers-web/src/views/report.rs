@@ -98,7 +98,7 @@ pub async fn annual(
                         .sections()
                         .into_iter()
                         .filter(|(_, t)| !t.trim().is_empty())
-                        .map(|(k, t)| (k, crate::markdown::render(&t)))
+                        .map(|(k, t)| (k, koers_domain::rich_text::render(&t)))
                         .collect()
                 })
                 .unwrap_or_default();

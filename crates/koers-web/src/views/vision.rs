@@ -22,7 +22,7 @@ fn rendered(doc: &Document) -> Vec<(String, String)> {
     doc.sections()
         .into_iter()
         .filter(|(_, text)| !text.trim().is_empty())
-        .map(|(key, text)| (key, crate::markdown::render(&text)))
+        .map(|(key, text)| (key, koers_domain::rich_text::render(&text)))
         .collect()
 }
 

@@ -28,6 +28,10 @@ pub fn make_app(state: AppState) -> Router {
     let pages = Router::new()
         .route("/", get(views::home::root))
         .route("/login", get(views::login::form).post(views::login::submit))
+        .route(
+            "/login/second-factor",
+            get(crate::second_factor::challenge_form).post(crate::second_factor::challenge_submit),
+        )
         .route("/login/sso", get(crate::sso::start))
         .route("/login/sso/callback", get(crate::sso::callback))
         .route(
@@ -64,6 +68,18 @@ pub fn make_app(state: AppState) -> Router {
             post(views::credentials::rotate),
         )
         .route("/account/password", post(views::account::change_password))
+        .route(
+            "/account/second-factor",
+            get(crate::second_factor::account_form).post(crate::second_factor::account_confirm),
+        )
+        .route(
+            "/account/second-factor/remove",
+            post(crate::second_factor::account_remove),
+        )
+        .route(
+            "/admin/users/{id}/second-factor/reset",
+            post(crate::second_factor::admin_reset),
+        )
         .route("/account/language", post(views::account::set_language))
         .route("/account/digest", post(views::account::set_digest))
         .route(

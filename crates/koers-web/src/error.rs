@@ -33,6 +33,12 @@ pub enum WebError {
     Framework(Vec<koers_domain::curriculum::framework::FrameworkError>),
     #[error("the transcript cannot be read")]
     Transcript(koers_domain::curriculum::transcript::TranscriptError),
+    /// The password was right; the account's second factor is needed too.
+    #[error("second factor required")]
+    SecondFactorRequired,
+    /// The person's role requires a second factor that is not set up yet.
+    #[error("second factor to be set up")]
+    SecondFactorSetup,
     /// The database cannot be reached (stopped, restarting, pool exhausted): 503, retry soon.
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
@@ -44,7 +50,8 @@ impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            WebError::Unauthenticated | WebError::SecondFactorRequired => StatusCode::UNAUTHORIZED,
+            WebError::SecondFactorSetup => StatusCode::FORBIDDEN,
             WebError::Forbidden => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Conflict(_) => StatusCode::CONFLICT,
@@ -64,6 +71,8 @@ impl WebError {
         match self {
             WebError::BadRequest(_) => "bad-request",
             WebError::Unauthenticated => "unauthenticated",
+            WebError::SecondFactorRequired => "second-factor-required",
+            WebError::SecondFactorSetup => "second-factor-setup",
             WebError::Forbidden => "forbidden",
             WebError::NotFound => "not-found",
             WebError::Conflict(_) => "conflict",

@@ -25,6 +25,7 @@ pub mod notify;
 mod ooapi;
 mod report;
 mod scan_results;
+pub mod second_factor;
 pub mod sso;
 mod staff;
 mod state;

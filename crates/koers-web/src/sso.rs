@@ -24,9 +24,9 @@ use koers_store::platform::sso;
 use koers_store::platform::users::{self, NewUser, User};
 use openidconnect::core::{CoreClient, CoreGenderClaim, CoreProviderMetadata, CoreResponseType};
 use openidconnect::{
-    AccessTokenHash, AdditionalClaims, AuthenticationFlow, AuthorizationCode,
-    ClaimsVerificationError, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
-    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    AccessTokenHash, AdditionalClaims, AuthenticationContextClass, AuthenticationFlow,
+    AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken, IssuerUrl,
+    Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
     SignatureVerificationError, TokenResponse,
 };
 use serde_json::{Map, Value};
@@ -43,6 +43,9 @@ pub struct OidcConfig {
     pub claims: ClaimMap,
     /// The provider's name on the login page, e.g. "SURFconext".
     pub label: String,
+    /// When not empty, a login counts only with one of these `acr` values in the ID token
+    /// (the provider's second factor, say); Koers asks for them with `acr_values`.
+    pub require_acr: Vec<String>,
 }
 
 /// How long the discovered provider metadata (and its keys) are kept.
@@ -53,6 +56,11 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 /// The discovered provider, kept for an hour (and found again after a failure).
 #[derive(Default)]
 pub struct ProviderCache(tokio::sync::Mutex<Option<(Instant, CoreProviderMetadata)>>);
+
+/// Whether the ID token's `acr` is one of the required ones (any, when none is required).
+fn acr_satisfied(required: &[String], acr: Option<&str>) -> bool {
+    required.is_empty() || acr.is_some_and(|a| required.iter().any(|r| r == a))
+}
 
 /// Every claim the provider sends, kept as JSON so the claim map can pick any.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -85,6 +93,9 @@ pub enum Failure {
     NoRole,
     /// The account exists but is switched off, or belongs to another institution.
     Refused,
+    /// The provider authenticated without the required context (`acr`), e.g. without its
+    /// second factor.
+    WeakAuthentication,
 }
 
 impl Failure {
@@ -93,9 +104,11 @@ impl Failure {
             Failure::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
             Failure::Expired | Failure::Denied | Failure::Claims => StatusCode::BAD_REQUEST,
             Failure::Untrusted | Failure::Replayed => StatusCode::UNAUTHORIZED,
-            Failure::UnknownInstitution | Failure::NoEmail | Failure::NoRole | Failure::Refused => {
-                StatusCode::FORBIDDEN
-            }
+            Failure::UnknownInstitution
+            | Failure::NoEmail
+            | Failure::NoRole
+            | Failure::Refused
+            | Failure::WeakAuthentication => StatusCode::FORBIDDEN,
         }
     }
 
@@ -111,6 +124,7 @@ impl Failure {
             Failure::NoEmail => "sso-no-email",
             Failure::NoRole => "sso-no-role",
             Failure::Refused => "sso-refused",
+            Failure::WeakAuthentication => "sso-acr",
         }
     }
 }
@@ -228,6 +242,9 @@ async fn authorization_url(
         .set_pkce_challenge(challenge);
     for scope in &cfg.scopes {
         request = request.add_scope(Scope::new(scope.clone()));
+    }
+    for acr in &cfg.require_acr {
+        request = request.add_auth_context_value(AuthenticationContextClass::new(acr.clone()));
     }
     let (url, csrf, nonce) = request.url();
     sso::save_request(
@@ -380,6 +397,15 @@ async fn verified_claims(
             return Err(Failure::Untrusted);
         }
     };
+    // With a required authentication context, the provider must say it used one of them
+    // (asking with `acr_values` is a wish; the claim in the signed token is the proof).
+    if !acr_satisfied(
+        &cfg.require_acr,
+        id_claims.auth_context_ref().map(|a| a.as_str()),
+    ) {
+        tracing::warn!(acr = ?id_claims.auth_context_ref(), "an ID token without the required acr");
+        return Err(Failure::WeakAuthentication);
+    }
     // The access token belongs to this ID token.
     if let Some(expected) = id_claims.access_token_hash() {
         let alg = id_token.signing_alg().map_err(|_| Failure::Untrusted)?;
@@ -515,5 +541,20 @@ async fn active(
             Ok(Ok(u))
         }
         _ => Ok(Err(Failure::Refused)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::acr_satisfied;
+
+    #[test]
+    fn a_required_authentication_context_must_be_in_the_token() {
+        let mfa = vec!["http://schemas.microsoft.com/claims/multipleauthn".to_owned()];
+        assert!(acr_satisfied(&[], None));
+        assert!(acr_satisfied(&[], Some("urn:x:password")));
+        assert!(acr_satisfied(&mfa, Some(mfa[0].as_str())));
+        assert!(!acr_satisfied(&mfa, None));
+        assert!(!acr_satisfied(&mfa, Some("urn:x:password")));
     }
 }

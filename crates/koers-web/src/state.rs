@@ -19,6 +19,9 @@ pub struct WebConfig {
     pub public_url: Option<String>,
     /// Single sign-on with an OpenID provider (SURFconext); without it, passwords only.
     pub oidc: Option<crate::sso::OidcConfig>,
+    /// Roles whose holders must log in with a second factor (TOTP) when they log in with a
+    /// password; single sign-on can require the provider's `acr` instead.
+    pub second_factor_roles: Vec<koers_domain::Role>,
 }
 
 /// How Koers reaches its mail server.

@@ -156,6 +156,17 @@ struct ServeArgs {
     /// The provider's name on the login page.
     #[arg(long, env = "KOERS_OIDC_LABEL", default_value = "SURFconext")]
     oidc_label: String,
+    /// Accept single sign-on only with one of these authentication contexts (the `acr` claim,
+    /// separated by spaces), e.g. `http://schemas.microsoft.com/claims/multipleauthn` for
+    /// SURFconext's second factor; Koers asks the provider for them. Empty: any.
+    #[arg(long, env = "KOERS_OIDC_REQUIRE_ACR", default_value = "")]
+    oidc_require_acr: String,
+    /// Roles that must log in with a second factor (TOTP) when they use a password: role keys
+    /// separated by commas, or `personal-data` for every role that reads guidance notes, HR
+    /// records or placement students' files (administrator, programme_manager, counsellor,
+    /// hr_adviser, placement_mentor). Empty: the second factor is optional for everyone.
+    #[arg(long, env = "KOERS_REQUIRE_SECOND_FACTOR", default_value = "")]
+    require_second_factor: String,
 }
 
 #[derive(Args)]
@@ -522,10 +533,17 @@ async fn serve(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
                         claims: koers_domain::platform::sso::ClaimMap::parse(&args.oidc_claims)
                             .map_err(|e| anyhow::anyhow!("--oidc-claims: {e}"))?,
                         label: args.oidc_label,
+                        require_acr: args
+                            .oidc_require_acr
+                            .split_whitespace()
+                            .map(str::to_owned)
+                            .collect(),
                     })
                 }
                 None => None,
             },
+            second_factor_roles: koers_web::second_factor::parse_roles(&args.require_second_factor)
+                .map_err(|e| anyhow::anyhow!("--require-second-factor: {e}"))?,
         },
     );
     let listener = tokio::net::TcpListener::bind(args.addr)
@@ -590,6 +608,9 @@ async fn housekeeping(db: Db) {
         }
         if let Err(e) = koers_store::platform::login_failures::prune(&db).await {
             tracing::warn!(error = %e, "pruning login failures failed");
+        }
+        if let Err(e) = koers_store::platform::login_challenges::prune(&db).await {
+            tracing::warn!(error = %e, "pruning login challenges failed");
         }
         if let Err(e) = koers_store::platform::import_runs::interrupt_stale(&db).await {
             tracing::warn!(error = %e, "marking interrupted imports failed");

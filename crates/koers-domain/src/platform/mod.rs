@@ -5,6 +5,7 @@ mod names;
 mod password;
 mod role;
 pub mod sso;
+pub mod totp;
 
 pub use email::Email;
 pub use names::{CohortYear, DisplayName, ProgrammeCode, ProgrammeName};

@@ -35,6 +35,19 @@ impl Role {
         Role::PartnerCoordinator,
     ];
 
+    /// Roles that read guidance notes, HR records or placement students' files: with
+    /// `--require-second-factor personal-data`, they log in with a second factor.
+    pub const fn reads_personal_records(self) -> bool {
+        matches!(
+            self,
+            Role::Administrator
+                | Role::ProgrammeManager
+                | Role::Counsellor
+                | Role::HrAdviser
+                | Role::PlacementMentor
+        )
+    }
+
     /// The key used in the API, the database and translation keys.
     pub const fn key(self) -> &'static str {
         match self {

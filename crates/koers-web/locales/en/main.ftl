@@ -1739,6 +1739,7 @@ sso-unknown-institution = Your institution does not use Koers (yet). Contact you
 sso-no-email = There is no account for you yet, and the login service sent no email address to make one.
 sso-no-role = There is no account for you yet. Ask the Koers administrator for access.
 sso-refused = This account cannot log in. Contact the Koers administrator.
+sso-acr = Your institution logged you in without the extra check (second step) Koers asks for your data. Log in again and use the second step your institution offers.
 sso-settings-title = Login through the institution (SSO)
 sso-settings-provider = Login service
 sso-settings-redirect = Redirect address (register it at the login service)
@@ -1831,3 +1832,48 @@ completions-other-programme = Line {$line}: student {$number} is not in this pro
 completions-none = Enter at least one student number.
 credential-activity-description = The activity {$activity} of {$programme} is completed.
 credential-activity-criteria = A lecturer recorded that the activity {$activity} of {$programme} is completed.
+
+# Second factor (TOTP)
+second-factor-title = Two-step verification
+second-factor-lead = Type the six-digit code from your authenticator app. Don't have your phone with you? Type one of your recovery codes instead.
+second-factor-required-lead = Your role requires a second step when you log in, because you read other people's personal data.
+second-factor-setup-lead = This is how to set it up:
+second-factor-step-app = Install an authenticator app on your phone, for example Microsoft Authenticator, Google Authenticator or FreeOTP.
+second-factor-step-scan = Scan this QR code with the app.
+second-factor-qr = QR code to add Koers to your authenticator app
+second-factor-step-type = Scanning does not work? Type this key into the app:
+second-factor-step-code = Type the six-digit code the app shows below.
+second-factor-code = Code
+second-factor-code-hint = Six digits, or a recovery code such as abcde-fghij.
+second-factor-code-hint-setup = The six digits the app shows now.
+second-factor-submit = Check
+second-factor-missing = Type the code from your app.
+second-factor-wrong = This code is wrong or was already used. Wait for the next code and try again.
+second-factor-codes-title = Keep your recovery codes
+second-factor-on = Two-step verification is on.
+second-factor-codes-lead = Lost your phone? Then log in with one of these codes. Each code works once. You only see them now: print them or keep them somewhere safe.
+second-factor-codes-hint = Codes used up or lost? Turn two-step verification off and on again for new codes, or ask the administrator for help.
+second-factor-continue = I have kept the codes, continue
+login-expired = Logging in took too long or the code was wrong too often. Please log in again.
+error-second-factor-required = Send the two-step verification code too (second_factor).
+error-second-factor-setup = This role requires two-step verification. Set it up first by logging in on the website.
+account-second-factor = Two-step verification
+account-second-factor-lead = With two-step verification you need a code from an app on your phone besides your password when you log in. Nobody gets to your data with your password alone.
+account-second-factor-is-on = On. You have { $count ->
+    [one] one recovery code
+   *[other] { $count } recovery codes
+} left.
+account-second-factor-is-off = Off.
+account-second-factor-setup = Set up two-step verification
+account-second-factor-required = Your role requires two-step verification; you cannot turn it off.
+account-second-factor-remove = Turn two-step verification off
+account-second-factor-remove-code = Code from your app (or a recovery code)
+flash-second-factor-on = Two-step verification is on.
+flash-second-factor-off = Two-step verification is off.
+flash-second-factor-wrong = The code was wrong; two-step verification is still on.
+flash-second-factor-reset = Two-step verification was reset. This person sets it up again at their next login.
+user-second-factor = Two-step verification
+user-second-factor-on = Set up.
+user-second-factor-off = Not set up.
+user-second-factor-reset = Reset two-step verification
+user-second-factor-reset-hint = Only when someone lost both their phone and their recovery codes. Check who is asking first.

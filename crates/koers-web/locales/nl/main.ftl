@@ -1739,6 +1739,7 @@ sso-unknown-institution = Je instelling gebruikt Koers (nog) niet. Neem contact 
 sso-no-email = Er is voor jou nog geen account, en de inlogdienst gaf geen e-mailadres om er een te maken.
 sso-no-role = Er is voor jou nog geen account. Vraag de beheerder van Koers om je toegang te geven.
 sso-refused = Dit account kan niet inloggen. Neem contact op met de beheerder van Koers.
+sso-acr = Je instelling heeft je ingelogd zonder de extra controle (tweede stap) die Koers voor jouw gegevens vraagt. Log opnieuw in en gebruik de tweede stap die je instelling aanbiedt.
 sso-settings-title = Inloggen via de instelling (SSO)
 sso-settings-provider = Inlogdienst
 sso-settings-redirect = Terugstuuradres (geef dit op bij de inlogdienst)
@@ -1831,3 +1832,48 @@ completions-other-programme = Regel {$line}: student {$number} hoort niet bij de
 completions-none = Vul minstens één studentnummer in.
 credential-activity-description = De activiteit {$activity} van {$programme} is afgerond.
 credential-activity-criteria = Een docent heeft vastgelegd dat de activiteit {$activity} van {$programme} is afgerond.
+
+# Second factor (TOTP)
+second-factor-title = Tweestapsverificatie
+second-factor-lead = Typ de code van zes cijfers uit je authenticator-app. Heb je je telefoon niet bij je? Typ dan een van je herstelcodes.
+second-factor-required-lead = Voor jouw rol is een tweede stap bij het inloggen verplicht, omdat je persoonlijke gegevens van anderen leest.
+second-factor-setup-lead = Zo stel je die in:
+second-factor-step-app = Installeer een authenticator-app op je telefoon, bijvoorbeeld Microsoft Authenticator, Google Authenticator of FreeOTP.
+second-factor-step-scan = Scan deze QR-code met de app.
+second-factor-qr = QR-code om Koers aan je authenticator-app toe te voegen
+second-factor-step-type = Lukt scannen niet? Typ dan deze sleutel in de app:
+second-factor-step-code = Typ hieronder de code van zes cijfers die de app laat zien.
+second-factor-code = Code
+second-factor-code-hint = Zes cijfers, of een herstelcode zoals abcde-fghij.
+second-factor-code-hint-setup = De zes cijfers die de app nu laat zien.
+second-factor-submit = Controleren
+second-factor-missing = Typ de code uit je app.
+second-factor-wrong = Deze code klopt niet of is al gebruikt. Wacht op de volgende code en probeer het opnieuw.
+second-factor-codes-title = Bewaar je herstelcodes
+second-factor-on = Tweestapsverificatie staat aan.
+second-factor-codes-lead = Ben je je telefoon kwijt? Dan log je in met een van deze codes. Elke code werkt één keer. Je ziet ze alleen nu: print ze of bewaar ze op een veilige plek.
+second-factor-codes-hint = Zijn je codes op of kwijt? Zet tweestapsverificatie uit en weer aan voor nieuwe codes, of vraag de beheerder om hulp.
+second-factor-continue = Ik heb de codes bewaard, ga verder
+login-expired = Het inloggen duurde te lang of de code was te vaak fout. Log opnieuw in.
+error-second-factor-required = Stuur ook de code van de tweestapsverificatie mee (second_factor).
+error-second-factor-setup = Voor deze rol is tweestapsverificatie verplicht. Stel die eerst in door op de website in te loggen.
+account-second-factor = Tweestapsverificatie
+account-second-factor-lead = Met tweestapsverificatie heb je bij het inloggen naast je wachtwoord ook een code uit een app op je telefoon nodig. Zo kan niemand met alleen je wachtwoord bij je gegevens.
+account-second-factor-is-on = Staat aan. Je hebt nog { $count ->
+    [one] één herstelcode
+   *[other] { $count } herstelcodes
+} over.
+account-second-factor-is-off = Staat uit.
+account-second-factor-setup = Tweestapsverificatie instellen
+account-second-factor-required = Voor jouw rol is tweestapsverificatie verplicht; je kunt die niet uitzetten.
+account-second-factor-remove = Tweestapsverificatie uitzetten
+account-second-factor-remove-code = Code uit je app (of een herstelcode)
+flash-second-factor-on = Tweestapsverificatie staat aan.
+flash-second-factor-off = Tweestapsverificatie staat uit.
+flash-second-factor-wrong = De code klopte niet; tweestapsverificatie staat nog aan.
+flash-second-factor-reset = De tweestapsverificatie is teruggezet. Bij de volgende keer inloggen stelt deze persoon die opnieuw in.
+user-second-factor = Tweestapsverificatie
+user-second-factor-on = Ingesteld.
+user-second-factor-off = Niet ingesteld.
+user-second-factor-reset = Tweestapsverificatie terugzetten
+user-second-factor-reset-hint = Alleen als iemand zijn telefoon én herstelcodes kwijt is. Controleer eerst wie erom vraagt.

@@ -61,6 +61,10 @@ pub struct MeDto {
 pub struct LoginBody {
     pub email: String,
     pub password: String,
+    /// The 6-digit code of the authenticator app, or an unused recovery code; needed when the
+    /// account has a second factor.
+    #[serde(default)]
+    pub second_factor: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]

@@ -58,7 +58,8 @@ async fn me_dto(t: Tenant<'_>, u: &User) -> WebResult<MeDto> {
     responses(
         (status = 201, description = "Logged in", body = SessionCreated),
         (status = 400, description = "Malformed body", body = ErrorBody),
-        (status = 401, description = "Wrong email or password", body = ErrorBody),
+        (status = 401, description = "Wrong email, password or second-factor code; `second-factor-required` when the account has a second factor and `second_factor` was not sent", body = ErrorBody),
+        (status = 403, description = "Password login is off for this account (`forbidden`), or the role requires a second factor that is not set up yet (`second-factor-setup`: set it up by logging in on the web)", body = ErrorBody),
         (status = 429, description = "Too many failed attempts; see Retry-After", body = ErrorBody),
     ))]
 pub async fn create_session(
@@ -67,7 +68,16 @@ pub async fn create_session(
     body: Bytes,
 ) -> WebResult<Response> {
     let body: LoginBody = parse_json(&body)?;
-    match attempt(&state, &body.email, &body.password, &ip, Kind::Api).await? {
+    match attempt(
+        &state,
+        &body.email,
+        &body.password,
+        &ip,
+        Kind::Api,
+        body.second_factor.as_deref(),
+    )
+    .await?
+    {
         Ok((token, user)) => {
             let me = me_dto(Tenant::new(state.db(), &user.institution_id), &user).await?;
             Ok((
@@ -79,6 +89,12 @@ pub async fn create_session(
         Err(LoginFailure::Wrong) => Err(WebError::Unauthenticated),
         Err(LoginFailure::Throttled(retry_after)) => Err(WebError::TooManyRequests { retry_after }),
         Err(LoginFailure::SsoOnly) => Err(WebError::Forbidden),
+        Err(LoginFailure::SecondFactor { enrolled: true, .. }) => {
+            Err(WebError::SecondFactorRequired)
+        }
+        Err(LoginFailure::SecondFactor {
+            enrolled: false, ..
+        }) => Err(WebError::SecondFactorSetup),
     }
 }
 

@@ -31,6 +31,10 @@ struct AccountPage {
     feed_url: Option<String>,
     /// Whether the weekly digest of overdue agreements is mailed.
     digest: bool,
+    /// With the second factor on: the recovery codes left.
+    second_factor: Option<i64>,
+    /// The person's role requires the second factor.
+    second_factor_required: bool,
 }
 
 async fn account_page(
@@ -63,6 +67,13 @@ async fn account_page(
         errors,
         feed_url,
         digest: koers_store::guidance::digests::wanted(t, &a.user.id).await?,
+        second_factor: match koers_store::platform::second_factor::get(t, &a.user.id).await? {
+            Some(f) if f.confirmed => Some(
+                koers_store::platform::second_factor::recovery_codes_left(t, &a.user.id).await?,
+            ),
+            _ => None,
+        },
+        second_factor_required: crate::second_factor::required(state, &a.user.roles),
     })
 }
 

@@ -28,16 +28,25 @@ pub enum LoginFailure {
     /// The password was right, but the institution has turned passwords off (single sign-on
     /// only); its administrators keep theirs.
     SsoOnly,
+    /// The password was right; the second factor is still needed (`enrolled`), or must first
+    /// be set up (not `enrolled`, the role requires it).
+    SecondFactor {
+        user_id: String,
+        institution_id: String,
+        enrolled: bool,
+    },
 }
 
 /// Check credentials and start a session of `kind`. Failures are counted and audited; the
-/// answer does not tell whether the account exists.
+/// answer does not tell whether the account exists. With a second factor set up (or required
+/// by a role), `code` must prove it (the API sends it along; the web asks for it next).
 pub async fn attempt(
     state: &AppState,
     email: &str,
     password: &str,
     ip: &str,
     kind: Kind,
+    code: Option<&str>,
 ) -> WebResult<Result<(String, User), LoginFailure>> {
     let db = state.db();
     let via = if kind == Kind::Web { "web" } else { "api" };
@@ -106,6 +115,40 @@ pub async fn attempt(
             return Ok(Err(LoginFailure::SsoOnly));
         }
     }
+    let user = users::get(t, &account.id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let factor = koers_store::platform::second_factor::get(t, &account.id)
+        .await?
+        .filter(|f| f.confirmed);
+    let mut proof = None;
+    if factor.is_some() || crate::second_factor::required(state, &user.roles) {
+        let (Some(f), Some(code)) = (&factor, code.filter(|c| !c.trim().is_empty())) else {
+            return Ok(Err(LoginFailure::SecondFactor {
+                user_id: account.id.clone(),
+                institution_id: account.institution_id.clone(),
+                enrolled: factor.is_some(),
+            }));
+        };
+        proof = crate::second_factor::check(t, &account.id, f, code).await?;
+        if proof.is_none() {
+            login_failures::record(db, &email, ip).await?;
+            audit::record(
+                db,
+                NewEvent {
+                    institution_id: Some(&account.institution_id),
+                    actor_id: Some(&account.id),
+                    actor_email: Some(&account.email),
+                    action: "login.failure",
+                    ip: Some(ip),
+                    details: serde_json::json!({ "via": via, "reason": "second-factor" }),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            return Ok(Err(LoginFailure::Wrong));
+        }
+    }
     let (token, _) = sessions::create(t, &account.id, kind).await?;
     audit::record(
         db,
@@ -115,14 +158,14 @@ pub async fn attempt(
             actor_email: Some(&account.email),
             action: "login.success",
             ip: Some(ip),
-            details: serde_json::json!({ "via": via }),
+            details: match proof {
+                Some(p) => serde_json::json!({ "via": via, "second_factor": p }),
+                None => serde_json::json!({ "via": via }),
+            },
             ..Default::default()
         },
     )
     .await?;
-    let user = users::get(t, &account.id)
-        .await?
-        .ok_or(WebError::NotFound)?;
     Ok(Ok((token, user)))
 }
 
@@ -141,6 +184,9 @@ struct LoginPage {
 pub struct LoginQuery {
     #[serde(default)]
     next: String,
+    /// Back from a second-factor challenge that expired or failed too often.
+    #[serde(default)]
+    expired: Option<String>,
 }
 
 fn sso_label(state: &AppState) -> Option<String> {
@@ -162,8 +208,8 @@ pub async fn form(
     render(&LoginPage {
         ctx: Ctx::anonymous(tr, pre.0, "/login"),
         email: String::new(),
+        error: q.expired.is_some().then(|| tr.t("login-expired")),
         next: q.next,
-        error: None,
         sso: sso_label(&state),
     })
 }
@@ -192,7 +238,7 @@ pub async fn submit(
             &page(tr, tr.t("login-missing")),
         ));
     }
-    match attempt(&state, &email, form.get("password"), &ip, Kind::Web).await? {
+    match attempt(&state, &email, form.get("password"), &ip, Kind::Web, None).await? {
         Err(LoginFailure::Wrong) => Ok(render_status(
             StatusCode::UNAUTHORIZED,
             &page(tr, tr.t("login-wrong")),
@@ -219,6 +265,14 @@ pub async fn submit(
                 &page(tr, tr.t1("login-sso-only", "provider", &label)),
             ))
         }
+        Err(LoginFailure::SecondFactor {
+            user_id,
+            institution_id,
+            ..
+        }) => {
+            let t = Tenant::new(state.db(), &institution_id);
+            crate::second_factor::start_challenge(&state, t, &user_id, &next).await
+        }
         Ok((token, user)) => session_response(&state, &headers, &token, &user, &next).await,
     }
 }
@@ -232,10 +286,23 @@ pub async fn session_response(
     user: &User,
     next: &str,
 ) -> WebResult<Response> {
+    let mut res = Redirect::to(&local_path(next, "/home")).into_response();
+    rotate_session(state, headers, &mut res, token, user).await?;
+    Ok(res)
+}
+
+/// End the browser's earlier session, if any, and set the new session's cookie (and the
+/// person's language) on `res`.
+pub async fn rotate_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    res: &mut Response,
+    token: &str,
+    user: &User,
+) -> WebResult<()> {
     if let Some(old) = cookie_value(headers, SESSION_COOKIE) {
         sessions::delete(state.db(), &sessions::hash_token(&old)).await?;
     }
-    let mut res = Redirect::to(&local_path(next, "/home")).into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(state, SESSION_COOKIE, token, None),
@@ -246,7 +313,7 @@ pub async fn session_response(
             set_cookie(state, LANG_COOKIE, l, Some(365 * 86400)),
         );
     }
-    Ok(res)
+    Ok(())
 }
 
 pub async fn logout(

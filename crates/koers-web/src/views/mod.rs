@@ -213,6 +213,10 @@ impl Ctx {
             "language-changed",
             "deleted",
             "refreshed",
+            "second-factor-on",
+            "second-factor-off",
+            "second-factor-wrong",
+            "second-factor-reset",
         ];
         self.flash = key
             .filter(|k| KNOWN.contains(k))

@@ -140,6 +140,8 @@ struct UserForm {
     errors: Vec<FieldMsg>,
     temp_password: Option<String>,
     is_self: bool,
+    /// The person has a second factor set up (shown with a reset for a lost phone).
+    second_factor: bool,
 }
 
 fn role_rows(a: &Authenticated, held: &[RoleAssignment]) -> Vec<RoleRow> {
@@ -209,6 +211,7 @@ pub async fn new_form(State(state): State<AppState>, WebUser(a): WebUser) -> Web
         errors: Vec::new(),
         temp_password: None,
         is_self: false,
+        second_factor: false,
     }))
 }
 
@@ -286,6 +289,7 @@ pub async fn create(
             errors: field_msgs(&a.tr, &errors),
             temp_password: None,
             is_self: false,
+            second_factor: false,
         },
     ))
 }
@@ -334,6 +338,9 @@ async fn user_page(
             errors,
             temp_password,
             is_self: u.id == a.user.id,
+            second_factor: koers_store::platform::second_factor::get(t, &u.id)
+                .await?
+                .is_some_and(|f| f.confirmed),
         },
     ))
 }
@@ -426,6 +433,7 @@ pub async fn update(
             errors: field_msgs(&a.tr, &errors),
             temp_password: None,
             is_self: existing.id == a.user.id,
+            second_factor: false,
         },
     ))
 }

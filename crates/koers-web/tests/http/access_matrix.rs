@@ -43,6 +43,21 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
     ("GET", "/", [A, A, A, A, A, A, A, A, A, A]),
     ("GET", "/login", [A, A, A, A, A, A, A, A, A, A]),
     ("POST", "/login", [A, A, A, A, A, A, A, A, A, A]),
+    // Without a login waiting for its second factor, back to the login page.
+    (
+        "GET",
+        "/login/second-factor",
+        [
+            Login, Login, Login, Login, Login, Login, Login, Login, Login, Login,
+        ],
+    ),
+    (
+        "POST",
+        "/login/second-factor",
+        [
+            Login, Login, Login, Login, Login, Login, Login, Login, Login, Login,
+        ],
+    ),
     ("POST", "/language", [A, A, A, A, A, A, A, A, A, A]),
     (
         "GET",
@@ -119,6 +134,21 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
     ),
     ("GET", "/home", [Login, A, A, A, A, A, A, A, A, A]),
     ("GET", "/account", [Login, A, A, A, A, A, A, A, A, A]),
+    (
+        "GET",
+        "/account/second-factor",
+        [Login, A, A, A, A, A, A, A, A, A],
+    ),
+    (
+        "POST",
+        "/account/second-factor",
+        [Login, A, A, A, A, A, A, A, A, A],
+    ),
+    (
+        "POST",
+        "/account/second-factor/remove",
+        [Login, A, A, A, A, A, A, A, A, A],
+    ),
     (
         "POST",
         "/account/password",
@@ -223,6 +253,11 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
     (
         "POST",
         "/admin/users/{user}/active",
+        [Login, A, No, No, No, No, No, No, No, Nf],
+    ),
+    (
+        "POST",
+        "/admin/users/{user}/second-factor/reset",
         [Login, A, No, No, No, No, No, No, No, Nf],
     ),
     (
@@ -1797,13 +1832,15 @@ async fn access_matrix() {
                 req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
                 let extra = body_for(path);
                 // The login form carries the pre-session token (from its cookie).
-                let csrf =
-                    if *path == "/login" || *path == "/verify" || path.starts_with("/invitations/")
-                    {
-                        b.cookie("koers_csrf")
-                    } else {
-                        b.csrf.clone()
-                    };
+                let csrf = if *path == "/login"
+                    || *path == "/login/second-factor"
+                    || *path == "/verify"
+                    || path.starts_with("/invitations/")
+                {
+                    b.cookie("koers_csrf")
+                } else {
+                    b.csrf.clone()
+                };
                 Body::from(format!(
                     "_csrf={csrf}{}{extra}",
                     if extra.is_empty() { "" } else { "&" }

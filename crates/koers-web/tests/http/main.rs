@@ -19,6 +19,7 @@ mod indicators;
 mod instances;
 mod mail;
 mod ooapi;
+mod second_factor;
 mod sso;
 mod staff;
 mod vision;

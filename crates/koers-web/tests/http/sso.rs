@@ -16,6 +16,7 @@ fn provider_at(issuer: String) -> WebConfig {
             scopes: vec!["profile".into(), "email".into()],
             claims: Default::default(),
             label: "SURFconext".into(),
+            require_acr: Vec::new(),
         }),
         ..Default::default()
     }

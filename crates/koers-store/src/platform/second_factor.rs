@@ -1,0 +1,149 @@
+//! The second factor of local accounts: the TOTP secret, the last step used, recovery codes.
+
+use crate::{Result, Tenant, now_ms};
+use koers_domain::platform::totp::{Secret, recovery_code_hash};
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct Factor {
+    pub secret: Secret,
+    /// False while enrolling.
+    pub confirmed: bool,
+    pub last_step: u64,
+}
+
+pub async fn get(t: Tenant<'_>, user_id: &str) -> Result<Option<Factor>> {
+    let r = sqlx::query(
+        "SELECT secret, confirmed_at, last_step FROM totp_factors WHERE user_id = $1 AND institution_id = $2",
+    )
+    .bind(user_id)
+    .bind(t.institution_id)
+    .fetch_optional(t.pool())
+    .await?;
+    let Some(r) = r else { return Ok(None) };
+    let secret: String = r.try_get(0)?;
+    Ok(Some(Factor {
+        secret: Secret::from_base32(&secret)
+            .ok_or_else(|| crate::StoreError::Corrupt("TOTP secret".into()))?,
+        confirmed: r.try_get::<Option<i64>, _>(1)?.is_some(),
+        last_step: r.try_get::<i64, _>(2)?.max(0) as u64,
+    }))
+}
+
+/// Start (or restart) an enrolment with a new secret; a confirmed factor is left alone.
+/// Returns the secret to show, which is the one already pending if there is one.
+pub async fn begin(t: Tenant<'_>, user_id: &str) -> Result<Secret> {
+    if let Some(f) = get(t, user_id).await?
+        && !f.confirmed
+    {
+        return Ok(f.secret);
+    }
+    let secret = Secret::generate();
+    let r = sqlx::query(
+        "INSERT INTO totp_factors (user_id, institution_id, secret, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (user_id) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(t.institution_id)
+    .bind(secret.to_base32())
+    .bind(now_ms())
+    .execute(t.pool())
+    .await?;
+    if r.rows_affected() == 0 {
+        return Err(crate::StoreError::Conflict("second factor"));
+    }
+    Ok(secret)
+}
+
+/// Confirm a pending enrolment with the step of the first code typed, and store the hashes
+/// of new recovery codes (replacing any earlier ones).
+pub async fn confirm(t: Tenant<'_>, user_id: &str, step: u64, recovery: &[String]) -> Result<()> {
+    let mut tx = t.pool().begin().await?;
+    let r = sqlx::query(
+        "UPDATE totp_factors SET confirmed_at = $3, last_step = $4 \
+         WHERE user_id = $1 AND institution_id = $2 AND confirmed_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(t.institution_id)
+    .bind(now_ms())
+    .bind(step as i64)
+    .execute(&mut *tx)
+    .await?;
+    if r.rows_affected() != 1 {
+        return Err(crate::StoreError::NotFound);
+    }
+    sqlx::query("DELETE FROM totp_recovery_codes WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    for code in recovery {
+        sqlx::query("INSERT INTO totp_recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+            .bind(user_id)
+            .bind(recovery_code_hash(code))
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Record that the code of `step` was used. False when that step (or a later one) was
+/// already used — by another request or another instance — so the code does not count.
+pub async fn use_step(t: Tenant<'_>, user_id: &str, step: u64) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE totp_factors SET last_step = $3 WHERE user_id = $1 AND institution_id = $2 AND last_step < $3",
+    )
+    .bind(user_id)
+    .bind(t.institution_id)
+    .bind(step as i64)
+    .execute(t.pool())
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Use a recovery code: true once per code.
+pub async fn use_recovery_code(t: Tenant<'_>, user_id: &str, code: &str) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE totp_recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL \
+         AND EXISTS (SELECT 1 FROM totp_factors f WHERE f.user_id = $1 AND f.institution_id = $4)",
+    )
+    .bind(user_id)
+    .bind(recovery_code_hash(code))
+    .bind(now_ms())
+    .bind(t.institution_id)
+    .execute(t.pool())
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Recovery codes not used yet.
+pub async fn recovery_codes_left(t: Tenant<'_>, user_id: &str) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM totp_recovery_codes c JOIN totp_factors f ON f.user_id = c.user_id \
+         WHERE c.user_id = $1 AND f.institution_id = $2 AND c.used_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(t.institution_id)
+    .fetch_one(t.pool())
+    .await?;
+    Ok(n)
+}
+
+/// Remove the second factor and its recovery codes (the holder turned it off, or an
+/// administrator reset it for someone who lost their phone).
+pub async fn remove(t: Tenant<'_>, user_id: &str) -> Result<bool> {
+    let mut tx = t.pool().begin().await?;
+    let r = sqlx::query("DELETE FROM totp_factors WHERE user_id = $1 AND institution_id = $2")
+        .bind(user_id)
+        .bind(t.institution_id)
+        .execute(&mut *tx)
+        .await?;
+    if r.rows_affected() > 0 {
+        sqlx::query("DELETE FROM totp_recovery_codes WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(r.rows_affected() > 0)
+}

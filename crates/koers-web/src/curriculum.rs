@@ -163,6 +163,7 @@ pub async fn audit_work_read(
         a,
         action,
         ("work", subject_id),
+        owner_id,
         serde_json::json!({ "owner_id": owner_id }),
     )
     .await

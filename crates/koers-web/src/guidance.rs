@@ -154,13 +154,15 @@ pub async fn caseload_owners(state: &AppState, a: &Authenticated) -> WebResult<V
     Ok(ids)
 }
 
-/// Record that the actor read something sensitive about another person: what (`action`),
-/// of which kind and id, with details. The shared form of every audit-logged read.
+/// Record that the actor read something sensitive about another person (`person_id`, a user
+/// id): what (`action`), of which kind and id, with details. The shared form of every
+/// audit-logged read; the person can read it back (who read my file).
 pub async fn audit_sensitive_read(
     state: &AppState,
     a: &Authenticated,
     action: &str,
     subject: (&str, &str),
+    person_id: &str,
     details: serde_json::Value,
 ) -> WebResult<()> {
     audit::record(
@@ -172,6 +174,7 @@ pub async fn audit_sensitive_read(
             action,
             subject_type: Some(subject.0),
             subject_id: Some(subject.1),
+            person_id: Some(person_id),
             details,
             ..Default::default()
         },
@@ -196,6 +199,7 @@ pub async fn audit_read(
         a,
         action,
         ("student", subject_id),
+        &access.record.user_id,
         serde_json::json!({
             "student_id": access.record.id,
             "stand_in": access.stand_in,

@@ -344,6 +344,7 @@ async fn record(
             subject_id: Some(&user.id),
             ip: Some(ip),
             details,
+            person_id: None,
         },
     )
     .await?;
@@ -490,6 +491,7 @@ pub async fn admin_reset(
                 subject_id: Some(&user.id),
                 ip: Some(&ip),
                 details: serde_json::json!({}),
+                person_id: Some(&user.id),
             },
         )
         .await?;

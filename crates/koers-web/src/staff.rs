@@ -82,6 +82,7 @@ pub async fn audit_read(
         a,
         action,
         ("employee", &e.user.id),
+        &e.user.id,
         serde_json::json!({ "relation": relation }),
     )
     .await

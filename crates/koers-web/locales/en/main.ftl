@@ -1877,3 +1877,16 @@ user-second-factor-on = Set up.
 user-second-factor-off = Not set up.
 user-second-factor-reset = Reset two-step verification
 user-second-factor-reset-hint = Only when someone lost both their phone and their recovery codes. Check who is asking first.
+
+# Audit chain and personal data
+audit-action-second-factor-enrol = Two-step verification set up
+audit-action-second-factor-remove = Two-step verification turned off
+audit-action-user-second-factor-reset = Two-step verification reset
+audit-action-person-erase = Personal data erased
+audit-action-person-export = Own data downloaded
+audit-action-retention-purge = Retention period over: data cleared
+audit-verify = Check that the log is unchanged
+audit-chain-ok = The log is unchanged: { $events } events checked.
+audit-chain-broken = Warning: the log was changed from event { $seq } on. Report this to the privacy or security officer.
+audit-chain-personal = { $count } events have changed personal data (address or details).
+audit-chain-unchained = { $count } older events are from before the check and were not checked.

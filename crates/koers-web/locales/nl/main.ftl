@@ -1877,3 +1877,16 @@ user-second-factor-on = Ingesteld.
 user-second-factor-off = Niet ingesteld.
 user-second-factor-reset = Tweestapsverificatie terugzetten
 user-second-factor-reset-hint = Alleen als iemand zijn telefoon én herstelcodes kwijt is. Controleer eerst wie erom vraagt.
+
+# Audit chain and personal data
+audit-action-second-factor-enrol = Tweestapsverificatie ingesteld
+audit-action-second-factor-remove = Tweestapsverificatie uitgezet
+audit-action-user-second-factor-reset = Tweestapsverificatie teruggezet
+audit-action-person-erase = Persoonsgegevens gewist
+audit-action-person-export = Eigen gegevens gedownload
+audit-action-retention-purge = Bewaartermijn verlopen: gegevens opgeruimd
+audit-verify = Controleer of het logboek onveranderd is
+audit-chain-ok = Het logboek is onveranderd: { $events } gebeurtenissen gecontroleerd.
+audit-chain-broken = Let op: het logboek is veranderd vanaf gebeurtenis { $seq }. Meld dit bij de privacy- of securityfunctionaris.
+audit-chain-personal = { $count } gebeurtenissen hebben gewijzigde persoonsgegevens (adres of details).
+audit-chain-unchained = { $count } oudere gebeurtenissen zijn van voor de controle en niet gecontroleerd.

@@ -17,6 +17,8 @@ struct AuditPage {
     events: Vec<Event>,
     kind: String,
     next: Option<String>,
+    /// The hash chain's check, when asked for.
+    chain: Option<audit::ChainReport>,
 }
 
 #[derive(serde::Deserialize)]
@@ -24,6 +26,8 @@ pub struct AuditQuery {
     #[serde(default)]
     kind: String,
     cursor: Option<String>,
+    #[serde(default)]
+    verify: Option<String>,
 }
 
 pub const KINDS: [&str; 5] = ["login", "account", "user", "programme", "cohort"];
@@ -61,5 +65,9 @@ pub async fn list(
         events: page.items,
         kind,
         next: page.next,
+        chain: match q.verify {
+            Some(_) => Some(audit::verify(state.db(), Some(&a.user.institution_id)).await?),
+            None => None,
+        },
     }))
 }

@@ -199,6 +199,7 @@ async fn page(
             a,
             "placement.read_shared",
             ("student", &x.p.student_id),
+            &x.p.student_user_id,
             serde_json::json!({"placement_id": x.p.id}),
         )
         .await?;

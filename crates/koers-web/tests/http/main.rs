@@ -19,6 +19,7 @@ mod indicators;
 mod instances;
 mod mail;
 mod ooapi;
+mod privacy;
 mod second_factor;
 mod sso;
 mod staff;

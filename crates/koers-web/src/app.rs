@@ -53,6 +53,13 @@ pub fn make_app(state: AppState) -> Router {
         .route("/language", post(views::account::switch_language))
         .route("/home", get(views::home::page))
         .route("/account", get(views::account::page))
+        .route("/my-data", get(crate::personal_data::page))
+        .route("/my-data/export", get(crate::personal_data::readable))
+        .route(
+            "/my-data/export.json",
+            get(crate::personal_data::json_download),
+        )
+        .route("/admin/users/{id}/erase", post(crate::personal_data::erase))
         .route("/notifications", get(views::notifications::list))
         .route("/notifications/read", post(views::notifications::mark))
         .route("/admin/outbox", get(views::notifications::outbox))

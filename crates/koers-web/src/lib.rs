@@ -23,6 +23,7 @@ pub mod mailer;
 mod metrics;
 pub mod notify;
 mod ooapi;
+mod personal_data;
 mod report;
 mod scan_results;
 pub mod second_factor;

@@ -9,6 +9,7 @@ pub mod login_challenges;
 pub mod login_failures;
 pub mod notifications;
 pub mod passwords;
+pub mod personal_data;
 pub mod programmes;
 pub mod second_factor;
 pub mod sessions;

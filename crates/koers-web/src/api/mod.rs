@@ -32,6 +32,7 @@ pub use dto::*;
         platform::create_session,
         platform::delete_session,
         platform::me,
+        crate::personal_data::api_export,
         crate::calendar_feed::api_url,
         credentials::my_credentials,
         credentials::get_credential,
@@ -174,6 +175,7 @@ pub fn router() -> Router<AppState> {
             axum::routing::delete(platform::delete_session),
         )
         .route("/api/v1/me", get(platform::me))
+        .route("/api/v1/me/export", get(crate::personal_data::api_export))
         .route(
             "/api/v1/users",
             get(platform::list_users).post(platform::create_user),

@@ -217,6 +217,7 @@ impl Ctx {
             "second-factor-off",
             "second-factor-wrong",
             "second-factor-reset",
+            "erased",
         ];
         self.flash = key
             .filter(|k| KNOWN.contains(k))

@@ -134,6 +134,13 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
     ),
     ("GET", "/home", [Login, A, A, A, A, A, A, A, A, A]),
     ("GET", "/account", [Login, A, A, A, A, A, A, A, A, A]),
+    ("GET", "/my-data", [Login, A, A, A, A, A, A, A, A, A]),
+    ("GET", "/my-data/export", [Login, A, A, A, A, A, A, A, A, A]),
+    (
+        "GET",
+        "/my-data/export.json",
+        [Login, A, A, A, A, A, A, A, A, A],
+    ),
     (
         "GET",
         "/account/second-factor",
@@ -260,6 +267,12 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/admin/users/{user}/second-factor/reset",
         [Login, A, No, No, No, No, No, No, No, Nf],
     ),
+    // Without the confirmation (the matrix sends none): refused as invalid.
+    (
+        "POST",
+        "/admin/users/{user}/erase",
+        [Login, A, No, No, No, No, No, No, No, Nf],
+    ),
     (
         "POST",
         "/admin/users/{user}/password",
@@ -309,6 +322,11 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
     ),
     ("POST", "/api/v1/sessions", [A, A, A, A, A, A, A, A, A, A]),
     ("GET", "/api/v1/me", [Auth, A, A, A, A, A, A, A, A, A]),
+    (
+        "GET",
+        "/api/v1/me/export",
+        [Auth, A, A, A, A, A, A, A, A, A],
+    ),
     (
         "GET",
         "/api/v1/users",

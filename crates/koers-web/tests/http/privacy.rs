@@ -141,3 +141,197 @@ async fn erasing_personal_fields_keeps_the_chain_whole() {
     assert!(page.body.contains("id=\"audit-chain\""), "{}", page.body);
     assert!(page.body.contains("onveranderd"));
 }
+
+/// Every (table, text column) of the database, on either backend.
+async fn text_columns(db: &koers_store::Db) -> Vec<(String, String)> {
+    let sql = match db.backend() {
+        koers_store::Backend::Postgres => {
+            "SELECT table_name::text, column_name::text FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND data_type = 'text'"
+        }
+        koers_store::Backend::Sqlite => {
+            "SELECT m.name, c.name FROM sqlite_master m, pragma_table_info(m.name) c \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND upper(c.type) = 'TEXT'"
+        }
+    };
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_all(db.pool())
+        .await
+        .unwrap()
+}
+
+/// Where a text still occurs anywhere in the database: "table.column" for each hit.
+async fn occurrences(db: &koers_store::Db, needle: &str) -> Vec<String> {
+    let mut hits = Vec::new();
+    for (t, c) in text_columns(db).await {
+        let sql = format!("SELECT COUNT(*) FROM {t} WHERE {c} LIKE $1");
+        let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(format!("%{needle}%"))
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        if n > 0 {
+            hits.push(format!("{t}.{c}"));
+        }
+    }
+    hits
+}
+
+#[tokio::test]
+async fn a_person_downloads_everything_and_an_erased_person_is_gone_while_aggregates_stay() {
+    let app = spawn().await;
+    // Zoë's counsellor reads her file: she sees it.
+    let mut slb = app.browser().await;
+    slb.login("slb@demo.koers.test", PASSWORD).await;
+    let zoe_record: (String,) = sqlx::query_as(
+        "SELECT s.id FROM students s JOIN users u ON u.id = s.user_id WHERE u.email = 'student@demo.koers.test'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        slb.get(&format!("/students/{}", zoe_record.0)).await.status,
+        StatusCode::OK
+    );
+    let mut zoe = app.browser().await;
+    zoe.login("student@demo.koers.test", PASSWORD).await;
+    let mine = zoe.get("/my-data").await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert!(
+        mine.body.contains("slb@demo.koers.test"),
+        "who read my file"
+    );
+    // The download: JSON (as a file) and the readable page; the API gives the same JSON.
+    let json = zoe.get("/my-data/export.json").await;
+    assert!(json.header("content-disposition").starts_with("attachment"));
+    let data: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+    assert_eq!(data["account"]["email"], "student@demo.koers.test");
+    for table in [
+        "students",
+        "conversations",
+        "agreements",
+        "reflections",
+        "goals",
+        "evidence",
+        "placements",
+    ] {
+        assert!(
+            data["tables"][table]
+                .as_array()
+                .is_some_and(|a| !a.is_empty()),
+            "{table} in the export"
+        );
+    }
+    assert!(!json.body.contains("password_hash") && !json.body.contains("private_notes"));
+    let readable = zoe.get("/my-data/export").await;
+    assert!(readable.body.contains("Gesprekken") && readable.body.contains("Zoë"));
+    let token = app.api_login("student@demo.koers.test").await;
+    let api = app
+        .api(
+            axum::http::Method::GET,
+            "/api/v1/me/export",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::OK);
+    assert_eq!(api.json()["tables"]["goals"], data["tables"]["goals"]);
+
+    // Aggregates before: coverage of her programme and the indicator values.
+    let admin_token = app.api_login("beheerder@demo.koers.test").await;
+    let cov_before = app
+        .api(
+            axum::http::Method::GET,
+            "/api/v1/programmes/LO-ECO/coverage",
+            Some(&admin_token),
+            None,
+        )
+        .await
+        .json();
+    let (held_before,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM conversations WHERE status = 'held'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+
+    // Erasure needs the confirmation, and not of oneself.
+    let zoe_id = user_id(&app.db, "student@demo.koers.test").await;
+    let mut admin = app.browser().await;
+    admin.login("beheerder@demo.koers.test", PASSWORD).await;
+    let page = admin.get(&format!("/admin/users/{zoe_id}")).await;
+    assert!(page.body.contains("/erase"));
+    let r = admin
+        .post(&format!("/admin/users/{zoe_id}/erase"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let me = user_id(&app.db, "beheerder@demo.koers.test").await;
+    let r = admin
+        .post(&format!("/admin/users/{me}/erase"), &[("confirm", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = admin
+        .post(&format!("/admin/users/{zoe_id}/erase"), &[("confirm", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // Gone: her sessions end, her password no longer works, and her address and name are
+    // nowhere in the database (every text column of every table searched).
+    assert_eq!(zoe.get("/home").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        occurrences(&app.db, "student@demo.koers.test").await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        occurrences(&app.db, "Zoë van der Meer").await,
+        Vec::<String>::new()
+    );
+    let (given, family, number): (String, String, String) = sqlx::query_as(
+        "SELECT given_name, family_name, student_number FROM students WHERE id = $1",
+    )
+    .bind(&zoe_record.0)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!((given.as_str(), family.as_str()), ("", "Gewiste persoon"));
+    assert!(number.starts_with("gewist-"));
+    // (A login with the old address afterwards is a new, failed attempt.)
+    let r = app
+        .api(
+            axum::http::Method::POST,
+            "/api/v1/sessions",
+            None,
+            Some(serde_json::json!({"email": "student@demo.koers.test", "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+
+    // Aggregates stay: the same coverage and the same number of held conversations.
+    let cov_after = app
+        .api(
+            axum::http::Method::GET,
+            "/api/v1/programmes/LO-ECO/coverage",
+            Some(&admin_token),
+            None,
+        )
+        .await
+        .json();
+    for k in ["students", "phases"] {
+        assert_eq!(cov_before[k], cov_after[k], "coverage {k}");
+    }
+    let (held_after,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM conversations WHERE status = 'held'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(held_before, held_after);
+    // The audit log still verifies, and records the erasure without personal details.
+    let inst = demo_institution(&app.db).await;
+    let r = audit::verify(&app.db, Some(&inst)).await.unwrap();
+    assert_eq!((r.broken_at, r.personal_mismatches), (None, 0));
+    let t = Tenant::new(&app.db, &inst);
+    let events = audit::list(t, Some("person."), 10, None)
+        .await
+        .unwrap()
+        .items;
+    assert!(events.iter().any(|e| e.action == "person.erase"));
+}

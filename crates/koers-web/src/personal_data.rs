@@ -1,0 +1,215 @@
+//! A person's own data (AVG): download everything Koers keeps about you (JSON, and a readable
+//! page to print or save as PDF), see who read your file, and, for administrators, erase a
+//! person on request.
+
+use crate::auth::{ApiUser, Authenticated, ClientIp, WebUser};
+use crate::csrf::verify;
+use crate::error::{WebError, WebResult};
+use crate::forms::FormData;
+use crate::state::AppState;
+use crate::views::{Ctx, render};
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use koers_domain::policy::Action;
+use koers_store::platform::audit::{self, Event, NewEvent};
+use koers_store::platform::{personal_data, users};
+
+async fn record(
+    state: &AppState,
+    a: &Authenticated,
+    action: &str,
+    person: &str,
+    details: serde_json::Value,
+) -> WebResult<()> {
+    audit::record(
+        state.db(),
+        NewEvent {
+            institution_id: Some(&a.user.institution_id),
+            actor_id: Some(&a.user.id),
+            actor_email: Some(&a.user.email),
+            action,
+            subject_type: Some("user"),
+            subject_id: Some(person),
+            person_id: Some(person),
+            details,
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Everything Koers keeps about the caller, as JSON (AVG art. 15).
+#[utoipa::path(get, path = "/api/v1/me/export", tag = "platform",
+    responses((status = 200, description = "All data kept about the caller, by table", body = serde_json::Value),
+        (status = 401, description = "Not logged in", body = crate::api::ErrorBody)))]
+pub async fn api_export(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+) -> WebResult<Json<serde_json::Value>> {
+    let data = personal_data::export(a.tenant(&state), &a.user.id).await?;
+    record(
+        &state,
+        &a,
+        "person.export",
+        &a.user.id,
+        serde_json::json!({"format": "json"}),
+    )
+    .await?;
+    Ok(Json(data))
+}
+
+/// The same JSON as a download from the page.
+pub async fn json_download(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+) -> WebResult<Response> {
+    let data = personal_data::export(a.tenant(&state), &a.user.id).await?;
+    record(
+        &state,
+        &a,
+        "person.export",
+        &a.user.id,
+        serde_json::json!({"format": "json"}),
+    )
+    .await?;
+    let body =
+        serde_json::to_string_pretty(&data).map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/json; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"mijn-gegevens-koers.json\"".to_owned(),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// One table of the readable export.
+struct Section {
+    title: String,
+    rows: Vec<Vec<(String, String)>>,
+}
+
+#[derive(Template)]
+#[template(path = "my_data.html")]
+struct MyDataPage {
+    ctx: Ctx,
+    readers: Vec<Event>,
+    next: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "my_data_export.html")]
+struct ExportPage {
+    ctx: Ctx,
+    name: String,
+    sections: Vec<Section>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct CursorQuery {
+    cursor: Option<String>,
+}
+
+/// `GET /my-data`: who read or changed my data, and the downloads.
+pub async fn page(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    axum::extract::Query(q): axum::extract::Query<CursorQuery>,
+) -> WebResult<Response> {
+    let cursor = q.cursor.filter(|c| koers_domain::is_id(c));
+    let page = audit::about_person(a.tenant(&state), &a.user.id, 50, cursor.as_deref()).await?;
+    Ok(render(&MyDataPage {
+        ctx: Ctx::user(&a, "/my-data", "account"),
+        readers: page.items,
+        next: page.next,
+    }))
+}
+
+/// `GET /my-data/export`: everything, readable, to print or save as PDF.
+pub async fn readable(State(state): State<AppState>, WebUser(a): WebUser) -> WebResult<Response> {
+    let data = personal_data::export(a.tenant(&state), &a.user.id).await?;
+    record(
+        &state,
+        &a,
+        "person.export",
+        &a.user.id,
+        serde_json::json!({"format": "html"}),
+    )
+    .await?;
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let fields = |m: &serde_json::Map<String, serde_json::Value>| {
+        m.iter()
+            .filter(|(k, v)| !v.is_null() && !k.ends_with("institution_id"))
+            .map(|(k, v)| (k.replace('_', " "), text(v)))
+            .collect::<Vec<_>>()
+    };
+    let mut sections = Vec::new();
+    if let Some(acc) = data["account"].as_object() {
+        sections.push(Section {
+            title: a.tr.t("my-data-account"),
+            rows: vec![fields(acc)],
+        });
+    }
+    if let Some(tables) = data["tables"].as_object() {
+        for (table, rows) in tables {
+            sections.push(Section {
+                title: a.tr.tk("data-table", table),
+                rows: rows
+                    .as_array()
+                    .map(|r| r.iter().filter_map(|x| x.as_object()).map(fields).collect())
+                    .unwrap_or_default(),
+            });
+        }
+    }
+    Ok(render(&ExportPage {
+        ctx: Ctx::user(&a, "/my-data/export", "account"),
+        name: a.user.name.clone(),
+        sections,
+    }))
+}
+
+/// `POST /admin/users/{id}/erase`: erase a person on their request (administrators; not
+/// oneself). The form must confirm that the request was checked.
+pub async fn erase(
+    State(state): State<AppState>,
+    WebUser(a): WebUser,
+    ClientIp(_ip): ClientIp,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    verify(&a.session.csrf_token, form.get("_csrf"))?;
+    a.require(Action::ManageUsers)?;
+    let t = a.tenant(&state);
+    let user = users::get(t, &id).await?.ok_or(WebError::NotFound)?;
+    if user.id == a.user.id {
+        return Err(WebError::Forbidden);
+    }
+    if form.get("confirm") != "1" {
+        return Err(WebError::invalid("confirm", "erase-confirm"));
+    }
+    let done = personal_data::erase(t, &user.id).await?;
+    record(
+        &state,
+        &a,
+        "person.erase",
+        &user.id,
+        serde_json::json!({"deleted": done.rows_deleted, "blanked": done.rows_blanked}),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/admin/users/{}?ok=erased", user.id)).into_response())
+}

@@ -22,6 +22,9 @@ pub struct WebConfig {
     /// Roles whose holders must log in with a second factor (TOTP) when they log in with a
     /// password; single sign-on can require the provider's `acr` instead.
     pub second_factor_roles: Vec<koers_domain::Role>,
+    /// How long personal data are kept, per category (shown on the privacy page; applied by
+    /// the daily retention job).
+    pub retention: koers_store::platform::retention::Policy,
 }
 
 /// How Koers reaches its mail server.

@@ -167,6 +167,11 @@ struct ServeArgs {
     /// hr_adviser, placement_mentor). Empty: the second factor is optional for everyone.
     #[arg(long, env = "KOERS_REQUIRE_SECOND_FACTOR", default_value = "")]
     require_second_factor: String,
+    /// Retention periods in days, `category=days` separated by commas, over the defaults
+    /// (left-students=730, inactive-accounts=365, audit-personal=730, notifications=365,
+    /// outbox=90). A daily job removes or anonymises what has expired.
+    #[arg(long, env = "KOERS_RETENTION", default_value = "")]
+    retention: String,
 }
 
 #[derive(Args)]
@@ -544,6 +549,8 @@ async fn serve(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
             },
             second_factor_roles: koers_web::second_factor::parse_roles(&args.require_second_factor)
                 .map_err(|e| anyhow::anyhow!("--require-second-factor: {e}"))?,
+            retention: koers_store::platform::retention::Policy::parse(&args.retention)
+                .map_err(|e| anyhow::anyhow!("--retention: {e}"))?,
         },
     );
     let listener = tokio::net::TcpListener::bind(args.addr)
@@ -566,7 +573,7 @@ async fn serve(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
         }
     }
     state.set_ready();
-    tokio::spawn(housekeeping(db.clone()));
+    tokio::spawn(housekeeping(db.clone(), state.config().retention.clone()));
     tokio::spawn(koers_web::mailer::run(state.clone()));
     println!("Koers is running at http://{}", listener.local_addr()?);
     axum::serve(
@@ -586,7 +593,7 @@ async fn serve(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
 /// With several instances on one database, the instance holding the `housekeeping` lease does
 /// it (the lease outlives a tick by a little, so a stopped instance's work moves to another
 /// within two ticks); reminders and digests are also claimed one by one.
-async fn housekeeping(db: Db) {
+async fn housekeeping(db: Db, retention: koers_store::platform::retention::Policy) {
     let instance = koers_domain::new_id();
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
@@ -611,6 +618,19 @@ async fn housekeeping(db: Db) {
         }
         if let Err(e) = koers_store::platform::login_challenges::prune(&db).await {
             tracing::warn!(error = %e, "pruning login challenges failed");
+        }
+        // Retention, once a day (whichever instance holds the housekeeping lease first).
+        match koers_store::platform::retention::due_today(&db).await {
+            Ok(true) => {
+                match koers_store::platform::retention::run(&db, &retention, koers_store::now_ms())
+                    .await
+                {
+                    Ok(r) => tracing::info!(report = ?r, "retention applied"),
+                    Err(e) => tracing::warn!(error = %e, "applying retention failed"),
+                }
+            }
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "checking the retention day failed"),
         }
         if let Err(e) = koers_store::platform::import_runs::interrupt_stale(&db).await {
             tracing::warn!(error = %e, "marking interrupted imports failed");

@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod passwords;
 pub mod personal_data;
 pub mod programmes;
+pub mod retention;
 pub mod second_factor;
 pub mod sessions;
 pub mod sso;

@@ -428,13 +428,14 @@ pub async fn erase(t: Tenant<'_>, user_id: &str) -> Result<Erased> {
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "UPDATE users SET name = $3, email = $4, password_hash = NULL, locale = NULL, active = 0 \
-         WHERE id = $1 AND institution_id = $2",
+        "UPDATE users SET name = $3, email = $4, password_hash = NULL, locale = NULL, active = 0, \
+         deactivated_at = COALESCE(deactivated_at, $5), erased_at = $5 WHERE id = $1 AND institution_id = $2",
     )
     .bind(user_id)
     .bind(t.institution_id)
     .bind(ERASED_NAME)
     .bind(format!("gewist-{user_id}@erased.invalid"))
+    .bind(now_ms())
     .execute(&mut *tx)
     .await?;
     let r =

@@ -348,7 +348,9 @@ pub async fn update_profile(
 pub async fn set_active(t: Tenant<'_>, id: &str, active: bool) -> Result<()> {
     let mut tx = t.pool().begin().await?;
     let n = sqlx::query(
-        "UPDATE users SET active = $3, updated_at = $4 WHERE institution_id = $1 AND id = $2",
+        "UPDATE users SET active = $3, updated_at = $4, \
+         deactivated_at = CASE WHEN $3 = 1 THEN NULL ELSE COALESCE(deactivated_at, $4) END \
+         WHERE institution_id = $1 AND id = $2",
     )
     .bind(t.institution_id)
     .bind(id)

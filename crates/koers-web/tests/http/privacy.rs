@@ -335,3 +335,119 @@ async fn a_person_downloads_everything_and_an_erased_person_is_gone_while_aggreg
         .items;
     assert!(events.iter().any(|e| e.action == "person.erase"));
 }
+
+#[tokio::test]
+async fn retention_runs_on_a_movable_clock_and_keeps_aggregates() {
+    use koers_store::platform::retention::{self, Policy};
+    let app = spawn().await;
+    let inst = demo_institution(&app.db).await;
+    let t = Tenant::new(&app.db, &inst);
+    let day = 24 * 3600 * 1000i64;
+    let now = koers_store::now_ms();
+    // A student who left ten days ago, an employee whose account was switched off, a read
+    // notification and a sent mail.
+    let leaver = second_student(&app).await;
+    let leaver_id = user_id(&app.db, &leaver).await;
+    let left_on = koers_domain::time::local(now - 10 * day).date().to_string();
+    sqlx::query("UPDATE students SET left_on = $1 WHERE user_id = $2")
+        .bind(&left_on)
+        .bind(&leaver_id)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let staff = user_id(&app.db, "medewerker01@demo.koers.test").await;
+    koers_store::platform::users::set_active(t, &staff, false)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO notifications (id, institution_id, user_id, kind, title, body, link, created_at, read_at) \
+         VALUES ('01000000-0000-7000-8000-000000000002', $1, $2, 'test', 'Gelezen', '', '/home', $3, $3)",
+    )
+    .bind(&inst)
+    .bind(user_id(&app.db, "slb@demo.koers.test").await)
+    .bind(now)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO outbox (id, institution_id, kind, to_email, to_name, subject, body, created_at, sent_at, attempts) \
+         VALUES ('01000000-0000-7000-8000-000000000001', $1, 'test', 'oud@demo.koers.test', 'Oud', 'x', 'y', $2, $2, 1)",
+    )
+    .bind(&inst)
+    .bind(now)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let admin = app.api_login("beheerder@demo.koers.test").await;
+    let coverage = || async {
+        app.api(
+            axum::http::Method::GET,
+            "/api/v1/programmes/LO-ECO/coverage",
+            Some(&admin),
+            None,
+        )
+        .await
+        .json()["students"]
+            .clone()
+    };
+    let before = coverage().await;
+    let policy = Policy::default();
+
+    // Today: the leaver's account is switched off; nothing has expired yet.
+    let r = retention::run(&app.db, &policy, now).await.unwrap();
+    assert!(r.accounts_deactivated >= 1, "{r:?}");
+    assert_eq!((r.mails_removed, r.notifications_removed), (0, 0));
+    let r = app
+        .api(
+            axum::http::Method::POST,
+            "/api/v1/sessions",
+            None,
+            Some(serde_json::json!({"email": leaver, "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "a leaver cannot log in");
+    let erased_at = |id: String| {
+        let db = app.db.clone();
+        async move {
+            let (e,): (Option<i64>,) = sqlx::query_as("SELECT erased_at FROM users WHERE id = $1")
+                .bind(id)
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+            e
+        }
+    };
+    assert_eq!(erased_at(leaver_id.clone()).await, None);
+
+    // Three years on: the leaver and the switched-off employee are erased, the audit log's
+    // personal fields blanked, read notifications and sent mail gone.
+    let later = now + 3 * 365 * day;
+    let r = retention::run(&app.db, &policy, later).await.unwrap();
+    assert!(r.people_erased >= 2, "{r:?}");
+    assert!(
+        r.audit_events_blanked > 0 && r.notifications_removed > 0 && r.mails_removed >= 1,
+        "{r:?}"
+    );
+    assert!(erased_at(leaver_id.clone()).await.is_some());
+    assert!(erased_at(staff.clone()).await.is_some());
+    assert_eq!(occurrences(&app.db, &leaver).await, Vec::<String>::new());
+    assert_eq!(
+        occurrences(&app.db, "oud@demo.koers.test").await,
+        Vec::<String>::new()
+    );
+    // Active people are untouched; the programme's counts are the same.
+    assert!(
+        erased_at(user_id(&app.db, "slb@demo.koers.test").await)
+            .await
+            .is_none()
+    );
+    assert_eq!(coverage().await, before);
+    let chain = audit::verify(&app.db, Some(&inst)).await.unwrap();
+    assert_eq!((chain.broken_at, chain.personal_mismatches), (None, 0));
+    // Running again erases nobody twice.
+    let again = retention::run(&app.db, &policy, later).await.unwrap();
+    assert_eq!(again.people_erased, 0);
+    // The daily job runs once a day, whichever instance asks first.
+    assert!(retention::due_today(&app.db).await.unwrap());
+    assert!(!retention::due_today(&app.db).await.unwrap());
+}

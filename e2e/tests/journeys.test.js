@@ -12,11 +12,11 @@ const PASSWORD = process.env.KOERS_DEMO_PASSWORD || "koers-demo";
 const CHROMIUM = process.env.KOERS_CHROMIUM || "/usr/bin/chromium";
 
 const ROLES = {
-  "beheerder@demo.koers.test": ["/home", "/account", "/notifications", "/admin/outbox", "/admin/credentials", "/admin/sso", "/admin/ooapi", "/admin/users/import", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/students", "STUDENT", "STUDENT_EDIT", "/students/import", "/frameworks", "/frameworks/career-competencies"],
+  "beheerder@demo.koers.test": ["/home", "/account", "/notifications", "/admin/outbox", "/admin/credentials", "/admin/sso", "/admin/ooapi", "/admin/users/import", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/admin/audit?verify=1", "/students", "STUDENT", "STUDENT_EDIT", "/students/import", "/frameworks", "/frameworks/career-competencies"],
   "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT", "/students/import", "/counsellors", "/coverage", "/coverage?programme=LO-ZW&cohort=2026", "/coverage/LO-ECO/rules", "/learning-line/LO-ECO", "/learning-line/LO-ECO/progress", "/teams", "EMPLOYEE", "STAFF_CONVERSATION", "/improvement-actions", "/partners", "PARTNER", "/placements", "PLACEMENT", "/field-needs", "/offer", "OFFER", "/alignment", "/vision", "/vision/new", "/vision/2", "/indicators", "/indicators/intake_in_time", "/indicators/conversations_per_student?programme=LO-ECO", "/quality", "/quality?programme=LO-ECO", "/self-scans/LO-ECO", "/self-scans/LO-ZW", "/progression", "/reports/annual", "/reports/annual?programme=LO-ECO"],
-  "slb@demo.koers.test": ["/home", "/account", "/slots", "/groups", "GROUP", "/students", "/students?status=overdue", "ZOE", "ZOE_HANDOVER", "CONVERSATION"],
+  "slb@demo.koers.test": ["/home", "/account", "/slots", "/groups", "GROUP", "/students", "/students?status=overdue", "ZOE", "ZOE_HANDOVER", "CONVERSATION", "/my-data"],
   "docent@demo.koers.test": ["/home", "/account", "/frameworks", "/frameworks/21st-century-skills", "/practice", "PRACTICE", "/learning-line/LO-ECO", "/learning-line/LO-ECO/activities/new", "ACTIVITY", "ACTIVITY_COMPLETIONS", "/evidence", "EVIDENCE", "/learning-line/LO-ECO/progress", "/designs/library", "DESIGN"],
-  "student@demo.koers.test": ["/home", "/account", "/notifications", "/admin/users", "/career-file", "/book", "/practice", "PRACTICE", "/frameworks/counsellor-profile", "/learning-line/LO-ECO", "/evidence", "EVIDENCE", "/designs", "DESIGN", "/vision", "/credentials", "CREDENTIAL", "/verify"],
+  "student@demo.koers.test": ["/home", "/account", "/notifications", "/admin/users", "/career-file", "/book", "/practice", "PRACTICE", "/frameworks/counsellor-profile", "/learning-line/LO-ECO", "/evidence", "EVIDENCE", "/designs", "DESIGN", "/vision", "/credentials", "CREDENTIAL", "/verify", "/my-data", "/my-data/export", "/account/second-factor", "/privacy", "/accessibility"],
   "hr@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN", "SCAN_NEW", "/improvement-actions", "ACTIONS_FORM", "/hr-records", "/teams", "EMPLOYEE", "/development", "/hrm-scan/instrument", "/indicators", "/indicators/staff_plans_up_to_date", "/quality", "/reports/annual"],
   "medewerker@demo.koers.test": ["/home", "/account", "/hrm-scan", "SCAN", "SCAN_ANSWER", "/development", "STAFF_CONVERSATION"],
   "mentor@demo.koers.test": ["/home", "/account", "/designs/library", "DESIGN", "/evidence", "/partners", "/placements", "PLACEMENT", "/field-needs", "/offer", "OFFER"],
@@ -188,6 +188,12 @@ for (const [email, pages] of Object.entries(ROLES)) {
 async function checkA11yAnonymous(page) {
   await page.goto(`${BASE}/login`);
   await checkA11y(page, "/login");
+  // The public statements: privacy (with the retention periods) and accessibility.
+  for (const path of ["/privacy", "/accessibility"]) {
+    await page.goto(`${BASE}${path}`);
+    await checkA11y(page, `${path} (anonymous)`);
+  }
+  assert.match(await page.textContent("#a11y-status"), /WCAG 2\.1 AA/);
 }
 
 test("log in and out with the keyboard only", async () => {

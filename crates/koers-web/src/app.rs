@@ -51,6 +51,8 @@ pub fn make_app(state: AppState) -> Router {
         )
         .route("/logout", post(views::login::logout))
         .route("/language", post(views::account::switch_language))
+        .route("/privacy", get(views::statements::privacy))
+        .route("/accessibility", get(views::statements::accessibility))
         .route("/home", get(views::home::page))
         .route("/account", get(views::account::page))
         .route("/my-data", get(crate::personal_data::page))

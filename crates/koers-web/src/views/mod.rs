@@ -41,6 +41,7 @@ pub mod sso_settings;
 pub mod staff;
 pub mod staff_conversations;
 pub mod staff_import;
+pub mod statements;
 pub mod student_edit;
 pub mod students;
 pub mod teams;

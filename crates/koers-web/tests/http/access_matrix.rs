@@ -59,6 +59,8 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         ],
     ),
     ("POST", "/language", [A, A, A, A, A, A, A, A, A, A]),
+    ("GET", "/privacy", [A, A, A, A, A, A, A, A, A, A]),
+    ("GET", "/accessibility", [A, A, A, A, A, A, A, A, A, A]),
     (
         "GET",
         "/admin/ooapi",

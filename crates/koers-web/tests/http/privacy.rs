@@ -451,3 +451,37 @@ async fn retention_runs_on_a_movable_clock_and_keeps_aggregates() {
     assert!(retention::due_today(&app.db).await.unwrap());
     assert!(!retention::due_today(&app.db).await.unwrap());
 }
+
+#[tokio::test]
+async fn the_privacy_statement_names_the_institution_and_the_configured_periods() {
+    let db = fresh_db().await;
+    let app = app_with(
+        db,
+        koers_web::WebConfig {
+            retention: koers_store::platform::retention::Policy::parse("left-students=1095")
+                .unwrap(),
+            ..Default::default()
+        },
+    );
+    let mut b = app.browser().await;
+    let anonymous = b.get("/privacy").await;
+    assert_eq!(anonymous.status, StatusCode::OK);
+    assert!(
+        anonymous
+            .body
+            .contains("1095 dagen nadat je de opleiding verliet")
+    );
+    assert!(anonymous.body.contains("90 dagen nadat ze verstuurd"));
+    assert!(!anonymous.body.contains("Hogeschool Demo"));
+    b.login("student@demo.koers.test", PASSWORD).await;
+    assert!(
+        b.get("/privacy")
+            .await
+            .body
+            .contains("Hogeschool Demo is verantwoordelijk")
+    );
+    let a11y = b.get("/accessibility").await;
+    assert!(a11y.body.contains("WCAG 2.1") && a11y.body.contains("Status C"));
+    // Linked from every page.
+    assert!(b.get("/home").await.body.contains("href=\"/privacy\""));
+}

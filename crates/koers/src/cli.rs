@@ -64,11 +64,25 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Back up the database to FILE (SQLite: an online snapshot; PostgreSQL: pg_dump). Koers
+    /// may keep running.
+    Backup(BackupArgs),
+    /// Restore the database from FILE made by `koers backup` (stop Koers first).
+    Restore(BackupArgs),
     /// Import data from files.
     Import {
         #[command(subcommand)]
         command: ImportCommand,
     },
+}
+
+#[derive(Args)]
+struct BackupArgs {
+    /// The backup file.
+    file: PathBuf,
+    /// Replace an existing file (backup) or database (restore).
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Subcommand)]
@@ -266,6 +280,16 @@ fn redact(url: &str) -> String {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Backup(args) => {
+            let target =
+                crate::backup::Target::of(cli.db.database_url.as_deref(), &cli.db.data_dir)?;
+            crate::backup::backup(&target, &args.file, args.force).await
+        }
+        Command::Restore(args) => {
+            let target =
+                crate::backup::Target::of(cli.db.database_url.as_deref(), &cli.db.data_dir)?;
+            crate::backup::restore(&target, &args.file, args.force).await
+        }
         Command::Migrate => {
             open_db(&cli.db).await?;
             println!("Migrations are up to date.");

@@ -7,12 +7,11 @@ use std::path::Path;
 use std::process::Command;
 
 fn koers(args: &[&str]) -> std::process::Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_koers"))
+    Command::new(env!("CARGO_BIN_EXE_koers"))
         .args(args)
         .env("KOERS_DEMO_PASSWORD", "koers-demo")
         .output()
-        .unwrap();
-    out
+        .unwrap()
 }
 
 fn ok(args: &[&str]) -> String {

@@ -118,6 +118,11 @@ pub enum Backend {
 /// and flat with 1k); eight connections stay within 64 MB.
 pub(crate) const SQLITE_CACHE: &str = "PRAGMA cache_size = -8000";
 
+/// How long a request waits for a connection. When the database is down this is how long the
+/// first request takes to answer 503 (the web layer then answers at once until it is back);
+/// under overload, a clear 503 after five seconds beats a longer wait.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// The database: a pool on SQLite or PostgreSQL.
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -149,7 +154,7 @@ impl Db {
                 Backend::Sqlite => 8,
                 Backend::Postgres => 16,
             })
-            .acquire_timeout(Duration::from_secs(10));
+            .acquire_timeout(ACQUIRE_TIMEOUT);
         let opts = if backend == Backend::Sqlite {
             opts.after_connect(|conn, _meta| {
                 Box::pin(async move {
@@ -241,6 +246,14 @@ impl Db {
     /// Whether the database answers (for `/readyz`).
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// Whether the database answers within `limit` (for the outage probe and `/readyz`, which
+    /// must not wait for the pool's own timeout).
+    pub async fn ping_within(&self, limit: Duration) -> bool {
+        tokio::time::timeout(limit, self.ping())
+            .await
+            .unwrap_or(false)
     }
 
     /// Pool statistics for metrics: (connections, idle).

@@ -533,6 +533,7 @@ pub fn make_app(state: AppState) -> Router {
         .route("/assets/app.js", get(assets::app_js))
         .fallback(|| async { WebError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), csrf::csrf_layer))
+        .layer(middleware::from_fn_with_state(state.clone(), database_guard))
         .layer(middleware::from_fn(refuse_nul_in_uri))
         .layer(middleware::from_fn(render_errors))
         .layer(middleware::from_fn(metrics::track))
@@ -619,6 +620,30 @@ async fn render_errors(req: Request, next: Next) -> Response {
     }
     let status = err.status();
     finish(err, status, is_api, &tr, res.headers().clone())
+}
+
+/// While the database is unreachable, answer 503 at once (a clear page, or JSON under
+/// `/api/`), except for health checks and assets; a request that finds it unreachable starts
+/// the probe that ends this (see [`AppState::mark_db_down`]).
+async fn database_guard(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let exempt =
+        matches!(path, "/healthz" | "/readyz" | "/metrics") || path.starts_with("/assets/");
+    if state.db_is_down() && !exempt {
+        return WebError::Unavailable("the database is unreachable".into()).into_response();
+    }
+    let res = next.run(req).await;
+    if matches!(
+        res.extensions().get::<WebError>(),
+        Some(WebError::Unavailable(_))
+    ) {
+        state.mark_db_down();
+    }
+    res
 }
 
 /// A path or query with an encoded NUL character (`%00`) is refused before any handler: no

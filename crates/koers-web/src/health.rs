@@ -9,13 +9,26 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// 200 only when migrations and seeding are done and the database answers.
+/// 200 only when migrations and seeding are done and the database answers (within two
+/// seconds); otherwise 503 saying which.
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    if state.is_ready() && state.db().ping().await {
-        (StatusCode::OK, "ready").into_response()
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "not ready").into_response()
+    if !state.is_ready() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "not ready: starting").into_response();
     }
+    if state.db_is_down()
+        || !state
+            .db()
+            .ping_within(std::time::Duration::from_secs(2))
+            .await
+    {
+        state.mark_db_down();
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not ready: the database is unreachable",
+        )
+            .into_response();
+    }
+    (StatusCode::OK, "ready").into_response()
 }
 
 pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {

@@ -48,6 +48,9 @@ pub struct Inner {
     pub db: Db,
     pub config: WebConfig,
     ready: AtomicBool,
+    /// The database could not be reached; requests are answered 503 at once until a probe
+    /// reaches it again.
+    db_down: AtomicBool,
     /// Progress of the background imports this instance runs: run id → (done, total).
     progress: Mutex<HashMap<String, (usize, usize)>>,
     /// Wakes the mail sender when something was queued.
@@ -67,6 +70,7 @@ impl AppState {
             sso_cache: Default::default(),
             scan_results: Default::default(),
             ready: AtomicBool::new(false),
+            db_down: AtomicBool::new(false),
             progress: Mutex::new(HashMap::new()),
         }))
     }
@@ -104,6 +108,35 @@ impl AppState {
 
     pub fn is_ready(&self) -> bool {
         self.0.ready.load(Ordering::Acquire)
+    }
+
+    /// Whether the database is known to be unreachable (see [`AppState::mark_db_down`]).
+    pub fn db_is_down(&self) -> bool {
+        self.0.db_down.load(Ordering::Acquire)
+    }
+
+    /// A request found the database unreachable: answer the next requests 503 at once instead
+    /// of letting each wait for the pool, and probe every second until it answers again.
+    pub fn mark_db_down(&self) {
+        if self.0.db_down.swap(true, Ordering::AcqRel) {
+            return; // a probe is already running
+        }
+        tracing::warn!("the database is unreachable; answering 503 until it is back");
+        let state = self.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                if state
+                    .db()
+                    .ping_within(std::time::Duration::from_secs(2))
+                    .await
+                {
+                    state.0.db_down.store(false, Ordering::Release);
+                    tracing::info!("the database is reachable again");
+                    return;
+                }
+            }
+        });
     }
 
     /// Record the progress of a background run (`None`: it ended).

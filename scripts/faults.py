@@ -27,7 +27,7 @@ PG = sys.argv[sys.argv.index("--postgres") + 1] if "--postgres" in sys.argv else
 CLUSTER = sys.argv[sys.argv.index("--pg-cluster") + 1] if "--pg-cluster" in sys.argv else None
 PORT = 18301
 BASE = f"http://127.0.0.1:{PORT}"
-figures = {"kills": 0, "pg_stops": 0, "lost": 0}
+figures = {"kills": 0, "pg_stops": 0, "disk_full": 0, "lost": 0}
 
 
 def http(method, path, token=None, body=None, ctype="application/json", timeout=60):
@@ -248,6 +248,49 @@ def database_stopped(server):
     print(f"   PostgreSQL back: Koers answered again after {time.time() - t0:.1f} s, without a restart")
 
 
+def disk_full(log):
+    """SQLite on a small filesystem that fills up: a clear 507, nothing half-written, no
+    corruption, and Koers works again once there is room, without a restart."""
+    print("== faults: disk full (SQLite on a 48 MB filesystem)")
+    mnt = tempfile.mkdtemp(prefix="koers-full-")
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", mnt],
+                      capture_output=True).returncode != 0:
+        print("   skipped: this machine cannot mount a small filesystem (see docs/operations.md)")
+        return
+    server = None
+    try:
+        data = os.path.join(mnt, "data")
+        server = Server(["--data-dir", data], log)
+        server.start(demo=True)
+        admin = login("beheerder@demo.koers.test")
+        filler = os.path.join(mnt, "filler")
+        with open(filler, "wb") as f:
+            try:
+                while True:
+                    f.write(b"\0" * 65536)
+                    f.flush()
+            except OSError:
+                pass
+        figures["disk_full"] += 1
+        s, b = http("POST", "/api/v1/students/import", admin, import_csv("K7", 40000), "text/csv", timeout=300)
+        assert s == 507, (s, b[:300])
+        assert json.loads(b)["error"]["code"] == "storage-full", b[:300]
+        sql = Sql(sqlite_path=os.path.join(data, "koers.db"))
+        os.remove(filler)
+        assert int(sql.one("SELECT COUNT(*) FROM students WHERE student_number LIKE 'K7%'")) == 0
+        s, b = http("POST", "/api/v1/students/import", admin, import_csv("K7", 500), "text/csv", timeout=300)
+        assert s == 200, (s, b[:300])
+        assert int(sql.one("SELECT COUNT(*) FROM students WHERE student_number LIKE 'K7%'")) == 500
+        server.stop()
+        assert sql.one("PRAGMA integrity_check") == "ok"
+        print("   disk full: the import answered 507 storage-full and wrote nothing; with room again the "
+              "next import worked without a restart; integrity_check: ok")
+    finally:
+        if server:
+            server.stop()
+        subprocess.run(["umount", mnt])
+
+
 def run(label, db_args, sql, log):
     print(f"== faults on {label}")
     server = Server(db_args, log)
@@ -271,6 +314,7 @@ def main():
     work = tempfile.mkdtemp(prefix="koers-faults-")
     log = open(os.path.join(work, "server.log"), "w")
     try:
+        disk_full(log)
         data = os.path.join(work, "data")
         run("SQLite", ["--data-dir", data], Sql(sqlite_path=os.path.join(data, "koers.db")), log)
         if PG:
@@ -285,7 +329,8 @@ def main():
         log.flush()
         print(open(os.path.join(work, "server.log")).read()[-4000:])
         raise
-    print(f"faults: {figures['kills']} kill -9, {figures['pg_stops']} PostgreSQL stop, {figures['lost']} committed writes lost")
+    print(f"faults: {figures['kills']} kill -9, {figures['pg_stops']} PostgreSQL stop, "
+          f"{figures['disk_full']} disk full, {figures['lost']} committed writes lost")
 
 
 main()

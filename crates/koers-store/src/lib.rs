@@ -96,6 +96,16 @@ impl StoreError {
         }
     }
 
+    /// Whether the disk is full: SQLite's `SQLITE_FULL` (13) or a write error of its file
+    /// (`SQLITE_IOERR_WRITE`, 778), PostgreSQL's `disk_full` (53100). The transaction was
+    /// rolled back; nothing is half-written.
+    pub fn is_storage_full(&self) -> bool {
+        matches!(self, StoreError::Db(sqlx::Error::Database(d))
+            if matches!(d.code().as_deref(), Some("13" | "778" | "53100")))
+            || matches!(self, StoreError::Db(sqlx::Error::Database(d))
+                if d.message().contains("disk is full"))
+    }
+
     /// Whether PostgreSQL refused text it cannot store (a NUL character, SQLSTATE 22021 or
     /// 22P05): the input is at fault, not the database.
     pub fn is_unstorable_text(&self) -> bool {

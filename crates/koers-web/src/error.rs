@@ -39,6 +39,9 @@ pub enum WebError {
     /// The person's role requires a second factor that is not set up yet.
     #[error("second factor to be set up")]
     SecondFactorSetup,
+    /// The disk is full: nothing was written (507), an operator must make room.
+    #[error("the disk is full: {0}")]
+    StorageFull(String),
     /// The database cannot be reached (stopped, restarting, pool exhausted): 503, retry soon.
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
@@ -62,6 +65,7 @@ impl WebError {
             WebError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -83,6 +87,7 @@ impl WebError {
             WebError::UnsupportedMediaType => "unsupported-media-type",
             WebError::TooManyRequests { .. } => "too-many-requests",
             WebError::Unavailable(_) => "unavailable",
+            WebError::StorageFull(_) => "storage-full",
             WebError::Internal(_) => "internal",
         }
     }
@@ -192,6 +197,7 @@ impl From<StoreError> for WebError {
             StoreError::NotFound => WebError::NotFound,
             StoreError::Conflict(what) => WebError::Conflict(what),
             e if e.is_unavailable() => WebError::Unavailable(e.to_string()),
+            e if e.is_storage_full() => WebError::StorageFull(e.to_string()),
             // PostgreSQL refuses text with a NUL character; the request is at fault.
             e if e.is_unstorable_text() => {
                 WebError::BadRequest("text with a character that cannot be stored".into())
@@ -214,6 +220,9 @@ impl IntoResponse for WebError {
         }
         if let WebError::Unavailable(msg) = &self {
             tracing::warn!(error = %msg, "database unavailable");
+        }
+        if let WebError::StorageFull(msg) = &self {
+            tracing::error!(error = %msg, "the disk is full: nothing was written");
         }
         let mut res = self.status().into_response();
         if let WebError::TooManyRequests { retry_after } = &self

@@ -180,6 +180,7 @@ error-conflict = This already exists: { $what }.
 error-invalid = Not all details are filled in correctly.
 error-too-many-requests = Too many attempts. Please try again later.
 error-internal = Something went wrong on our side. Please try again later.
+error-storage-full = Koers cannot save this now because the disk is full. Nothing was half saved and nothing was lost. Tell the administrator and try again later.
 error-unavailable = Koers cannot reach its data right now. Please try again in a minute. Nothing has been lost.
 error-required = This field is required.
 error-email-invalid = Enter a valid email address, such as name@school.nl.

@@ -180,6 +180,7 @@ error-conflict = Dit bestaat al: { $what }.
 error-invalid = Niet alle gegevens zijn goed ingevuld.
 error-too-many-requests = Te veel pogingen. Probeer het later opnieuw.
 error-internal = Er ging bij ons iets mis. Probeer het later opnieuw.
+error-storage-full = Koers kan dit nu niet opslaan, omdat de schijf vol is. Er is niets half opgeslagen en niets verloren. Meld het bij de beheerder en probeer het later opnieuw.
 error-unavailable = Koers kan de gegevens nu even niet bereiken. Probeer het over een minuut opnieuw. Er is niets verloren gegaan.
 error-required = Dit veld is verplicht.
 error-email-invalid = Vul een geldig e-mailadres in, zoals naam@school.nl.

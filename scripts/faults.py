@@ -255,7 +255,7 @@ def disk_full(log):
     mnt = tempfile.mkdtemp(prefix="koers-full-")
     if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", mnt],
                       capture_output=True).returncode != 0:
-        print("   skipped: this machine cannot mount a small filesystem (see docs/operations.md)")
+        print("   skipped: this machine cannot mount a small filesystem (see docs/security.md)")
         return
     server = None
     try:

@@ -366,6 +366,71 @@ async fn sessions_live_in_the_database_across_instances() {
     assert!(r.body.contains("Mijn studenten"));
 }
 
+/// ASVS 3.2.1, 3.3.3, 3.3.4: a login starts a new session and ends the browser's earlier one;
+/// "log out everywhere else", a password change and deactivation end the other sessions.
+#[tokio::test]
+async fn sessions_rotate_at_login_and_end_everywhere() {
+    let app = spawn().await;
+    let live = |cookie: String| {
+        let app = &app;
+        async move {
+            let r = app
+                .send(
+                    Request::get("/home")
+                        .header(header::COOKIE, format!("koers_session={cookie}"))
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await;
+            r.status == StatusCode::OK
+        }
+    };
+    let mut b = app.browser().await;
+    b.login("docent@demo.koers.test", PASSWORD).await;
+    let first = b.cookie("koers_session");
+    // The login form again, with the still-valid session cookie (as a planted one would be).
+    b.csrf = b.cookie("koers_csrf");
+    b.login("docent@demo.koers.test", PASSWORD).await;
+    let second = b.cookie("koers_session");
+    assert_ne!(first, second, "a new token at login");
+    assert!(!live(first).await, "the earlier session ended");
+    assert!(live(second.clone()).await);
+    // Another device; "log out everywhere else" ends it and keeps this one.
+    let mut other = app.browser().await;
+    other.login("docent@demo.koers.test", PASSWORD).await;
+    let elsewhere = other.cookie("koers_session");
+    b.get("/account").await;
+    let r = b.post("/account/sessions", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(!live(elsewhere).await && live(second.clone()).await);
+    // A password change ends the other sessions too.
+    let mut other = app.browser().await;
+    other.login("docent@demo.koers.test", PASSWORD).await;
+    let elsewhere = other.cookie("koers_session");
+    b.get("/account").await;
+    let r = b
+        .post(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "paars-fiets-regen-42"),
+                ("confirm_password", "paars-fiets-regen-42"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(!live(elsewhere).await && live(second.clone()).await);
+    // Deactivation ends every session.
+    let mut admin = app.browser().await;
+    admin.login("beheerder@demo.koers.test", PASSWORD).await;
+    let docent = user_id(&app.db, "docent@demo.koers.test").await;
+    admin.get(&format!("/admin/users/{docent}")).await;
+    admin
+        .post(&format!("/admin/users/{docent}/active"), &[("active", "0")])
+        .await;
+    assert!(!live(second).await);
+}
+
 #[tokio::test]
 async fn htmx_search_returns_a_partial() {
     let app = spawn().await;

@@ -22,6 +22,10 @@ const MAX_BYTES: usize = 8 * 1024 * 1024;
 pub enum FetchError {
     #[error("the address is not an http(s) URL")]
     BadUrl,
+    /// The host is on this machine or an internal network (server-side request forgery
+    /// guard; `--ooapi-allow-private` allows it, e.g. for a test server).
+    #[error("the address points to an internal network")]
+    Private,
     #[error("the API cannot be reached: {0}")]
     Unreachable(String),
     #[error("the API refused the token ({0})")]
@@ -36,6 +40,7 @@ impl FetchError {
     pub fn key(&self) -> &'static str {
         match self {
             FetchError::BadUrl => "ooapi-url",
+            FetchError::Private => "ooapi-url-private",
             FetchError::Unreachable(_) => "ooapi-unreachable",
             FetchError::Unauthorized(_) => "ooapi-token",
             FetchError::Status { .. } => "ooapi-status",
@@ -158,16 +163,87 @@ fn segment(id: &str) -> String {
         .collect()
 }
 
+/// Whether an address is on this machine or an internal network: loopback, private (RFC 1918,
+/// unique local), link-local (cloud metadata), carrier-grade NAT, unspecified, multicast,
+/// broadcast or reserved — where an administrator's address must not make Koers go.
+pub fn is_internal(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 192 && b == 0)
+                || (a == 198 && (18..20).contains(&b))
+                || a >= 240
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_internal(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+        }
+    }
+}
+
+/// Resolve the host of a base URL once and refuse internal addresses unless allowed. The
+/// client then connects to exactly these addresses, so a second lookup cannot point elsewhere
+/// (DNS rebinding); redirects are not followed. Returns the domain to pin (none for an IP).
+async fn checked_addresses(
+    base: &str,
+    allow_internal: bool,
+) -> Result<Option<(String, Vec<std::net::SocketAddr>)>, FetchError> {
+    let url = reqwest::Url::parse(base).map_err(|_| FetchError::BadUrl)?;
+    let port = url.port_or_known_default().ok_or(FetchError::BadUrl)?;
+    let host = url.host_str().ok_or(FetchError::BadUrl)?;
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let (pin, addrs): (Option<String>, Vec<std::net::SocketAddr>) =
+        match bare.parse::<std::net::IpAddr>() {
+            Ok(ip) => (None, vec![(ip, port).into()]),
+            Err(_) => (
+                Some(bare.to_owned()),
+                tokio::net::lookup_host((bare, port))
+                    .await
+                    .map_err(|e| FetchError::Unreachable(e.to_string()))?
+                    .collect(),
+            ),
+        };
+    if addrs.is_empty() {
+        return Err(FetchError::Unreachable("the host has no address".into()));
+    }
+    if !allow_internal && addrs.iter().any(|a| is_internal(a.ip())) {
+        return Err(FetchError::Private);
+    }
+    Ok(pin.map(|d| (d, addrs)))
+}
+
 /// Read the programs, their courses, and each course's first offering (for its period).
-pub async fn fetch(base: &str, token: &str) -> Result<Fetched, FetchError> {
-    let http = reqwest::Client::builder()
+/// Addresses on this machine or an internal network are refused unless `allow_internal`.
+pub async fn fetch(base: &str, token: &str, allow_internal: bool) -> Result<Fetched, FetchError> {
+    let base = base_url(base)?;
+    let mut builder = reqwest::Client::builder()
         .timeout(Duration::from_secs(15))
-        .redirect(reqwest::redirect::Policy::none())
+        .redirect(reqwest::redirect::Policy::none());
+    if let Some((domain, addrs)) = checked_addresses(&base, allow_internal).await? {
+        builder = builder.resolve_to_addrs(&domain, &addrs);
+    }
+    let http = builder
         .build()
         .map_err(|e| FetchError::Unreachable(e.to_string()))?;
     let mut client = Client {
         http,
-        base: base_url(base)?,
+        base,
         token: token.trim().to_owned(),
         requests: 0,
     };
@@ -242,5 +318,33 @@ mod tests {
             assert_eq!(base_url(bad), Err(FetchError::BadUrl), "{bad}");
         }
         assert_eq!(segment("a b/c"), "a%20b%2Fc");
+    }
+}
+
+#[cfg(test)]
+mod ssrf_tests {
+    use super::is_internal;
+
+    #[test]
+    fn internal_addresses_are_recognised() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "224.0.0.1",
+        ] {
+            assert!(is_internal(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["145.100.1.1", "8.8.8.8", "2001:610::1"] {
+            assert!(!is_internal(ip.parse().unwrap()), "{ip}");
+        }
     }
 }

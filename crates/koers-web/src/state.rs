@@ -25,6 +25,9 @@ pub struct WebConfig {
     /// How long personal data are kept, per category (shown on the privacy page; applied by
     /// the daily retention job).
     pub retention: koers_store::platform::retention::Policy,
+    /// Let the OOAPI import reach addresses on this machine or an internal network (refused
+    /// by default: an administrator's address must not make Koers probe the inside).
+    pub ooapi_allow_internal: bool,
 }
 
 /// How Koers reaches its mail server.

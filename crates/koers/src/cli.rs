@@ -186,6 +186,10 @@ struct ServeArgs {
     /// outbox=90). A daily job removes or anonymises what has expired.
     #[arg(long, env = "KOERS_RETENTION", default_value = "")]
     retention: String,
+    /// Let the OOAPI import reach addresses on this machine or an internal network (by default
+    /// refused, against server-side request forgery); for an OOAPI server inside the network.
+    #[arg(long, env = "KOERS_OOAPI_ALLOW_INTERNAL")]
+    ooapi_allow_internal: bool,
 }
 
 #[derive(Args)]
@@ -575,6 +579,7 @@ async fn serve(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("--require-second-factor: {e}"))?,
             retention: koers_store::platform::retention::Policy::parse(&args.retention)
                 .map_err(|e| anyhow::anyhow!("--retention: {e}"))?,
+            ooapi_allow_internal: args.ooapi_allow_internal,
         },
     );
     let listener = tokio::net::TcpListener::bind(args.addr)

@@ -1775,6 +1775,7 @@ ooapi-done = Done: { $created } new, { $updated } changed.
 ooapi-no-id = this record has no id
 ooapi-bad-code = the code is not a valid programme code (letters, digits and dashes, at most 20 characters)
 ooapi-bad-name = the name is missing or too long
+error-ooapi-url-private = This address belongs to this server or an internal network. For security, Koers does not fetch from there. Use the API's public address.
 error-ooapi-url = Enter an address that starts with https:// (or http://), without a user name and without a question mark.
 error-ooapi-unreachable = The API cannot be reached. Check the address and try again.
 error-ooapi-token = The API refuses the access key.

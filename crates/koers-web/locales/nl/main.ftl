@@ -1775,6 +1775,7 @@ ooapi-done = Klaar: { $created } nieuw, { $updated } gewijzigd.
 ooapi-no-id = dit record heeft geen id
 ooapi-bad-code = de code is geen geldige opleidingscode (letters, cijfers en streepjes, hoogstens 20 tekens)
 ooapi-bad-name = de naam ontbreekt of is te lang
+error-ooapi-url-private = Dit adres hoort bij deze server of een intern netwerk. Koers haalt daar om veiligheidsredenen niets op. Gebruik het openbare adres van de API.
 error-ooapi-url = Vul een adres in dat begint met https:// (of http://), zonder gebruikersnaam en zonder vraagteken.
 error-ooapi-unreachable = De API is niet bereikbaar. Controleer het adres en probeer het opnieuw.
 error-ooapi-token = De API weigert de toegangssleutel.

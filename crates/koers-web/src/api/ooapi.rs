@@ -62,7 +62,14 @@ pub async fn import(
     a.require(Action::ManageProgrammes)?;
     let body: OoapiImportBody = parse_json(&body)?;
     let t = a.tenant(&state);
-    let (fetched, plans) = match dry_run(t, &body.url, &body.token).await {
+    let (fetched, plans) = match dry_run(
+        t,
+        &body.url,
+        &body.token,
+        state.config().ooapi_allow_internal,
+    )
+    .await
+    {
         Ok(result) => result?,
         Err(e) => return Err(WebError::Invalid(vec![FieldError::new("url", e.key())])),
     };

@@ -51,8 +51,9 @@ pub async fn dry_run(
     t: Tenant<'_>,
     url: &str,
     token: &str,
+    allow_internal: bool,
 ) -> Result<WebResult<(Fetched, Vec<ProgrammePlan>)>, ooapi::FetchError> {
-    let fetched = ooapi::fetch(url, token).await?;
+    let fetched = ooapi::fetch(url, token, allow_internal).await?;
     Ok(async {
         let (existing, activities) = store::existing(t).await?;
         let plans = plan(&fetched.programs, &existing, &activities);
@@ -146,7 +147,8 @@ pub async fn preview(
         pending: None,
         done: None,
     };
-    let (fetched, plans) = match dry_run(t, &url, &token).await {
+    let (fetched, plans) = match dry_run(t, &url, &token, state.config().ooapi_allow_internal).await
+    {
         Ok(result) => result?,
         Err(e) => {
             tracing::info!(error = %e, "an OOAPI dry run failed");

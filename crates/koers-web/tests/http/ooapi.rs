@@ -120,7 +120,35 @@ async fn programmes_and_courses_are_imported_with_a_dry_run_first_and_updated_on
     let fixture = Fixture::default();
     *fixture.course_title.lock().unwrap() = "Loopbaanbegeleiding 1".into();
     let url = serve(fixture.clone()).await;
-    let app = spawn().await;
+    // The test server is on this machine: refused by default (server-side request forgery),
+    // allowed with --ooapi-allow-internal.
+    let guarded = spawn().await;
+    let guarded_admin = guarded.api_login("beheerder@demo.koers.test").await;
+    for internal in [
+        url.as_str(),
+        "http://169.254.169.254/latest",
+        "http://[::1]:9/x",
+        "http://localhost:9",
+    ] {
+        let (s, v) = import(
+            &guarded,
+            &guarded_admin,
+            json!({"url": internal, "token": "x"}),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{internal}");
+        assert_eq!(
+            v["error"]["details"][0]["code"], "ooapi-url-private",
+            "{internal}"
+        );
+    }
+    let app = app_with(
+        fresh_db().await,
+        koers_web::WebConfig {
+            ooapi_allow_internal: true,
+            ..Default::default()
+        },
+    );
     let admin = app.api_login("beheerder@demo.koers.test").await;
 
     // A wrong token and an unreachable or odd address each say what is wrong.

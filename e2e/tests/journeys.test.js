@@ -196,6 +196,36 @@ async function checkA11yAnonymous(page) {
   assert.match(await page.textContent("#a11y-status"), /WCAG 2\.1 AA/);
 }
 
+test("an employee sets up two-step verification and logs in with a code from oathtool", async () => {
+  const { execFileSync } = require("node:child_process");
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await login(page, "medewerker02@demo.koers.test");
+  await page.goto(`${BASE}/account/second-factor`);
+  await checkA11y(page, "/account/second-factor (setup)");
+  const secret = (await page.textContent("#totp-secret")).replace(/\s/g, "");
+  const code = (at) => execFileSync("oathtool", ["--totp", "-b", secret, "-N", `@${at}`]).toString().trim();
+  const now = Math.floor(Date.now() / 1000);
+  await page.fill("#code", code(now));
+  await Promise.all([page.waitForNavigation(), page.click("main button[type=submit]")]);
+  const codes = await page.locator("#recovery-codes code").allTextContents();
+  assert.equal(codes.length, 10);
+  await checkA11y(page, "recovery codes");
+  await Promise.all([page.waitForNavigation(), page.click(".header-tools button.secondary")]);
+  // The password alone now leads to the code page.
+  await page.fill("#email", "medewerker02@demo.koers.test");
+  await page.fill("#password", PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+  assert.match(page.url(), /\/login\/second-factor/);
+  await checkA11y(page, "/login/second-factor");
+  await page.fill("#code", code(now + 30));
+  await Promise.all([page.waitForNavigation(), page.click("main button[type=submit]")]);
+  assert.match(page.url(), /\/home$/);
+  await page.goto(`${BASE}/account`);
+  assert.match(await page.textContent("#second-factor-state"), /10 herstelcodes|10 recovery codes/);
+  await context.close();
+});
+
 test("log in and out with the keyboard only", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();

@@ -87,37 +87,39 @@ pub async fn attempt(
     };
     login_failures::clear(db, &email).await?;
     let t = Tenant::new(db, &account.institution_id);
-    if !koers_store::platform::sso::settings(t)
-        .await?
-        .password_login
-    {
-        let user = users::get(t, &account.id)
-            .await?
-            .ok_or(WebError::NotFound)?;
-        if !user
-            .roles
-            .iter()
-            .any(|r| r.role == koers_domain::Role::Administrator)
-        {
-            audit::record(
-                db,
-                NewEvent {
-                    institution_id: Some(&account.institution_id),
-                    actor_id: Some(&account.id),
-                    actor_email: Some(&account.email),
-                    action: "login.failure",
-                    ip: Some(ip),
-                    details: serde_json::json!({ "via": via, "reason": "sso-only" }),
-                    ..Default::default()
-                },
-            )
-            .await?;
-            return Ok(Err(LoginFailure::SsoOnly));
-        }
-    }
     let user = users::get(t, &account.id)
         .await?
         .ok_or(WebError::NotFound)?;
+    // A login event of this account (its address, from where, through which door).
+    let event = |action: &'static str, details: serde_json::Value| {
+        audit::record(
+            db,
+            NewEvent {
+                institution_id: Some(&account.institution_id),
+                actor_id: Some(&account.id),
+                actor_email: Some(&account.email),
+                action,
+                ip: Some(ip),
+                details,
+                ..Default::default()
+            },
+        )
+    };
+    if !koers_store::platform::sso::settings(t)
+        .await?
+        .password_login
+        && !user
+            .roles
+            .iter()
+            .any(|r| r.role == koers_domain::Role::Administrator)
+    {
+        event(
+            "login.failure",
+            serde_json::json!({ "via": via, "reason": "sso-only" }),
+        )
+        .await?;
+        return Ok(Err(LoginFailure::SsoOnly));
+    }
     let factor = koers_store::platform::second_factor::get(t, &account.id)
         .await?
         .filter(|f| f.confirmed);
@@ -133,36 +135,20 @@ pub async fn attempt(
         proof = crate::second_factor::check(t, &account.id, f, code).await?;
         if proof.is_none() {
             login_failures::record(db, &email, ip).await?;
-            audit::record(
-                db,
-                NewEvent {
-                    institution_id: Some(&account.institution_id),
-                    actor_id: Some(&account.id),
-                    actor_email: Some(&account.email),
-                    action: "login.failure",
-                    ip: Some(ip),
-                    details: serde_json::json!({ "via": via, "reason": "second-factor" }),
-                    ..Default::default()
-                },
+            event(
+                "login.failure",
+                serde_json::json!({ "via": via, "reason": "second-factor" }),
             )
             .await?;
             return Ok(Err(LoginFailure::Wrong));
         }
     }
     let (token, _) = sessions::create(t, &account.id, kind).await?;
-    audit::record(
-        db,
-        NewEvent {
-            institution_id: Some(&account.institution_id),
-            actor_id: Some(&account.id),
-            actor_email: Some(&account.email),
-            action: "login.success",
-            ip: Some(ip),
-            details: match proof {
-                Some(p) => serde_json::json!({ "via": via, "second_factor": p }),
-                None => serde_json::json!({ "via": via }),
-            },
-            ..Default::default()
+    event(
+        "login.success",
+        match proof {
+            Some(p) => serde_json::json!({ "via": via, "second_factor": p }),
+            None => serde_json::json!({ "via": via }),
         },
     )
     .await?;

@@ -2,7 +2,7 @@
 //! page to print or save as PDF), see who read your file, and, for administrators, erase a
 //! person on request.
 
-use crate::auth::{ApiUser, Authenticated, ClientIp, WebUser};
+use crate::auth::{ApiUser, Authenticated, WebUser};
 use crate::csrf::verify;
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
@@ -188,7 +188,6 @@ pub async fn readable(State(state): State<AppState>, WebUser(a): WebUser) -> Web
 pub async fn erase(
     State(state): State<AppState>,
     WebUser(a): WebUser,
-    ClientIp(_ip): ClientIp,
     Path(id): Path<String>,
     form: FormData,
 ) -> WebResult<Response> {

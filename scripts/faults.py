@@ -264,13 +264,20 @@ def disk_full(log):
         server.start(demo=True)
         admin = login("beheerder@demo.koers.test")
         filler = os.path.join(mnt, "filler")
-        with open(filler, "wb") as f:
-            try:
-                while True:
-                    f.write(b"\0" * 65536)
-                    f.flush()
-            except OSError:
-                pass
+        # Unbuffered writes: a buffered file would raise ENOSPC again when it is closed.
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            block = b"\0" * 65536
+            while True:
+                try:
+                    if os.write(fd, block) == 0:
+                        break
+                except OSError:
+                    if len(block) == 1:
+                        break
+                    block = block[: len(block) // 2]
+        finally:
+            os.close(fd)
         figures["disk_full"] += 1
         s, b = http("POST", "/api/v1/students/import", admin, import_csv("K7", 40000), "text/csv", timeout=300)
         assert s == 507, (s, b[:300])

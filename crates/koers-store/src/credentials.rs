@@ -32,7 +32,7 @@ pub async fn active_key(t: Tenant<'_>) -> Result<Option<(String, String)>> {
 pub async fn add_key(t: Tenant<'_>, did: &str, secret_jwk: &str) -> Result<String> {
     let id = koers_domain::new_id();
     let now = now_ms();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     sqlx::query(
         "UPDATE issuer_keys SET retired_at = $2 WHERE institution_id = $1 AND retired_at IS NULL",
     )
@@ -248,7 +248,7 @@ pub async fn complete_activity(
     by: &str,
 ) -> Result<()> {
     let now = now_ms();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     for p in person_ids {
         sqlx::query(
             "INSERT INTO activity_completions (activity_id, person_id, institution_id, completed_by, completed_at) \

@@ -494,7 +494,7 @@ async fn learning_line(t: Tenant<'_>, fine: &mut Vec<(Period, Grain, Fraction)>)
 /// Store a year's values (replacing what was kept for it; the learning line of a closed year
 /// is kept as it was) and the progression counts, in one transaction.
 pub async fn store(t: Tenant<'_>, c: &Computed, duration_ms: i64) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let keep_line = !c
         .values
         .keys()
@@ -807,7 +807,7 @@ pub async fn set_target(
     target: Option<(f64, &str)>,
     by: &str,
 ) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     sqlx::query(
         "DELETE FROM indicator_targets WHERE institution_id = $1 AND year = $2 AND indicator = $3 AND scope = $4",
     )

@@ -98,7 +98,7 @@ pub async fn save(
     status: ScanStatus,
     by: &str,
 ) -> Result<String> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let existing = sqlx::query(
         "SELECT id, status FROM lob_self_scans WHERE institution_id = $1 AND programme_id = $2 AND year = $3",
     )

@@ -53,7 +53,7 @@ pub async fn create(
     note: &str,
     by: &str,
 ) -> Result<i64> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let next: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(version), 0) + 1 FROM vision_versions WHERE institution_id = $1 AND scope = $2",
     )
@@ -139,7 +139,7 @@ pub async fn set_status(
         return Err(StoreError::Conflict("vision status"));
     }
     let now = now_ms();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     if to == Status::Adopted {
         sqlx::query(
             "UPDATE vision_versions SET status = 'archived' WHERE institution_id = $1 AND scope = $2 AND status = 'adopted'",

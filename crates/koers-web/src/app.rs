@@ -532,6 +532,7 @@ pub fn make_app(state: AppState) -> Router {
         .route("/assets/htmx.min.js", get(assets::htmx))
         .route("/assets/app.js", get(assets::app_js))
         .fallback(|| async { WebError::NotFound })
+        .layer(middleware::from_fn_with_state(state.clone(), crate::audit_trail::layer))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::csrf_layer))
         .layer(middleware::from_fn_with_state(state.clone(), database_guard))
         .layer(middleware::from_fn(refuse_nul_in_uri))

@@ -171,6 +171,7 @@ impl FromRequestParts<AppState> for WebUser {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         if let Some(a) = parts.extensions.get::<Authenticated>() {
+            crate::audit_trail::note_actor(a);
             return Ok(WebUser(a.clone()));
         }
         let token =
@@ -180,6 +181,7 @@ impl FromRequestParts<AppState> for WebUser {
             koers_store::platform::notifications::unread_count(a.tenant(state), &a.user.id).await?;
         a.query = parts.uri.query().unwrap_or_default().to_owned();
         parts.extensions.insert(a.clone());
+        crate::audit_trail::note_actor(&a);
         Ok(WebUser(a))
     }
 }
@@ -204,8 +206,8 @@ impl FromRequestParts<AppState> for ApiUser {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(WebError::Unauthenticated)?;
-        Ok(ApiUser(
-            authenticate(state, token, Kind::Api, &parts.headers).await?,
-        ))
+        let a = authenticate(state, token, Kind::Api, &parts.headers).await?;
+        crate::audit_trail::note_actor(&a);
+        Ok(ApiUser(a))
     }
 }

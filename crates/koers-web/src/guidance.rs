@@ -9,7 +9,7 @@ use koers_domain::Role;
 use koers_domain::policy::{Action, StudentRef};
 use koers_store::guidance::stand_ins;
 use koers_store::guidance::students::{self, Reach, StudentRecord};
-use koers_store::platform::audit::{self, NewEvent};
+use koers_store::platform::audit::NewEvent;
 
 /// What the actor wants with a student's data (the student-related [`Action`]s).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,7 +165,7 @@ pub async fn audit_sensitive_read(
     person_id: &str,
     details: serde_json::Value,
 ) -> WebResult<()> {
-    audit::record(
+    crate::audit_trail::record(
         state.db(),
         NewEvent {
             institution_id: Some(&a.user.institution_id),

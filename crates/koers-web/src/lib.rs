@@ -6,6 +6,7 @@
 pub mod api;
 mod app;
 mod assets;
+pub mod audit_trail;
 mod auth;
 pub mod badges;
 mod calendar_feed;

@@ -24,7 +24,7 @@ async fn record(
     person: &str,
     details: serde_json::Value,
 ) -> WebResult<()> {
-    audit::record(
+    crate::audit_trail::record(
         state.db(),
         NewEvent {
             institution_id: Some(&a.user.institution_id),

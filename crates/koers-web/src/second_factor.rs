@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::Role;
 use koers_domain::platform::totp::{Secret, is_recovery_code, new_recovery_codes};
 use koers_store::Tenant;
-use koers_store::platform::audit::{self, NewEvent};
+use koers_store::platform::audit::NewEvent;
 use koers_store::platform::second_factor::{self, Factor};
 use koers_store::platform::sessions::{self, Kind};
 use koers_store::platform::{login_challenges, login_failures, users};
@@ -333,7 +333,7 @@ async fn record(
     ip: &str,
     details: serde_json::Value,
 ) -> WebResult<()> {
-    audit::record(
+    crate::audit_trail::record(
         db,
         NewEvent {
             institution_id: Some(&user.institution_id),
@@ -480,7 +480,7 @@ pub async fn admin_reset(
     let t = a.tenant(&state);
     let user = users::get(t, &id).await?.ok_or(WebError::NotFound)?;
     if second_factor::remove(t, &user.id).await? {
-        audit::record(
+        crate::audit_trail::record(
             state.db(),
             NewEvent {
                 institution_id: Some(&a.user.institution_id),

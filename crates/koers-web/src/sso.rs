@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::RoleAssignment;
 use koers_domain::platform::sso::{self as claims, ClaimMap, Profile};
 use koers_store::Tenant;
-use koers_store::platform::audit::{self, NewEvent};
+use koers_store::platform::audit::NewEvent;
 use koers_store::platform::sessions::{self, Kind};
 use koers_store::platform::sso;
 use koers_store::platform::users::{self, NewUser, User};
@@ -286,7 +286,7 @@ pub async fn callback(
     let (user, next) = match outcome {
         Ok(found) => found,
         Err(failure) => {
-            audit::record(
+            crate::audit_trail::record(
                 state.db(),
                 NewEvent {
                     action: "login.failure",
@@ -301,7 +301,7 @@ pub async fn callback(
     };
     let t = Tenant::new(state.db(), &user.institution_id);
     let (token, _) = sessions::create(t, &user.id, Kind::Web).await?;
-    audit::record(
+    crate::audit_trail::record(
         state.db(),
         NewEvent {
             institution_id: Some(&user.institution_id),
@@ -508,7 +508,7 @@ async fn account_for(
         Err(e) => return Err(e.into()),
     };
     sso::link(t, &cfg.issuer, &p.subject, &user.id).await?;
-    audit::record(
+    crate::audit_trail::record(
         db,
         NewEvent {
             institution_id: Some(&institution_id),

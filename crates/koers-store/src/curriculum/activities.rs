@@ -93,7 +93,7 @@ pub async fn create(
     check_competences(t, links).await?;
     let id = koers_domain::new_id();
     let now = now_ms();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     sqlx::query(
         "INSERT INTO activities (id, institution_id, programme_id, kind, title, description, year, period, phase, \
          study_hours, goals, partners, created_by, created_at, updated_at) \
@@ -127,7 +127,7 @@ pub async fn update(
     links: &[(String, Depth)],
 ) -> Result<()> {
     check_competences(t, links).await?;
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let n = sqlx::query(
         "UPDATE activities SET kind = $3, title = $4, description = $5, year = $6, period = $7, phase = $8, \
          study_hours = $9, goals = $10, partners = $11, updated_at = $12 WHERE institution_id = $1 AND id = $2",
@@ -156,7 +156,7 @@ pub async fn update(
 }
 
 pub async fn delete(t: Tenant<'_>, id: &str) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     sqlx::query("DELETE FROM activity_competences WHERE institution_id = $1 AND activity_id = $2")
         .bind(t.institution_id)
         .bind(id)

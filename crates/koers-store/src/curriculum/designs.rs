@@ -114,7 +114,7 @@ pub async fn set_published(t: Tenant<'_>, id: &str, published: bool) -> Result<(
 }
 
 pub async fn delete(t: Tenant<'_>, id: &str) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     super::reviews::delete_reviews(&mut tx, t, id).await?;
     sqlx::query("DELETE FROM activity_designs WHERE institution_id = $1 AND id = $2")
         .bind(t.institution_id)

@@ -38,7 +38,7 @@ pub struct NewEvidence<'a> {
 pub async fn create(t: Tenant<'_>, n: &NewEvidence<'_>) -> Result<String> {
     let id = koers_domain::new_id();
     let now = now_ms();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let file_id = match &n.file {
         Some(f) => {
             let fid = koers_domain::new_id();
@@ -139,7 +139,7 @@ pub async fn file(t: Tenant<'_>, file_id: &str) -> Result<Option<(String, String
 }
 
 pub async fn delete(t: Tenant<'_>, e: &Evidence) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     super::reviews::delete_reviews(&mut tx, t, &e.id).await?;
     sqlx::query("DELETE FROM evidence WHERE institution_id = $1 AND id = $2")
         .bind(t.institution_id)

@@ -91,7 +91,7 @@ pub async fn store(
 ) -> Result<String> {
     let id = koers_domain::new_id();
     let doc = framework::to_json(f).to_string();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     sqlx::query("UPDATE frameworks SET current_version = 0 WHERE institution_id = $1 AND key = $2")
         .bind(t.institution_id)
         .bind(&f.key)

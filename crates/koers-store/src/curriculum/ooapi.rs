@@ -72,7 +72,7 @@ pub async fn apply(
 ) -> Result<Applied> {
     let now = now_ms();
     let mut done = Applied::default();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     for p in plans {
         let programme_id = match (&p.existing_id, p.change) {
             (Some(id), Change::Unchanged) => id.clone(),

@@ -91,7 +91,7 @@ pub async fn for_person(t: Tenant<'_>, person_id: &str) -> Result<Vec<Practice>>
 }
 
 pub async fn delete(t: Tenant<'_>, id: &str) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     super::reviews::delete_reviews(&mut tx, t, id).await?;
     sqlx::query("DELETE FROM practice_conversations WHERE institution_id = $1 AND id = $2")
         .bind(t.institution_id)

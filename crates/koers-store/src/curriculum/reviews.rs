@@ -138,7 +138,7 @@ pub async fn add_feedback(
 ) -> Result<String> {
     let id = koers_domain::new_id();
     let now = now_ms();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     sqlx::query(
         "INSERT INTO feedback (id, institution_id, subject_kind, subject_id, author_id, competence_id, level_key, \
          text, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

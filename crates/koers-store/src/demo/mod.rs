@@ -818,7 +818,7 @@ async fn bulk_students(
     let now = now_ms();
     let today = koers_domain::time::today();
     let slug = crate::platform::institutions::get(t).await?.slug;
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let mut done = 0;
     while done < n {
         let k = BATCH.min(n - done);

@@ -67,7 +67,7 @@ async fn staff(t: Tenant<'_>, p: &ScalePeople<'_>) -> Result<()> {
         .collect();
     let now = now_ms();
     let held = now - 120 * 24 * 3600 * 1000;
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     const BLOCK: u64 = 1000;
     let mut done = 0;
     let mut answered_total = 0u64;

@@ -79,7 +79,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Placement> {
 pub async fn create(t: Tenant<'_>, n: &NewPlacement<'_>, tasks: &[NewTask<'_>]) -> Result<String> {
     let id = koers_domain::new_id();
     let now = now_ms();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     sqlx::query(
         "INSERT INTO placements (id, institution_id, student_id, partner_id, mentor_id, starts_on, ends_on, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

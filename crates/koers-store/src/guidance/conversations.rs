@@ -142,7 +142,7 @@ async fn finish(
 pub async fn create(t: Tenant<'_>, n: NewConversation<'_>) -> Result<Conversation> {
     let id = koers_domain::new_id();
     let now = now_ms();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     sqlx::query(
         "INSERT INTO conversations (id, institution_id, context, person_id, guide_id, phase, status, origin, \
          starts_at, duration_minutes, location, question, created_by, created_at, updated_at) \
@@ -221,7 +221,7 @@ pub async fn reschedule(
     duration_minutes: i64,
     location: &str,
 ) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let person: Option<String> = sqlx::query_scalar(
         "UPDATE conversations SET starts_at = $3, duration_minutes = $4, location = $5, \
          status = CASE WHEN status = 'requested' THEN 'planned' ELSE status END, \
@@ -240,7 +240,7 @@ pub async fn reschedule(
 }
 
 pub async fn cancel(t: Tenant<'_>, id: &str) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let person: Option<String> = sqlx::query_scalar(
         "UPDATE conversations SET status = 'cancelled', sequence = sequence + 1, updated_at = $3 \
          WHERE institution_id = $1 AND id = $2 AND status IN ('planned', 'requested') RETURNING person_id",
@@ -257,7 +257,7 @@ pub async fn cancel(t: Tenant<'_>, id: &str) -> Result<()> {
 /// description, so ones already marked done keep their status; the rest are replaced.
 pub async fn save_report(t: Tenant<'_>, id: &str, report: &ReportInput) -> Result<()> {
     let now = now_ms();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let person: Option<String> = sqlx::query_scalar(
         "UPDATE conversations SET summary = $3, private_notes = $4, competencies = $5, reported_at = $6, \
          updated_at = $6, status = 'held' WHERE institution_id = $1 AND id = $2 AND status <> 'cancelled' \
@@ -388,7 +388,7 @@ pub async fn get_agreement(t: Tenant<'_>, id: &str) -> Result<Option<Agreement>>
 }
 
 pub async fn set_agreement_status(t: Tenant<'_>, id: &str, status: AgreementStatus) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let person: Option<String> = sqlx::query_scalar(
         "UPDATE agreements SET status = $3, updated_at = $4 WHERE institution_id = $1 AND id = $2 RETURNING person_id",
     )

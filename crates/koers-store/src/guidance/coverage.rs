@@ -223,7 +223,7 @@ pub async fn bring_up_to_date(t: Tenant<'_>, programme_id: &str, today: Date) ->
         let year: i64 = r.try_get(1)?;
         computed.push((id, year, phase_statuses(&rules, &facts, today)));
     }
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     insert_rows!(
         &mut *tx,
         "INSERT INTO guidance_summary (student_id, institution_id, cohort_year, status_day, status_intake, \

@@ -41,7 +41,7 @@ pub struct NewGroupSession<'a> {
 pub async fn create(t: Tenant<'_>, n: NewGroupSession<'_>) -> Result<String> {
     let id = koers_domain::new_id();
     let now = now_ms();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     sqlx::query(
         "INSERT INTO group_sessions (id, institution_id, guide_id, topic, phase, starts_at, duration_minutes, location, status, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'planned', $9, $9)",
@@ -133,7 +133,7 @@ pub async fn participants(t: Tenant<'_>, id: &str) -> Result<Vec<Participant>> {
 
 /// Record who attended (everyone else in the group did not); refreshes their summaries.
 pub async fn record_attendance(t: Tenant<'_>, id: &str, attended: &[String]) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let n = sqlx::query(
         "UPDATE group_sessions SET status = 'held', updated_at = $3 WHERE institution_id = $1 AND id = $2 AND status <> 'cancelled'",
     )

@@ -287,7 +287,11 @@ async fn apply_on(
     total: usize,
 ) -> Result<(usize, usize)> {
     use sqlx::Connection;
-    let mut tx = conn.begin().await?;
+    let mut tx = if t.db.backend() == crate::Backend::Sqlite {
+        conn.begin_with(crate::SQLITE_BEGIN).await?
+    } else {
+        conn.begin().await?
+    };
 
     // Cohorts, then their ids by (programme id, year).
     for (code, year) in &plan.new_cohorts {

@@ -108,7 +108,7 @@ pub async fn save_outflow(
     recorded_by: &str,
 ) -> Result<()> {
     let now = now_ms();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     sqlx::query(
         "INSERT INTO outflow_records (student_id, institution_id, reason, left_on, destination, destination_detail, exit_reflection, recorded_by, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (student_id) DO UPDATE SET reason = $3, left_on = $4, \
@@ -219,7 +219,7 @@ pub async fn import_progress(
         return Ok(Err(errors));
     }
     let now = now_ms();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     insert_rows!(
         &mut *tx,
         "INSERT INTO study_progress (id, institution_id, student_id, on_date, credits, norm, source, created_at)",

@@ -41,7 +41,7 @@ pub(crate) async fn for_programme_in(
 /// Store the rules of a programme and bring every student's summary in line with them.
 pub async fn set(t: Tenant<'_>, programme_id: &str, rules: &[MomentRule; 4]) -> Result<()> {
     let now = now_ms();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     for r in rules {
         sqlx::query(
             "INSERT INTO moment_rules (id, institution_id, programme_id, phase, required, days, group_counts, updated_at) \

@@ -305,7 +305,7 @@ pub struct StudyData<'a> {
 
 pub async fn update_study_data(t: Tenant<'_>, id: &str, d: &StudyData<'_>) -> Result<()> {
     let now = now_ms();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let user_id: Option<String> =
         sqlx::query_scalar("SELECT user_id FROM students WHERE institution_id = $1 AND id = $2")
             .bind(t.institution_id)
@@ -376,7 +376,7 @@ pub async fn assign_counsellor(
     changed_by: &str,
     reason: &str,
 ) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     assign_in(
         &mut tx,
         t.institution_id,
@@ -447,7 +447,7 @@ pub async fn hand_over_caseload(
     only_programmes: Option<&[String]>,
 ) -> Result<u64> {
     let now = now_ms();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let rows = sqlx::query(
         "SELECT id, programme_id FROM students WHERE institution_id = $1 AND counsellor_id = $2",
     )
@@ -512,7 +512,7 @@ pub async fn set_phase(
     recorded_by: &str,
 ) -> Result<()> {
     let now = now_ms();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let n = sqlx::query(
         "UPDATE students SET phase = $3, phase_since = $4, updated_at = $5 WHERE institution_id = $1 AND id = $2",
     )

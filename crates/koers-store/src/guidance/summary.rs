@@ -170,7 +170,7 @@ pub async fn refresh_all(t: crate::Tenant<'_>) -> Result<u64> {
         .await?;
     let mut n = 0;
     for chunk in ids.chunks(500) {
-        let mut tx = t.pool().begin().await?;
+        let mut tx = t.db.begin().await?;
         for id in chunk {
             refresh(&mut tx, t.institution_id, id).await?;
             n += 1;

@@ -106,7 +106,7 @@ pub async fn record(db: &Db, e: NewEvent<'_>) -> Result<()> {
     let details = e.details.to_string();
     let salt = hex(&rand::random::<[u8; 16]>());
     let personal = personal_hash(&salt, e.actor_email, e.ip, &details);
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query("INSERT INTO audit_chains (chain, seq, hash) VALUES ($1, 0, '') ON CONFLICT (chain) DO NOTHING")
         .bind(chain)
         .execute(&mut *tx)

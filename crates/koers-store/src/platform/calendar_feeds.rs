@@ -29,7 +29,7 @@ pub async fn token(t: Tenant<'_>, user_id: &str) -> Result<String> {
 /// A new token (the old address stops working).
 pub async fn renew(t: Tenant<'_>, user_id: &str) -> Result<String> {
     let tok = new_token();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     sqlx::query("DELETE FROM calendar_feeds WHERE institution_id = $1 AND user_id = $2")
         .bind(t.institution_id)
         .bind(user_id)

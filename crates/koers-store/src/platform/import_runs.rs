@@ -178,7 +178,7 @@ pub async fn save_pending(
     payload: &str,
 ) -> Result<String> {
     let id = koers_domain::new_id();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     sqlx::query(
         "DELETE FROM pending_imports WHERE institution_id = $1 AND user_id = $2 AND kind = $3",
     )

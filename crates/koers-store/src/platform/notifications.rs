@@ -36,7 +36,7 @@ pub struct Mail<'a> {
 pub async fn create(t: Tenant<'_>, n: &NewNotification<'_>) -> Result<String> {
     let id = koers_domain::new_id();
     let now = now_ms();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     sqlx::query(
         "INSERT INTO notifications (id, institution_id, user_id, kind, title, body, link, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -60,7 +60,7 @@ pub async fn create(t: Tenant<'_>, n: &NewNotification<'_>) -> Result<String> {
 
 /// Queue a mail for someone who has no account (yet), such as an invitation.
 pub async fn queue_mail(t: Tenant<'_>, kind: &str, m: &Mail<'_>) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     queue_in(&mut tx, t.institution_id, kind, m, now_ms()).await?;
     tx.commit().await?;
     Ok(())

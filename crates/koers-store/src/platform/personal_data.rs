@@ -363,7 +363,7 @@ pub async fn erase(t: Tenant<'_>, user_id: &str) -> Result<Erased> {
     };
     let students = student_ids(t, user_id).await?;
     let mut done = Erased::default();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     // Placement tasks: the student's own notes.
     let r = sqlx::query(
         "UPDATE placement_tasks SET student_note = '' WHERE institution_id = $1 AND placement_id IN \

@@ -58,7 +58,7 @@ pub async fn begin(t: Tenant<'_>, user_id: &str) -> Result<Secret> {
 /// Confirm a pending enrolment with the step of the first code typed, and store the hashes
 /// of new recovery codes (replacing any earlier ones).
 pub async fn confirm(t: Tenant<'_>, user_id: &str, step: u64, recovery: &[String]) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let r = sqlx::query(
         "UPDATE totp_factors SET confirmed_at = $3, last_step = $4 \
          WHERE user_id = $1 AND institution_id = $2 AND confirmed_at IS NULL",
@@ -132,7 +132,7 @@ pub async fn recovery_codes_left(t: Tenant<'_>, user_id: &str) -> Result<i64> {
 /// Remove the second factor and its recovery codes (the holder turned it off, or an
 /// administrator reset it for someone who lost their phone).
 pub async fn remove(t: Tenant<'_>, user_id: &str) -> Result<bool> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let r = sqlx::query("DELETE FROM totp_factors WHERE user_id = $1 AND institution_id = $2")
         .bind(user_id)
         .bind(t.institution_id)

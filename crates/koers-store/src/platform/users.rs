@@ -244,7 +244,7 @@ pub async fn count_by_role(t: Tenant<'_>) -> Result<Vec<(Role, i64)>> {
 pub async fn create(t: Tenant<'_>, new: NewUser<'_>) -> Result<User> {
     let id = koers_domain::new_id();
     let now = now_ms();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     sqlx::query(
         "INSERT INTO users (id, institution_id, email, name, password_hash, locale, active, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
@@ -295,7 +295,7 @@ async fn insert_roles(
 
 /// Replace the user's roles by `roles`.
 pub async fn set_roles(t: Tenant<'_>, id: &str, roles: &[RoleAssignment]) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let found =
         sqlx::query("UPDATE users SET updated_at = $3 WHERE institution_id = $1 AND id = $2")
             .bind(t.institution_id)
@@ -346,7 +346,7 @@ pub async fn update_profile(
 
 /// Activate or deactivate; deactivation also ends all of the user's sessions.
 pub async fn set_active(t: Tenant<'_>, id: &str, active: bool) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let n = sqlx::query(
         "UPDATE users SET active = $3, updated_at = $4, \
          deactivated_at = CASE WHEN $3 = 1 THEN NULL ELSE COALESCE(deactivated_at, $4) END \
@@ -381,7 +381,7 @@ pub async fn set_password(
     hash: &str,
     keep_session: Option<&str>,
 ) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let n = sqlx::query("UPDATE users SET password_hash = $3, updated_at = $4 WHERE institution_id = $1 AND id = $2")
         .bind(t.institution_id)
         .bind(id)

@@ -196,7 +196,7 @@ async fn touch(
 /// the page shows when a plan changed after it was agreed.
 pub async fn save(t: Tenant<'_>, user_id: &str, input: &PlanInput) -> Result<()> {
     let now = now_ms();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     touch(
         &mut tx,
         t.institution_id,
@@ -348,7 +348,7 @@ async fn insert_item(
 
 /// Change the ambition only.
 pub async fn set_ambition(t: Tenant<'_>, user_id: &str, ambition: &str) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     touch(&mut tx, t.institution_id, user_id, Some(ambition), now_ms()).await?;
     tx.commit().await?;
     Ok(())
@@ -409,7 +409,7 @@ async fn add_item(
     hours: Option<i64>,
 ) -> Result<String> {
     let now = now_ms();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     touch(&mut tx, t.institution_id, user_id, None, now).await?;
     if let Some(g) = goal_id {
         owned_item(&mut tx, t.institution_id, user_id, g).await?;
@@ -470,7 +470,7 @@ async fn owned_item(
 
 /// Set the status of one of the person's goals or activities (`status` must fit its kind).
 pub async fn set_item_status(t: Tenant<'_>, user_id: &str, id: &str, status: &str) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let kind = owned_item(&mut tx, t.institution_id, user_id, id).await?;
     let fits = match kind {
         ItemKind::Goal => GoalStatus::parse(status).is_some(),
@@ -518,7 +518,7 @@ pub async fn add_progress(
     note: &str,
     link: &str,
 ) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     if owned_item(&mut tx, t.institution_id, user_id, goal_id).await? != ItemKind::Goal {
         return Err(StoreError::NotFound);
     }

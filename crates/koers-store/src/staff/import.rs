@@ -35,7 +35,7 @@ pub async fn check(t: Tenant<'_>, rows: &[StaffRow]) -> Result<Check> {
 pub async fn apply(t: Tenant<'_>, rows: &[StaffRow]) -> Result<(i64, i64)> {
     let now = now_ms();
     let (mut created, mut updated) = (0, 0);
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     for r in rows {
         let existing = sqlx::query("SELECT id FROM users WHERE institution_id = $1 AND email = $2")
             .bind(t.institution_id)

@@ -88,7 +88,7 @@ pub async fn instrument_versions(t: Tenant<'_>) -> Result<Vec<InstrumentVersion>
 /// keep the version they were made with. `Conflict` when the version exists.
 pub async fn store_instrument(t: Tenant<'_>, i: &Instrument, origin: &str) -> Result<String> {
     let id = koers_domain::new_id();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let done = sqlx::query(
         "INSERT INTO hrm_instruments (id, institution_id, key, version, document, origin, current_version, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 0, $7) ON CONFLICT (institution_id, key, version) DO NOTHING",
@@ -127,7 +127,7 @@ async fn make_current(
 
 /// Make an earlier version the current one again.
 pub async fn set_current_instrument(t: Tenant<'_>, id: &str) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let found: Option<String> =
         sqlx::query_scalar("SELECT id FROM hrm_instruments WHERE institution_id = $1 AND id = $2")
             .bind(t.institution_id)
@@ -177,7 +177,7 @@ pub async fn create_round(
 ) -> Result<String> {
     let instrument = current_instrument(t).await?;
     let id = koers_domain::new_id();
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     sqlx::query(
         "INSERT INTO scan_rounds (id, institution_id, name, instrument_id, status, created_by, created_at) \
          VALUES ($1, $2, $3, $4, 'draft', $5, $6)",
@@ -302,7 +302,7 @@ pub async fn submit(
     answers: &serde_json::Value,
     comments: &serde_json::Value,
 ) -> Result<()> {
-    let mut tx = t.pool().begin().await?;
+    let mut tx = t.db.begin().await?;
     let n = sqlx::query(
         "UPDATE scan_invitations SET responded = 1 WHERE institution_id = $1 AND round_id = $2 AND user_id = $3 \
          AND responded = 0",

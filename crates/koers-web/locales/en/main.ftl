@@ -118,7 +118,7 @@ cohorts-year = Start year of the new cohort
 cohorts-add = Add cohort
 
 audit-title = Audit log
-audit-intro = Everything that happens to accounts, roles and programmes. The log cannot be changed.
+audit-intro = Everything that is changed in Koers, who logs in and who reads sensitive data. The log cannot be changed.
 audit-kind = Kind
 audit-all = Everything
 audit-empty = No events yet.
@@ -135,6 +135,8 @@ audit-kind-account = Own account
 audit-kind-user = Users
 audit-kind-programme = Programmes
 audit-kind-cohort = Cohorts
+audit-kind-change = Other changes
+audit-action-change-request = Change
 audit-action-login-success = Logged in
 audit-action-login-failure = Login failed
 audit-action-login-logout = Logged out

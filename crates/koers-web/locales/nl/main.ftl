@@ -118,7 +118,7 @@ cohorts-year = Startjaar van het nieuwe cohort
 cohorts-add = Cohort toevoegen
 
 audit-title = Logboek
-audit-intro = Alles wat er gebeurt met accounts, rollen en opleidingen. Het logboek kan niet worden gewijzigd.
+audit-intro = Alles wat er in Koers wordt veranderd, wie er inlogt en wie gevoelige gegevens leest. Het logboek kan niet worden gewijzigd.
 audit-kind = Soort
 audit-all = Alles
 audit-empty = Nog geen gebeurtenissen.
@@ -135,6 +135,8 @@ audit-kind-account = Eigen account
 audit-kind-user = Gebruikers
 audit-kind-programme = Opleidingen
 audit-kind-cohort = Cohorten
+audit-kind-change = Overige wijzigingen
+audit-action-change-request = Wijziging
 audit-action-login-success = Ingelogd
 audit-action-login-failure = Inloggen mislukt
 audit-action-login-logout = Uitgelogd

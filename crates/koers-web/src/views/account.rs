@@ -13,7 +13,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::{FieldError, NewPassword};
-use koers_store::platform::audit::{self, NewEvent};
+use koers_store::platform::audit::NewEvent;
 use koers_store::platform::sessions::{self, Kind};
 use koers_store::platform::{passwords, users};
 
@@ -141,7 +141,7 @@ pub async fn change_password(
         .await
         .unwrap_or_default();
     users::set_password(t, &a.user.id, &hash, Some(&a.session.token_hash)).await?;
-    audit::record(
+    crate::audit_trail::record(
         state.db(),
         NewEvent {
             institution_id: Some(&a.user.institution_id),
@@ -183,7 +183,7 @@ pub async fn end_other_sessions(
     let n =
         sessions::delete_all_for_user(a.tenant(&state), &a.user.id, Some(&a.session.token_hash))
             .await?;
-    audit::record(
+    crate::audit_trail::record(
         state.db(),
         NewEvent {
             institution_id: Some(&a.user.institution_id),

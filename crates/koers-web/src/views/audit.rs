@@ -30,7 +30,7 @@ pub struct AuditQuery {
     verify: Option<String>,
 }
 
-pub const KINDS: [&str; 5] = ["login", "account", "user", "programme", "cohort"];
+pub const KINDS: [&str; 6] = ["login", "account", "user", "programme", "cohort", "change"];
 
 pub async fn list(
     State(state): State<AppState>,

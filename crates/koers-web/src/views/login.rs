@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::Email;
 use koers_store::Tenant;
-use koers_store::platform::audit::{self, NewEvent};
+use koers_store::platform::audit::NewEvent;
 use koers_store::platform::sessions::{self, Kind};
 use koers_store::platform::users::{self, User};
 use koers_store::platform::{login_failures, passwords};
@@ -69,7 +69,7 @@ pub async fn attempt(
         Some(a) if ok && a.active && a.password_hash.is_some() => a,
         known => {
             login_failures::record(db, &email, ip).await?;
-            audit::record(
+            crate::audit_trail::record(
                 db,
                 NewEvent {
                     institution_id: known.as_ref().map(|a| a.institution_id.as_str()),
@@ -92,7 +92,7 @@ pub async fn attempt(
         .ok_or(WebError::NotFound)?;
     // A login event of this account (its address, from where, through which door).
     let event = |action: &'static str, details: serde_json::Value| {
-        audit::record(
+        crate::audit_trail::record(
             db,
             NewEvent {
                 institution_id: Some(&account.institution_id),
@@ -309,7 +309,7 @@ pub async fn logout(
 ) -> WebResult<Response> {
     verify(&a.session.csrf_token, form.get("_csrf"))?;
     sessions::delete(state.db(), &a.session.token_hash).await?;
-    audit::record(
+    crate::audit_trail::record(
         state.db(),
         NewEvent {
             institution_id: Some(&a.user.institution_id),

@@ -443,7 +443,7 @@ pub async fn accept(
             .unwrap_or_default();
     match invitations::accept(state.db(), &token, hash).await {
         Ok(user) => {
-            koers_store::platform::audit::record(
+            crate::audit_trail::record(
                 state.db(),
                 koers_store::platform::audit::NewEvent {
                     institution_id: Some(&inv.institution_id),

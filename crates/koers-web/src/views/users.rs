@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::policy::Action;
 use koers_domain::{DisplayName, Email, FieldError, Role, RoleAssignment, normalise_roles};
 use koers_store::Tenant;
-use koers_store::platform::audit::{self, NewEvent};
+use koers_store::platform::audit::NewEvent;
 use koers_store::platform::programmes::{self, Programme};
 use koers_store::platform::users::{self, User, UserFilter};
 use koers_store::platform::{passwords, sessions};
@@ -27,7 +27,7 @@ pub(crate) async fn audit_admin(
     subject_id: &str,
     details: serde_json::Value,
 ) -> WebResult<()> {
-    audit::record(
+    crate::audit_trail::record(
         state.db(),
         NewEvent {
             institution_id: Some(&a.user.institution_id),

@@ -1866,9 +1866,23 @@ async fn access_matrix() {
                     if extra.is_empty() { "" } else { "&" }
                 ))
             };
+            let logged_before = audit_events(&app).await;
             let res = app.send(req.body(body).unwrap()).await;
             let s = res.status;
             let to_login = s == StatusCode::SEE_OTHER && res.location().starts_with("/login?");
+            // Every change is in the audit log: a successful write by a logged-in caller
+            // leaves at least one event (its own or the generic `change.request`).
+            let changed = *method != "GET"
+                && (s.is_success() || (s.is_redirection() && !to_login))
+                && *who != "anonymous"
+                && !koers_web::audit_trail::NOT_LOGGED.contains(path)
+                && !matches!(*path, "/login" | "/login/second-factor")
+                && !path.starts_with("/invitations/");
+            if changed && audit_events(&app).await == logged_before {
+                failures.push(format!(
+                    "{method} {path} as {who}: answered {s} but left nothing in the audit log"
+                ));
+            }
             // Allowed means the handler ran: empty forms and bodies may be refused as invalid,
             // and the login routes answer 401 to missing credentials.
             let login_route = matches!(*path, "/login" | "/api/v1/sessions");
@@ -1904,4 +1918,11 @@ async fn access_matrix() {
         "access matrix failures:\n{}",
         failures.join("\n")
     );
+}
+
+async fn audit_events(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
 }

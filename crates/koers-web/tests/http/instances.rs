@@ -54,3 +54,35 @@ async fn a_job_lease_is_held_by_one_instance_until_it_expires_or_is_released() {
             .unwrap()
     );
 }
+
+/// Writers at the same moment (two users saving, an import and its audit line) wait their
+/// turn: a transaction that reads and then writes must not fail with "database is locked"
+/// on SQLite because another writer got there first.
+#[tokio::test]
+async fn concurrent_read_then_write_transactions_all_commit() {
+    let app = spawn().await;
+    let inst = demo_institution(&app.db).await;
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let (db, inst) = (app.db.clone(), inst.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut tx = db.begin().await.map_err(|e| e.to_string())?;
+            let name: String = sqlx::query_scalar("SELECT name FROM institutions WHERE id = $1")
+                .bind(&inst)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| e.to_string())?;
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            sqlx::query("UPDATE institutions SET name = $1 WHERE id = $2")
+                .bind(&name)
+                .bind(&inst)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| e.to_string())?;
+            tx.commit().await.map_err(|e| e.to_string())
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().expect("every writer commits");
+    }
+}

@@ -485,3 +485,83 @@ async fn the_privacy_statement_names_the_institution_and_the_configured_periods(
     // Linked from every page.
     assert!(b.get("/home").await.body.contains("href=\"/privacy\""));
 }
+
+/// Every change is in the audit log: a handler's own event, or else the generic one with the
+/// route and its parameters; never both, and nothing for a refused form.
+#[tokio::test]
+async fn every_change_is_logged_once_with_its_route() {
+    let app = spawn().await;
+    let events = |action: &'static str| {
+        let pool = app.db.pool().clone();
+        async move {
+            sqlx::query_as::<_, (Option<String>, Option<String>, Option<String>, String)>(
+                "SELECT actor_email, subject_type, subject_id, details FROM audit_events \
+                 WHERE action = $1 ORDER BY seq",
+            )
+            .bind(action)
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let mut employee = app.browser().await;
+    employee.login("medewerker@demo.koers.test", PASSWORD).await;
+    let r = employee.post("/account/digest", &[("digest", "1")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let offer: String = sqlx::query_scalar("SELECT id FROM offer_items ORDER BY title LIMIT 1")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let r = employee.post(&format!("/offer/{offer}/enrol"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let changes = events("change.request").await;
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    let (who, kind, id, details) = &changes[1];
+    assert_eq!(who.as_deref(), Some("medewerker@demo.koers.test"));
+    assert_eq!(
+        (kind.as_deref(), id.as_deref()),
+        (Some("offer"), Some(offer.as_str()))
+    );
+    let d: serde_json::Value = serde_json::from_str(details).unwrap();
+    assert_eq!(d["method"], "POST");
+    assert_eq!(d["route"], "/offer/{id}/enrol");
+    assert_eq!(d["params"]["id"], offer.as_str());
+    // The administrator reads it on the audit page, filtered as "other changes".
+    let mut admin = app.browser().await;
+    admin.login("beheerder@demo.koers.test", PASSWORD).await;
+    let page = admin.get("/admin/audit?kind=change").await;
+    assert!(
+        page.body.contains("POST /offer/{id}/enrol"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Wijziging"));
+
+    // A handler with its own event (a password change) is not logged twice.
+    let r = employee
+        .post(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "een-lang-nieuw-wachtwoord-7"),
+                ("confirm_password", "een-lang-nieuw-wachtwoord-7"),
+            ],
+        )
+        .await;
+    assert!(r.status.is_redirection(), "{} {}", r.status, r.body);
+    assert_eq!(events("account.password").await.len(), 1);
+    assert_eq!(events("change.request").await.len(), 2);
+    // A refused form changes nothing and logs nothing.
+    let r = employee
+        .post(
+            "/account/password",
+            &[
+                ("current_password", "niet-het-wachtwoord"),
+                ("new_password", "nog-een-lang-wachtwoord-8"),
+                ("confirm_password", "nog-een-lang-wachtwoord-8"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(events("change.request").await.len(), 2);
+}

@@ -303,8 +303,21 @@ async fn the_scan_in_the_browser_from_start_to_published_results() {
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
+    let logged = |app: &'_ TestApp| {
+        let pool = app.db.pool().clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_events WHERE actor_email = $1")
+                .bind(STAFF[0])
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let before = logged(&app).await;
     let r = m.post(&format!("{url}/answer"), &refs).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The scan is anonymous: answering leaves no line with the employee's name in the log.
+    assert_eq!(logged(&app).await, before);
     assert_eq!(
         m.get(&format!("{url}/answer")).await.status,
         StatusCode::CONFLICT,

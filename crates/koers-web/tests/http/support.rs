@@ -85,16 +85,43 @@ impl Res {
 }
 
 impl TestApp {
+    /// Send a request. Every test also checks here that a successful change by a logged-in
+    /// caller left an event in the audit log (issue 10: the log covers every change).
     pub async fn send(&self, req: Request<Body>) -> Res {
+        let path = req.uri().path().to_owned();
+        let change = is_logged_change(&req);
+        let before = if change {
+            self.audit_events().await
+        } else {
+            None
+        };
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        Res {
+        let res = Res {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+        };
+        let done = status.is_success()
+            || (status.is_redirection() && !res.location().starts_with("/login"));
+        if let (true, Some(before)) = (done, before)
+            && let Some(after) = self.audit_events().await
+        {
+            assert!(
+                after > before,
+                "{path} answered {status} but left nothing in the audit log"
+            );
         }
+        res
+    }
+
+    async fn audit_events(&self) -> Option<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
+            .fetch_one(self.db.pool())
+            .await
+            .ok()
     }
 
     /// A JSON API request, optionally with a bearer token.
@@ -380,4 +407,27 @@ pub async fn second_student(app: &TestApp) -> String {
     .await
     .unwrap();
     email.to_owned()
+}
+
+/// A write by a logged-in caller that the audit log must show (see `koers_web::audit_trail`).
+fn is_logged_change(req: &Request<Body>) -> bool {
+    let path = req.uri().path();
+    let logged_in = req.headers().contains_key(header::AUTHORIZATION)
+        || req
+            .headers()
+            .get(header::COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.contains("koers_session="));
+    let route_of = |template: &str| {
+        let (t, p): (Vec<_>, Vec<_>) = (template.split('/').collect(), path.split('/').collect());
+        t.len() == p.len() && t.iter().zip(&p).all(|(t, p)| t.starts_with('{') || t == p)
+    };
+    req.method() != Method::GET
+        && req.method() != Method::HEAD
+        && logged_in
+        && !matches!(path, "/login" | "/login/second-factor" | "/api/v1/sessions")
+        && !path.starts_with("/invitations/")
+        && !koers_web::audit_trail::NOT_LOGGED
+            .iter()
+            .any(|t| route_of(t))
 }

@@ -12,7 +12,7 @@ const PASSWORD = process.env.KOERS_DEMO_PASSWORD || "koers-demo";
 const CHROMIUM = process.env.KOERS_CHROMIUM || "/usr/bin/chromium";
 
 const ROLES = {
-  "beheerder@demo.koers.test": ["/home", "/account", "/notifications", "/admin/outbox", "/admin/credentials", "/admin/sso", "/admin/ooapi", "/admin/users/import", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/admin/audit?verify=1", "/students", "STUDENT", "STUDENT_EDIT", "/students/import", "/frameworks", "/frameworks/career-competencies"],
+  "beheerder@demo.koers.test": ["/home", "/account", "/notifications", "/admin/outbox", "/admin/credentials", "/admin/sso", "/admin/privacy", "/admin/ooapi", "/admin/users/import", "/admin/users", "/admin/users/new", "/admin/users?q=sevda", "USER", "/admin/programmes", "PROGRAMME", "/admin/audit", "/admin/audit?verify=1", "/students", "STUDENT", "STUDENT_EDIT", "/students/import", "/frameworks", "/frameworks/career-competencies"],
   "manager@demo.koers.test": ["/home", "/account", "/admin/users", "/admin/programmes", "PROGRAMME", "/students?cohort=2025", "STUDENT", "/students/import", "/counsellors", "/coverage", "/coverage?programme=LO-ZW&cohort=2026", "/coverage/LO-ECO/rules", "/learning-line/LO-ECO", "/learning-line/LO-ECO/progress", "/teams", "EMPLOYEE", "STAFF_CONVERSATION", "/improvement-actions", "/partners", "PARTNER", "/placements", "PLACEMENT", "/field-needs", "/offer", "OFFER", "/alignment", "/vision", "/vision/new", "/vision/2", "/indicators", "/indicators/intake_in_time", "/indicators/conversations_per_student?programme=LO-ECO", "/quality", "/quality?programme=LO-ECO", "/self-scans/LO-ECO", "/self-scans/LO-ZW", "/progression", "/reports/annual", "/reports/annual?programme=LO-ECO"],
   "slb@demo.koers.test": ["/home", "/account", "/slots", "/groups", "GROUP", "/students", "/students?status=overdue", "ZOE", "ZOE_HANDOVER", "CONVERSATION", "/my-data"],
   "docent@demo.koers.test": ["/home", "/account", "/frameworks", "/frameworks/21st-century-skills", "/practice", "PRACTICE", "/learning-line/LO-ECO", "/learning-line/LO-ECO/activities/new", "ACTIVITY", "ACTIVITY_COMPLETIONS", "/evidence", "EVIDENCE", "/learning-line/LO-ECO/progress", "/designs/library", "DESIGN"],
@@ -189,9 +189,13 @@ async function checkA11yAnonymous(page) {
   await page.goto(`${BASE}/login`);
   await checkA11y(page, "/login");
   // The public statements: privacy (with the retention periods) and accessibility.
-  for (const path of ["/privacy", "/accessibility"]) {
+  for (const path of ["/privacy", "/privacy/demo", "/accessibility"]) {
     await page.goto(`${BASE}${path}`);
     await checkA11y(page, `${path} (anonymous)`);
+    if (path === "/privacy/demo") {
+      // The institution's own part: who is responsible and where to turn.
+      assert.match(await page.textContent("#privacy-contact"), /privacy@demo\.koers\.test/);
+    }
   }
   assert.match(await page.textContent("#a11y-status"), /WCAG 2\.1 AA/);
 }

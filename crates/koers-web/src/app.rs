@@ -52,6 +52,14 @@ pub fn make_app(state: AppState) -> Router {
         .route("/logout", post(views::login::logout))
         .route("/language", post(views::account::switch_language))
         .route("/privacy", get(views::statements::privacy))
+        .route(
+            "/privacy/{slug}",
+            get(views::statements::institution_privacy),
+        )
+        .route(
+            "/admin/privacy",
+            get(views::privacy_settings::show).post(views::privacy_settings::save),
+        )
         .route("/accessibility", get(views::statements::accessibility))
         .route("/home", get(views::home::page))
         .route("/account", get(views::account::page))

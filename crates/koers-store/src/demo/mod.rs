@@ -180,6 +180,22 @@ pub async fn seed(
         },
     )
     .await?;
+    // Its own part of the privacy statement (Hogeschool Tweede has none yet).
+    institutions::set_privacy_contact(
+        t,
+        &institutions::PrivacyContact {
+            controller: Some("Stichting Hogeschool Demo".into()),
+            officer: Some("Mr. A. (Anouk) de Jong".into()),
+            email: Some("privacy@demo.koers.test".into()),
+            note: Some(
+                "Het College van Bestuur is verantwoordelijk. Een verzoek om inzage of wissen \
+                 behandelen we binnen vier weken."
+                    .into(),
+            ),
+            updated_at: None,
+        },
+    )
+    .await?;
     let mut progs = Vec::new();
     for (code, name) in PROGRAMMES {
         let p = programmes::create(t, code, name).await?;

@@ -70,3 +70,55 @@ pub async fn all(db: &Db) -> Result<Vec<Institution>> {
         })
         .collect()
 }
+
+/// The institution's own part of its privacy statement (all optional until an administrator
+/// fills it in).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct PrivacyContact {
+    /// Who is responsible for the data (the controller's legal name).
+    pub controller: Option<String>,
+    /// The data-protection officer (functionaris gegevensbescherming).
+    pub officer: Option<String>,
+    /// Where to send questions, requests and complaints.
+    pub email: Option<String>,
+    /// A note of the institution's own (plain text).
+    pub note: Option<String>,
+    /// When it last changed (ms since the epoch).
+    pub updated_at: Option<i64>,
+}
+
+/// The privacy contact of an institution by id (the public statement reads it without a
+/// session, after finding the institution by its slug).
+pub async fn privacy_contact(t: Tenant<'_>) -> Result<PrivacyContact> {
+    let r = sqlx::query(
+        "SELECT privacy_controller, privacy_officer, privacy_email, privacy_note, \
+         privacy_updated_at FROM institutions WHERE id = $1",
+    )
+    .bind(t.institution_id)
+    .fetch_one(t.pool())
+    .await?;
+    Ok(PrivacyContact {
+        controller: r.try_get(0)?,
+        officer: r.try_get(1)?,
+        email: r.try_get(2)?,
+        note: r.try_get(3)?,
+        updated_at: r.try_get(4)?,
+    })
+}
+
+/// Change the privacy contact; `updated_at` is set to now.
+pub async fn set_privacy_contact(t: Tenant<'_>, c: &PrivacyContact) -> Result<()> {
+    sqlx::query(
+        "UPDATE institutions SET privacy_controller = $2, privacy_officer = $3, \
+         privacy_email = $4, privacy_note = $5, privacy_updated_at = $6 WHERE id = $1",
+    )
+    .bind(t.institution_id)
+    .bind(c.controller.as_deref())
+    .bind(c.officer.as_deref())
+    .bind(c.email.as_deref())
+    .bind(c.note.as_deref())
+    .bind(now_ms())
+    .execute(t.pool())
+    .await?;
+    Ok(())
+}

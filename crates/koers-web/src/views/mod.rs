@@ -32,6 +32,7 @@ pub mod partners;
 pub mod phases;
 pub mod placements;
 pub mod practice;
+pub mod privacy_settings;
 pub mod programmes;
 pub mod quality;
 pub mod report;

@@ -6,13 +6,15 @@
 use super::{Ctx, render};
 use crate::auth::{RequestTr, SESSION_COOKIE, cookie_value};
 use crate::csrf::PreSessionToken;
+use crate::error::{WebError, WebResult};
 use crate::state::AppState;
 use askama::Template;
 use axum::Extension;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use koers_store::Tenant;
+use koers_store::platform::institutions::{self, PrivacyContact};
 use koers_store::platform::retention::Policy;
 use koers_store::platform::sessions::{self, Kind};
 
@@ -79,8 +81,15 @@ fn categories(p: &Policy) -> Vec<Category> {
 #[template(path = "privacy.html")]
 struct PrivacyPage {
     ctx: Ctx,
-    institution: Option<String>,
+    institution: Option<Institution>,
     categories: Vec<Category>,
+}
+
+/// The institution a statement is about, with its own part.
+struct Institution {
+    name: String,
+    slug: String,
+    contact: PrivacyContact,
 }
 
 #[derive(Template)]
@@ -90,28 +99,66 @@ struct AccessibilityPage {
 }
 
 /// The institution of a logged-in visitor, if any.
-async fn institution(state: &AppState, headers: &HeaderMap) -> Option<String> {
+async fn visitor_institution(state: &AppState, headers: &HeaderMap) -> Option<String> {
     let token = cookie_value(headers, SESSION_COOKIE)?;
     let s = sessions::lookup(state.db(), &token, Kind::Web)
         .await
         .ok()??;
-    koers_store::platform::institutions::get(Tenant::new(state.db(), &s.institution_id))
-        .await
-        .ok()
-        .map(|i| i.name)
+    Some(s.institution_id)
 }
 
+async fn institution(state: &AppState, id: &str) -> WebResult<Institution> {
+    let t = Tenant::new(state.db(), id);
+    let i = institutions::get(t).await?;
+    Ok(Institution {
+        name: i.name,
+        slug: i.slug,
+        contact: institutions::privacy_contact(t).await?,
+    })
+}
+
+fn privacy_page(state: &AppState, ctx: Ctx, institution: Option<Institution>) -> Response {
+    render(&PrivacyPage {
+        ctx,
+        institution,
+        categories: categories(&state.config().retention),
+    })
+}
+
+/// The statement: the visitor's own institution's when logged in, else the general one.
 pub async fn privacy(
     State(state): State<AppState>,
     RequestTr(tr): RequestTr,
     Extension(pre): Extension<PreSessionToken>,
     headers: HeaderMap,
-) -> Response {
-    render(&PrivacyPage {
-        ctx: Ctx::anonymous(tr, pre.0, "/privacy"),
-        institution: institution(&state, &headers).await,
-        categories: categories(&state.config().retention),
-    })
+) -> WebResult<Response> {
+    let inst = match visitor_institution(&state, &headers).await {
+        Some(id) => Some(institution(&state, &id).await?),
+        None => None,
+    };
+    Ok(privacy_page(
+        &state,
+        Ctx::anonymous(tr, pre.0, "/privacy"),
+        inst,
+    ))
+}
+
+/// One institution's statement, public (the institution links to it from its own site).
+pub async fn institution_privacy(
+    State(state): State<AppState>,
+    RequestTr(tr): RequestTr,
+    Extension(pre): Extension<PreSessionToken>,
+    Path(slug): Path<String>,
+) -> WebResult<Response> {
+    let found = institutions::by_slug(state.db(), &slug)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let inst = institution(&state, &found.id).await?;
+    Ok(privacy_page(
+        &state,
+        Ctx::anonymous(tr, pre.0, &format!("/privacy/{slug}")),
+        Some(inst),
+    ))
 }
 
 pub async fn accessibility(

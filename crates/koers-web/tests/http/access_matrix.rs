@@ -61,6 +61,18 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
     ("POST", "/language", [A, A, A, A, A, A, A, A, A, A]),
     ("GET", "/privacy", [A, A, A, A, A, A, A, A, A, A]),
     ("GET", "/accessibility", [A, A, A, A, A, A, A, A, A, A]),
+    // Each institution's statement is public (its own site links to it).
+    ("GET", "/privacy/{slug}", [A, A, A, A, A, A, A, A, A, A]),
+    (
+        "GET",
+        "/admin/privacy",
+        [Login, A, No, No, No, No, No, No, No, A],
+    ),
+    (
+        "POST",
+        "/admin/privacy",
+        [Login, A, No, No, No, No, No, No, No, A],
+    ),
     (
         "GET",
         "/admin/ooapi",
@@ -1807,6 +1819,7 @@ async fn access_matrix() {
             .replace("{agreement}", &agreement)
             .replace("{flag}", &programme)
             .replace("{code}", "LO-ECO")
+            .replace("{slug}", "demo")
             .replace("{indicator}", "intake_in_time")
             .replace("{key}", "career-competencies")
             .replace("{practice}", &practice)

@@ -565,3 +565,81 @@ async fn every_change_is_logged_once_with_its_route() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(events("change.request").await.len(), 2);
 }
+
+/// Each institution has its own privacy statement: who is responsible, its data-protection
+/// officer and address, set by its administrator, public at `/privacy/{slug}`.
+#[tokio::test]
+async fn each_institution_has_its_own_privacy_statement() {
+    let app = spawn().await;
+    let mut visitor = app.browser().await;
+    let page = visitor.get("/privacy/demo").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in [
+        "Stichting Hogeschool Demo",
+        "Mr. A. (Anouk) de Jong",
+        "mailto:privacy@demo.koers.test",
+        "binnen vier weken",
+    ] {
+        assert!(page.body.contains(text), "{text}");
+    }
+    let other = visitor.get("/privacy/tweede").await;
+    assert!(
+        other
+            .body
+            .contains("Hogeschool Tweede heeft de contactgegevens")
+    );
+    assert!(!other.body.contains("privacy@demo.koers.test"));
+    assert_eq!(
+        visitor.get("/privacy/bestaat-niet").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The administrator changes it; a wrong address comes back with what was typed.
+    let mut admin = app.browser().await;
+    admin.login("beheerder@demo.koers.test", PASSWORD).await;
+    let form = admin.get("/admin/privacy").await;
+    assert!(form.body.contains("value=\"privacy@demo.koers.test\""));
+    let r = admin
+        .post(
+            "/admin/privacy",
+            &[
+                ("controller", "Stichting Demo"),
+                ("officer", "J. Bakker"),
+                ("email", "fg bij demo"),
+                ("note", "Eerste alinea.\r\n\r\nTweede alinea."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("value=\"fg bij demo\"") && r.body.contains("J. Bakker"));
+    assert!(r.body.contains("aria-invalid=\"true\""));
+    let r = admin
+        .post(
+            "/admin/privacy",
+            &[
+                ("controller", "Stichting Demo"),
+                ("officer", "J. Bakker"),
+                ("email", "FG@Demo.Koers.test"),
+                ("note", "Eerste alinea.\r\n\r\nTweede alinea."),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), "/admin/privacy?ok=saved");
+    let page = visitor.get("/privacy/demo").await;
+    assert!(page.body.contains("mailto:fg@demo.koers.test"));
+    assert!(
+        page.body.contains("<p>Eerste alinea.</p>") && page.body.contains("<p>Tweede alinea.</p>")
+    );
+    assert!(page.body.contains("Bijgewerkt op"));
+
+    // Logged in, /privacy is the statement of one's own institution.
+    let mut student = app.browser().await;
+    student.login("student@demo.koers.test", PASSWORD).await;
+    assert!(student.get("/privacy").await.body.contains("J. Bakker"));
+    let mut second = app.browser().await;
+    second.login("beheerder@tweede.koers.test", PASSWORD).await;
+    let own = second.get("/privacy").await;
+    assert!(own.body.contains("Hogeschool Tweede") && !own.body.contains("J. Bakker"));
+    // Without logging in, the general statement.
+    assert!(!visitor.get("/privacy").await.body.contains("J. Bakker"));
+}

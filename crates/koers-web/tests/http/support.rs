@@ -3,6 +3,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use koers_store::{Db, demo};
+use koers_web::i18n::{Locale, Tr};
 use koers_web::{AppState, WebConfig, make_app};
 use tower::ServiceExt;
 
@@ -95,6 +96,7 @@ impl TestApp {
         } else {
             None
         };
+        let started = koers_store::now_ms();
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
@@ -114,7 +116,24 @@ impl TestApp {
                 "{path} answered {status} but left nothing in the audit log"
             );
         }
+        self.assert_events_have_names(started).await;
         res
+    }
+
+    /// Every event a request logged has a name on the audit page, in both languages.
+    async fn assert_events_have_names(&self, since: i64) {
+        let actions: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT action FROM audit_events WHERE at >= $1")
+                .bind(since)
+                .fetch_all(self.db.pool())
+                .await
+                .unwrap_or_default();
+        for action in actions.iter().filter(|a| !a.starts_with("test.")) {
+            let key = format!("audit-action-{}", action.replace('.', "-"));
+            for locale in [Locale::Nl, Locale::En] {
+                assert_ne!(Tr(locale).t(&key), key, "no name for an audit event");
+            }
+        }
     }
 
     async fn audit_events(&self) -> Option<i64> {

@@ -147,17 +147,8 @@ pub async fn readable(State(state): State<AppState>, WebUser(a): WebUser) -> Web
         serde_json::json!({"format": "html"}),
     )
     .await?;
-    let text = |v: &serde_json::Value| match v {
-        serde_json::Value::Null => String::new(),
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    let fields = |m: &serde_json::Map<String, serde_json::Value>| {
-        m.iter()
-            .filter(|(k, v)| !v.is_null() && !k.ends_with("institution_id"))
-            .map(|(k, v)| (k.replace('_', " "), text(v)))
-            .collect::<Vec<_>>()
-    };
+    let names = people_named_in(&state, &a, &data).await?;
+    let fields = |m: &serde_json::Map<String, serde_json::Value>| readable_fields(&a.tr, &names, m);
     let mut sections = Vec::new();
     if let Some(acc) = data["account"].as_object() {
         sections.push(Section {
@@ -181,6 +172,129 @@ pub async fn readable(State(state): State<AppState>, WebUser(a): WebUser) -> Web
         name: a.user.name.clone(),
         sections,
     }))
+}
+
+/// Columns the readable export leaves out: record keys and the audit chain's internals (the
+/// JSON download keeps the keys, for a machine to follow).
+fn hidden_in_readable(key: &str) -> bool {
+    key == "id"
+        || key.ends_with("_id")
+        || matches!(key, "seq" | "salt" | "hash" | "prev_hash" | "personal_hash")
+}
+
+/// Columns that hold yes or no (stored as 0 or 1).
+const YES_NO: &[&str] = &[
+    "active",
+    "attended",
+    "counsellor_speaker",
+    "demand_driven",
+    "dialogical",
+    "digest_opt_out",
+    "handover_shared",
+    "in_interview",
+    "in_onboarding",
+    "in_text",
+    "practice_based",
+    "responded",
+    "shared_counsellor",
+    "shared_mentor",
+];
+
+/// A row as (label, value) pairs people can read: labels in plain language, moments as dates,
+/// yes and no, people by name.
+fn readable_fields(
+    tr: &crate::i18n::Tr,
+    names: &std::collections::HashMap<String, String>,
+    m: &serde_json::Map<String, serde_json::Value>,
+) -> Vec<(String, String)> {
+    m.iter()
+        .filter(|(k, v)| !v.is_null() && !hidden_in_readable(k))
+        .map(|(k, v)| {
+            let key = format!("data-col-{k}");
+            let label = match tr.t(&key) {
+                l if l == key => k.replace('_', " "),
+                l => l,
+            };
+            let moment =
+                k == "at" || k.ends_with("_at") || matches!(k.as_str(), "created" | "updated");
+            let value = match v {
+                serde_json::Value::Number(n)
+                    if moment && n.as_i64().is_some_and(|ms| ms > 100_000_000_000) =>
+                {
+                    tr.datetime(&n.as_i64().unwrap_or_default())
+                }
+                serde_json::Value::Number(n) if YES_NO.contains(&k.as_str()) => {
+                    tr.t(if n.as_i64() == Some(0) { "no" } else { "yes" })
+                }
+                serde_json::Value::Bool(b) => tr.t(if *b { "yes" } else { "no" }),
+                serde_json::Value::String(s) if k.ends_with("_by") => {
+                    names.get(s).cloned().unwrap_or_else(|| s.clone())
+                }
+                serde_json::Value::String(s) if s.starts_with(['{', '[']) => {
+                    serde_json::from_str(s).map_or_else(|_| s.clone(), |j| plain_json(&j))
+                }
+                serde_json::Value::String(s) => s.clone(),
+                other => plain_json(other),
+            };
+            (label, value)
+        })
+        .collect()
+}
+
+/// Structured data (answers, an analysis) as text: `key: value` pairs, list items on their
+/// own, numbers rounded to two decimals.
+fn plain_json(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Object(m) => m
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| format!("{}: {}", k.replace('_', " "), plain_json(v)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        serde_json::Value::Array(a) => a.iter().map(plain_json).collect::<Vec<_>>().join(" | "),
+        serde_json::Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or_default();
+            let s = format!("{f:.2}");
+            s.trim_end_matches('0').trim_end_matches('.').to_owned()
+        }
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The names of the people an export refers to (recorded by, agreed by, …), by user id.
+async fn people_named_in(
+    state: &AppState,
+    a: &Authenticated,
+    data: &serde_json::Value,
+) -> WebResult<std::collections::HashMap<String, String>> {
+    let mut ids = std::collections::BTreeSet::new();
+    for rows in data["tables"]
+        .as_object()
+        .into_iter()
+        .flat_map(|t| t.values())
+    {
+        for row in rows
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r.as_object())
+        {
+            for (k, v) in row {
+                if let (true, Some(id)) = (k.ends_with("_by"), v.as_str()) {
+                    ids.insert(id.to_owned());
+                }
+            }
+        }
+    }
+    let mut names = std::collections::HashMap::new();
+    for id in ids {
+        if let Some(u) = users::get(a.tenant(state), &id).await? {
+            names.insert(id, u.name);
+        }
+    }
+    Ok(names)
 }
 
 /// `POST /admin/users/{id}/erase`: erase a person on their request (administrators; not
@@ -211,4 +325,21 @@ pub async fn erase(
     )
     .await?;
     Ok(Redirect::to(&format!("/admin/users/{}?ok=erased", user.id)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_json;
+
+    #[test]
+    fn structured_data_reads_as_text() {
+        let v = serde_json::json!([
+            {"name": "Zoë", "words": 49, "share": 0.3983739837398374},
+            {"name": "Sem", "share": 0.5, "note": null}
+        ]);
+        assert_eq!(
+            plain_json(&v),
+            "name: Zoë; share: 0.4; words: 49 | name: Sem; share: 0.5"
+        );
+    }
 }

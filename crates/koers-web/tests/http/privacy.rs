@@ -225,6 +225,31 @@ async fn a_person_downloads_everything_and_an_erased_person_is_gone_while_aggreg
     assert!(!json.body.contains("password_hash") && !json.body.contains("private_notes"));
     let readable = zoe.get("/my-data/export").await;
     assert!(readable.body.contains("Gesprekken") && readable.body.contains("Zoë"));
+    // Readable means plain labels, dates instead of clock counts, no record keys, and the
+    // people who recorded something by name.
+    assert!(readable.body.contains("<dt>Aangemaakt op</dt>"));
+    assert!(!readable.body.contains("created at") && !readable.body.contains("institution id"));
+    let main = &readable.body[readable.body.find("<main").unwrap()..];
+    let long_number = main
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|run| run.len() >= 12);
+    let around = main
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() >= 12)
+        .map(|run| {
+            let i = main.find(run).unwrap();
+            main[i.saturating_sub(120)..i + run.len()].to_owned()
+        });
+    assert!(
+        !long_number,
+        "a raw timestamp in the readable export: {around:?}"
+    );
+    let counsellor: String =
+        sqlx::query_scalar("SELECT name FROM users WHERE email = 'slb@demo.koers.test'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert!(readable.body.contains(&counsellor), "{counsellor} by name");
     let token = app.api_login("student@demo.koers.test").await;
     let api = app
         .api(

@@ -54,7 +54,7 @@ pub mod vision;
 pub use tenant::Tenant;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 use std::time::Duration;
 
 /// The migrations, embedded in the binary.
@@ -167,7 +167,20 @@ impl Db {
                 Backend::Sqlite => 8,
                 Backend::Postgres => 16,
             })
-            .acquire_timeout(ACQUIRE_TIMEOUT);
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .after_release(|conn, _meta| {
+                Box::pin(async move {
+                    if !conn.is_in_transaction() {
+                        return Ok(true);
+                    }
+                    // A dropped transaction's rollback is queued: run it, then look again. Still
+                    // in a transaction means sqlx lost track: the database ended the transaction
+                    // itself (SQLite rolls back when a commit fails on a full disk), so the
+                    // rollback failed. Such a connection would refuse every later BEGIN: close it.
+                    conn.ping().await?;
+                    Ok(!conn.is_in_transaction())
+                })
+            });
         let opts = if backend == Backend::Sqlite {
             opts.after_connect(|conn, _meta| {
                 Box::pin(async move {

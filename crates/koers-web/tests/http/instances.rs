@@ -86,3 +86,26 @@ async fn concurrent_read_then_write_transactions_all_commit() {
         t.await.unwrap().expect("every writer commits");
     }
 }
+
+/// When the database ends a transaction by itself (SQLite rolls back when a commit fails on a
+/// full disk), the connection goes back to the pool and must not refuse every later write.
+#[tokio::test]
+async fn a_transaction_the_database_ended_itself_does_not_poison_the_pool() {
+    let app = spawn().await;
+    for _ in 0..3 {
+        let mut tx = app.db.begin().await.unwrap();
+        // The database's own rollback, behind sqlx's back.
+        sqlx::query("ROLLBACK").execute(&mut *tx).await.unwrap();
+        let _ = tx.commit().await;
+    }
+    // More transactions than the pool has connections: every one begins and commits.
+    for i in 0..20 {
+        let mut tx = app
+            .db
+            .begin()
+            .await
+            .unwrap_or_else(|e| panic!("transaction {i}: {e}"));
+        sqlx::query("SELECT 1").execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+}

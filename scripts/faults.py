@@ -7,6 +7,8 @@
    answers and answered invitations; every report has exactly the agreements of one save).
 2. PostgreSQL stopped while Koers runs: requests fail fast with 503 and a clear page, /readyz
    says why, and Koers recovers on its own when the database is back.
+3. Disk full, on SQLite (a small filesystem) and PostgreSQL (a tablespace on one): 507
+   storage-full, nothing half-written, and Koers works again once there is room.
 
 usage: scripts/faults.py KOERS_BINARY [--postgres URL] [--pg-cluster VERSION/NAME]
 """
@@ -298,6 +300,72 @@ def disk_full(log):
         subprocess.run(["umount", mnt])
 
 
+def pg_disk_full(log):
+    """PostgreSQL with its database on a small filesystem (a tablespace) that fills up: a clear
+    507, nothing half-written, and with room again the next import works without restarting
+    Koers or PostgreSQL."""
+    print("== faults: disk full (PostgreSQL database in a tablespace on a 96 MB filesystem)")
+    try:
+        import pwd
+        pg_user = pwd.getpwnam("postgres")
+    except (ImportError, KeyError):
+        print("   skipped: no local postgres user to own a tablespace")
+        return
+    mnt = tempfile.mkdtemp(prefix="koers-pgfull-")
+    os.chmod(mnt, 0o755)
+    opts = f"size=96m,mode=0700,uid={pg_user.pw_uid},gid={pg_user.pw_gid}"
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", opts, "tmpfs", mnt],
+                      capture_output=True).returncode != 0:
+        print("   skipped: this machine cannot mount a small filesystem (see docs/security.md)")
+        return
+    tag = f"koers_full_{os.getpid()}"
+    psql = lambda sql: subprocess.run(["psql", "-q", PG, "-c", sql], check=True, capture_output=True)
+    server = None
+    filler = os.path.join(mnt, "filler")
+    try:
+        psql(f"CREATE TABLESPACE {tag} LOCATION '{mnt}'")
+        psql(f"CREATE DATABASE {tag} TABLESPACE {tag}")
+        url = PG.rsplit("/", 1)[0] + "/" + tag
+        server = Server(["--database-url", url], log)
+        server.start(demo=True)
+        admin = login("beheerder@demo.koers.test")
+        # Fill what is left, as root, so PostgreSQL cannot use it.
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            block = b"\0" * 65536
+            while True:
+                try:
+                    if os.write(fd, block) == 0:
+                        break
+                except OSError:
+                    if len(block) == 1:
+                        break
+                    block = block[: len(block) // 2]
+        finally:
+            os.close(fd)
+        figures["disk_full"] += 1
+        s, b = http("POST", "/api/v1/students/import", admin, import_csv("K6", 40000), "text/csv", timeout=300)
+        assert s == 507, (s, b[:300])
+        assert json.loads(b)["error"]["code"] == "storage-full", b[:300]
+        sql = Sql(pg_url=url)
+        os.remove(filler)
+        assert int(sql.one("SELECT COUNT(*) FROM students WHERE student_number LIKE 'K6%'")) == 0
+        s, b = http("POST", "/api/v1/students/import", admin, import_csv("K6", 500), "text/csv", timeout=300)
+        assert s == 200, (s, b[:300])
+        assert int(sql.one("SELECT COUNT(*) FROM students WHERE student_number LIKE 'K6%'")) == 500
+        print("   disk full: the import answered 507 storage-full (SQLSTATE 53100) and wrote nothing; "
+              "with room again the next import worked without a restart")
+    finally:
+        if server:
+            server.stop()
+        if os.path.exists(filler):
+            os.remove(filler)
+        subprocess.run(["psql", "-q", PG, "-c", f"DROP DATABASE IF EXISTS {tag} WITH (FORCE)"],
+                       capture_output=True)
+        subprocess.run(["psql", "-q", PG, "-c", f"DROP TABLESPACE IF EXISTS {tag}"], capture_output=True)
+        subprocess.run(["umount", mnt])
+
+
 def run(label, db_args, sql, log):
     print(f"== faults on {label}")
     server = Server(db_args, log)
@@ -322,6 +390,8 @@ def main():
     log = open(os.path.join(work, "server.log"), "w")
     try:
         disk_full(log)
+        if PG and CLUSTER:
+            pg_disk_full(log)
         data = os.path.join(work, "data")
         run("SQLite", ["--data-dir", data], Sql(sqlite_path=os.path.join(data, "koers.db")), log)
         if PG:

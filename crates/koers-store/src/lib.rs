@@ -46,6 +46,7 @@ pub mod guidance;
 pub mod improvement;
 pub mod indicators;
 pub mod platform;
+pub mod sealing;
 pub mod selfscans;
 pub mod staff;
 mod tenant;
@@ -141,6 +142,8 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// Seals the secrets kept in the database (see [`sealing`]).
+    sealing: Option<sealing::SealingKey>,
 }
 
 impl Db {
@@ -197,7 +200,11 @@ impl Db {
             opts
         };
         let pool = opts.connect(&url).await?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            sealing: None,
+        })
     }
 
     /// Apply pending migrations (idempotent).
@@ -208,6 +215,19 @@ impl Db {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Use `key` to seal and open the secrets kept in the database.
+    pub fn with_sealing_key(mut self, key: sealing::SealingKey) -> Self {
+        self.sealing = Some(key);
+        self
+    }
+
+    /// The sealing key; an error when none was given (a second factor cannot be stored).
+    pub(crate) fn sealing(&self) -> Result<&sealing::SealingKey> {
+        self.sealing.as_ref().ok_or_else(|| {
+            StoreError::Corrupt("no secret key is configured to seal second factors".into())
+        })
     }
 
     /// Begin a transaction that will write. On SQLite it takes the write lock at once

@@ -49,6 +49,11 @@ struct DbArgs {
         default_value = "./koers-data"
     )]
     data_dir: PathBuf,
+    /// The key that seals second-factor secrets in the database (64 hexadecimal digits).
+    /// Created when missing. Keep it apart from database backups; with several instances, give
+    /// every instance the same file. Default: `secret.key` in the data directory.
+    #[arg(long, global = true, env = "KOERS_SECRET_KEY_FILE")]
+    secret_key_file: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -265,6 +270,25 @@ async fn open_db(args: &DbArgs) -> anyhow::Result<Db> {
         .with_context(|| format!("cannot open database {}", redact(&url)))?;
     db.migrate().await.context("migrations failed")?;
     db.analyze(false).await.context("planner statistics")?;
+    let key_file = args
+        .secret_key_file
+        .clone()
+        .unwrap_or_else(|| args.data_dir.join("secret.key"));
+    let (key, created) = koers_store::sealing::SealingKey::load_or_create(&key_file)
+        .with_context(|| format!("cannot read or create the secret key {}", key_file.display()))?;
+    if created {
+        tracing::info!(
+            file = %key_file.display(),
+            "created the secret key that seals second factors; keep it apart from database backups"
+        );
+    }
+    let db = db.with_sealing_key(key);
+    let sealed = koers_store::platform::second_factor::seal_stored_secrets(&db)
+        .await
+        .with_context(|| format!("secret key {}", key_file.display()))?;
+    if sealed > 0 {
+        tracing::info!(sealed, "sealed second-factor secrets stored before sealing");
+    }
     Ok(db)
 }
 

@@ -1,6 +1,7 @@
 //! The second factor of local accounts: the TOTP secret, the last step used, recovery codes.
 
-use crate::{Result, Tenant, now_ms};
+use crate::sealing::SealingKey;
+use crate::{Db, Result, StoreError, Tenant, now_ms};
 use koers_domain::platform::totp::{Secret, recovery_code_hash};
 use sqlx::Row;
 
@@ -21,10 +22,18 @@ pub async fn get(t: Tenant<'_>, user_id: &str) -> Result<Option<Factor>> {
     .fetch_optional(t.pool())
     .await?;
     let Some(r) = r else { return Ok(None) };
-    let secret: String = r.try_get(0)?;
+    let stored: String = r.try_get(0)?;
+    let unreadable = || crate::StoreError::Corrupt("TOTP secret".into());
+    let secret = if SealingKey::is_sealed(&stored) {
+        t.db.sealing()?
+            .open(&stored, user_id)
+            .ok_or_else(unreadable)?
+    } else {
+        // Written before secrets were sealed; `seal_stored_secrets` seals it at the next start.
+        stored
+    };
     Ok(Some(Factor {
-        secret: Secret::from_base32(&secret)
-            .ok_or_else(|| crate::StoreError::Corrupt("TOTP secret".into()))?,
+        secret: Secret::from_base32(&secret).ok_or_else(unreadable)?,
         confirmed: r.try_get::<Option<i64>, _>(1)?.is_some(),
         last_step: r.try_get::<i64, _>(2)?.max(0) as u64,
     }))
@@ -39,13 +48,14 @@ pub async fn begin(t: Tenant<'_>, user_id: &str) -> Result<Secret> {
         return Ok(f.secret);
     }
     let secret = Secret::generate();
+    let sealed = t.db.sealing()?.seal(&secret.to_base32(), user_id);
     let r = sqlx::query(
         "INSERT INTO totp_factors (user_id, institution_id, secret, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (user_id) DO NOTHING",
     )
     .bind(user_id)
     .bind(t.institution_id)
-    .bind(secret.to_base32())
+    .bind(&sealed)
     .bind(now_ms())
     .execute(t.pool())
     .await?;
@@ -146,4 +156,55 @@ pub async fn remove(t: Tenant<'_>, user_id: &str) -> Result<bool> {
     }
     tx.commit().await?;
     Ok(r.rows_affected() > 0)
+}
+
+const CHECK: &str = "koers-sealing-check";
+
+/// At start-up: check that the configured key opens the sealed secrets (every instance must use
+/// the same key), and seal the ones written before sealing. Returns how many were sealed now.
+pub async fn seal_stored_secrets(db: &Db) -> Result<usize> {
+    let key = db.sealing()?;
+    let wrong_key = || {
+        StoreError::Corrupt(
+            "the secret key is not the one this database's second factors were sealed with: \
+             every instance needs the same --secret-key-file"
+                .into(),
+        )
+    };
+    // The first start stores a check value; later starts (and other instances) must open it.
+    sqlx::query(
+        "INSERT INTO sealing_check (id, sealed, created_at) VALUES ('second-factors', $1, $2) \
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(key.seal(CHECK, CHECK))
+    .bind(now_ms())
+    .execute(db.pool())
+    .await?;
+    let check: String =
+        sqlx::query_scalar("SELECT sealed FROM sealing_check WHERE id = 'second-factors'")
+            .fetch_one(db.pool())
+            .await?;
+    if key.open(&check, CHECK).as_deref() != Some(CHECK) {
+        return Err(wrong_key());
+    }
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT user_id, secret FROM totp_factors")
+        .fetch_all(db.pool())
+        .await?;
+    let mut sealed = 0;
+    for (user_id, stored) in rows {
+        if SealingKey::is_sealed(&stored) {
+            if key.open(&stored, &user_id).is_none() {
+                return Err(wrong_key());
+            }
+            continue;
+        }
+        sqlx::query("UPDATE totp_factors SET secret = $1 WHERE user_id = $2 AND secret = $3")
+            .bind(key.seal(&stored, &user_id))
+            .bind(&user_id)
+            .bind(&stored)
+            .execute(db.pool())
+            .await?;
+        sealed += 1;
+    }
+    Ok(sealed)
 }

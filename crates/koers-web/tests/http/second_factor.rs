@@ -311,3 +311,65 @@ async fn a_role_can_require_it_and_five_wrong_codes_end_the_login() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+/// The TOTP secret is kept sealed with a key outside the database: the database alone gives
+/// nobody's second factor away. Secrets stored before sealing are sealed at the next start,
+/// and a start with another key is refused.
+#[tokio::test]
+async fn secrets_are_sealed_with_a_key_kept_outside_the_database() {
+    use koers_store::platform::second_factor;
+    use koers_store::sealing::SealingKey;
+    let app = spawn().await;
+    let mut b = app.browser().await;
+    b.login("student@demo.koers.test", PASSWORD).await;
+    let secret = secret_on(&b.get("/account/second-factor").await.body);
+    let r = b
+        .post("/account/second-factor", &[("code", &oathtool(&secret, 0))])
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let user = user_id(&app.db, "student@demo.koers.test").await;
+    let stored = || async {
+        sqlx::query_scalar::<_, String>("SELECT secret FROM totp_factors WHERE user_id = $1")
+            .bind(&user)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+    };
+    let sealed = stored().await;
+    assert!(sealed.starts_with("v1:") && !sealed.contains(&secret), "{sealed}");
+    let inst = demo_institution(&app.db).await;
+    let t = koers_store::Tenant::new(&app.db, &inst);
+    let read = second_factor::get(t, &user).await.unwrap().unwrap();
+    assert_eq!(read.secret.to_base32(), secret);
+
+    // A secret written before sealing still works, and the next start seals it.
+    sqlx::query("UPDATE totp_factors SET secret = $1 WHERE user_id = $2")
+        .bind(&secret)
+        .bind(&user)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let read = second_factor::get(t, &user).await.unwrap().unwrap();
+    assert_eq!(read.secret.to_base32(), secret);
+    assert_eq!(second_factor::seal_stored_secrets(&app.db).await.unwrap(), 1);
+    assert_eq!(second_factor::seal_stored_secrets(&app.db).await.unwrap(), 0);
+    assert!(stored().await.starts_with("v1:"));
+    let read = second_factor::get(t, &user).await.unwrap().unwrap();
+    assert_eq!(read.secret.to_base32(), secret);
+
+    // Another key (an instance with a different --secret-key-file) is refused at start, and
+    // opens nothing.
+    let other = app
+        .db
+        .clone()
+        .with_sealing_key(SealingKey::from_bytes(&[9; 32]));
+    let err = second_factor::seal_stored_secrets(&other)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("--secret-key-file"), "{err}");
+    assert!(
+        second_factor::get(koers_store::Tenant::new(&other, &inst), &user)
+            .await
+            .is_err()
+    );
+}

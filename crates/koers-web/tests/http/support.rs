@@ -9,6 +9,9 @@ use tower::ServiceExt;
 
 pub const PASSWORD: &str = "koers-demo";
 
+/// The key that seals second factors in the tests' databases.
+pub const TEST_KEY: [u8; 32] = [7; 32];
+
 /// A fresh, migrated, demo-seeded database for one test.
 pub async fn fresh_db() -> Db {
     let id = uuid::Uuid::now_v7().simple().to_string();
@@ -31,7 +34,10 @@ pub async fn fresh_db() -> Db {
         std::fs::create_dir_all(&dir).unwrap();
         format!("sqlite://{}", dir.join(format!("{id}.db")).display())
     };
-    let db = Db::connect(&url).await.expect("connect test database");
+    let db = Db::connect(&url)
+        .await
+        .expect("connect test database")
+        .with_sealing_key(koers_store::sealing::SealingKey::from_bytes(&TEST_KEY));
     db.migrate().await.expect("migrate");
     demo::seed(&db, PASSWORD, 30, &|_, _| {})
         .await

@@ -274,8 +274,13 @@ async fn open_db(args: &DbArgs) -> anyhow::Result<Db> {
         .secret_key_file
         .clone()
         .unwrap_or_else(|| args.data_dir.join("secret.key"));
-    let (key, created) = koers_store::sealing::SealingKey::load_or_create(&key_file)
-        .with_context(|| format!("cannot read or create the secret key {}", key_file.display()))?;
+    let (key, created) =
+        koers_store::sealing::SealingKey::load_or_create(&key_file).with_context(|| {
+            format!(
+                "cannot read or create the secret key {}",
+                key_file.display()
+            )
+        })?;
     if created {
         tracing::info!(
             file = %key_file.display(),

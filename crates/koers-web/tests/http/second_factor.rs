@@ -336,7 +336,10 @@ async fn secrets_are_sealed_with_a_key_kept_outside_the_database() {
             .unwrap()
     };
     let sealed = stored().await;
-    assert!(sealed.starts_with("v1:") && !sealed.contains(&secret), "{sealed}");
+    assert!(
+        sealed.starts_with("v1:") && !sealed.contains(&secret),
+        "{sealed}"
+    );
     let inst = demo_institution(&app.db).await;
     let t = koers_store::Tenant::new(&app.db, &inst);
     let read = second_factor::get(t, &user).await.unwrap().unwrap();
@@ -351,8 +354,14 @@ async fn secrets_are_sealed_with_a_key_kept_outside_the_database() {
         .unwrap();
     let read = second_factor::get(t, &user).await.unwrap().unwrap();
     assert_eq!(read.secret.to_base32(), secret);
-    assert_eq!(second_factor::seal_stored_secrets(&app.db).await.unwrap(), 1);
-    assert_eq!(second_factor::seal_stored_secrets(&app.db).await.unwrap(), 0);
+    assert_eq!(
+        second_factor::seal_stored_secrets(&app.db).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        second_factor::seal_stored_secrets(&app.db).await.unwrap(),
+        0
+    );
     assert!(stored().await.starts_with("v1:"));
     let read = second_factor::get(t, &user).await.unwrap().unwrap();
     assert_eq!(read.secret.to_base32(), secret);

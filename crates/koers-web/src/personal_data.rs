@@ -148,12 +148,14 @@ pub async fn readable(State(state): State<AppState>, WebUser(a): WebUser) -> Web
     )
     .await?;
     let names = people_named_in(&state, &a, &data).await?;
-    let fields = |m: &serde_json::Map<String, serde_json::Value>| readable_fields(&a.tr, &names, m);
+    let fields = |table: &str, m: &serde_json::Map<String, serde_json::Value>| {
+        readable_fields(&a.tr, &names, table, m)
+    };
     let mut sections = Vec::new();
     if let Some(acc) = data["account"].as_object() {
         sections.push(Section {
             title: a.tr.t("my-data-account"),
-            rows: vec![fields(acc)],
+            rows: vec![fields("users", acc)],
         });
     }
     if let Some(tables) = data["tables"].as_object() {
@@ -162,7 +164,12 @@ pub async fn readable(State(state): State<AppState>, WebUser(a): WebUser) -> Web
                 title: a.tr.tk("data-table", table),
                 rows: rows
                     .as_array()
-                    .map(|r| r.iter().filter_map(|x| x.as_object()).map(fields).collect())
+                    .map(|r| {
+                        r.iter()
+                            .filter_map(|x| x.as_object())
+                            .map(|row| fields(table, row))
+                            .collect()
+                    })
                     .unwrap_or_default(),
             });
         }
@@ -202,9 +209,40 @@ const YES_NO: &[&str] = &[
 
 /// A row as (label, value) pairs people can read: labels in plain language, moments as dates,
 /// yes and no, people by name.
+/// Where the names of a column's stored values are in the translations: the prefixes to try,
+/// in order (`conversation-status` for `conversations.status` = `held`: "geweest").
+fn value_prefixes(table: &str, column: &str) -> &'static [&'static str] {
+    match (table, column) {
+        (_, "phase") => &["phase"],
+        (_, c) if c.starts_with("status_") => &["status"],
+        ("conversations", "status") => &["conversation-status"],
+        ("agreements", "status") => &["agreement-status"],
+        ("import_runs", "status") => &["import-run-status"],
+        ("goals", "status") => &["goal-status"],
+        ("activity_designs", "status") => &["design-status"],
+        ("development_plans", "status") => &["plan-status"],
+        ("development_items", "status") => &["goal-status", "activity-status"],
+        ("appraisals", "status") => &["appraisal-status"],
+        ("hr_records", "kind") => &["hr-kind"],
+        ("placement_tasks", "kind") => &["task-kind"],
+        ("placement_tasks", "status") => &["task-status"],
+        _ => &[],
+    }
+}
+
+/// The name of a stored value (a status, a phase), or the value itself when it has none.
+fn value_name(tr: &crate::i18n::Tr, table: &str, column: &str, value: &str) -> String {
+    value_prefixes(table, column)
+        .iter()
+        .map(|p| format!("{p}-{value}"))
+        .find_map(|key| Some(tr.t(&key)).filter(|t| *t != key))
+        .unwrap_or_else(|| value.to_owned())
+}
+
 fn readable_fields(
     tr: &crate::i18n::Tr,
     names: &std::collections::HashMap<String, String>,
+    table: &str,
     m: &serde_json::Map<String, serde_json::Value>,
 ) -> Vec<(String, String)> {
     m.iter()
@@ -233,7 +271,7 @@ fn readable_fields(
                 serde_json::Value::String(s) if s.starts_with(['{', '[']) => {
                     serde_json::from_str(s).map_or_else(|_| s.clone(), |j| plain_json(&j))
                 }
-                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::String(s) => value_name(tr, table, k, s),
                 other => plain_json(other),
             };
             (label, value)
@@ -329,7 +367,29 @@ pub async fn erase(
 
 #[cfg(test)]
 mod tests {
-    use super::plain_json;
+    use super::{plain_json, value_name};
+    use crate::i18n::{Locale, Tr};
+
+    #[test]
+    fn stored_values_get_their_names() {
+        let nl = Tr(Locale::Nl);
+        assert_eq!(
+            value_name(&nl, "conversations", "status", "held"),
+            "geweest"
+        );
+        assert_eq!(value_name(&nl, "students", "phase", "intake"), "Instroom");
+        assert_eq!(
+            value_name(&nl, "guidance_summary", "status_intake", "overdue"),
+            "te laat"
+        );
+        assert_eq!(
+            value_name(&Tr(Locale::En), "placement_tasks", "status", "submitted"),
+            "handed in"
+        );
+        // Unknown values, or columns without names, stay as they are.
+        assert_eq!(value_name(&nl, "conversations", "status", "zzz"), "zzz");
+        assert_eq!(value_name(&nl, "goals", "title", "held"), "held");
+    }
 
     #[test]
     fn structured_data_reads_as_text() {

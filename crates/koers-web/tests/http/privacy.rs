@@ -228,6 +228,20 @@ async fn a_person_downloads_everything_and_an_erased_person_is_gone_while_aggreg
     // Readable means plain labels, dates instead of clock counts, no record keys, and the
     // people who recorded something by name.
     assert!(readable.body.contains("<dt>Aangemaakt op</dt>"));
+    assert!(
+        readable.body.contains("<dd>geweest</dd>") || readable.body.contains("<dd>gepland</dd>")
+    );
+    for raw in [
+        "<dd>held</dd>",
+        "<dd>planned</dd>",
+        "<dd>intake</dd>",
+        "<dd>progress</dd>",
+    ] {
+        assert!(
+            !readable.body.contains(raw),
+            "a stored value without its name: {raw}"
+        );
+    }
     assert!(!readable.body.contains("created at") && !readable.body.contains("institution id"));
     let main = &readable.body[readable.body.find("<main").unwrap()..];
     let long_number = main

@@ -50,40 +50,38 @@ impl SealingKey {
         (bytes, Self::from_bytes(&bytes))
     }
 
-    /// Read the key from `path` (64 hexadecimal digits), or create the file with a new random
-    /// key, readable by its owner only, when it does not exist. Returns whether it was created.
-    pub fn load_or_create(path: &Path) -> std::io::Result<(Self, bool)> {
+    /// Read the key from `path` (64 hexadecimal digits); `None` when the file does not exist.
+    pub fn load(path: &Path) -> std::io::Result<Option<Self>> {
         match std::fs::read_to_string(path) {
-            Ok(text) => {
-                let bytes = unhex(text.trim())
-                    .and_then(|b| <[u8; 32]>::try_from(b).ok())
-                    .ok_or_else(|| {
-                        std::io::Error::new(
-                            std::io::ErrorKind::InvalidData,
-                            format!(
-                                "{} must hold 64 hexadecimal digits (a 256-bit key)",
-                                path.display()
-                            ),
-                        )
-                    })?;
-                Ok((Self::from_bytes(&bytes), false))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let (bytes, key) = Self::generate();
-                let mut options = std::fs::OpenOptions::new();
-                options.write(true).create_new(true);
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::OpenOptionsExt;
-                    options.mode(0o600);
-                }
-                let mut file = options.open(path)?;
-                std::io::Write::write_all(&mut file, format!("{}\n", hex(&bytes)).as_bytes())?;
-                file.sync_all()?;
-                Ok((key, true))
-            }
+            Ok(text) => unhex(text.trim())
+                .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                .map(|bytes| Some(Self::from_bytes(&bytes)))
+                .ok_or_else(|| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!(
+                            "{} must hold 64 hexadecimal digits (a 256-bit key)",
+                            path.display()
+                        ),
+                    )
+                }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    /// Write a new key's `bytes` to `path`, readable by its owner only; never overwrites.
+    pub fn write_new(path: &Path, bytes: &[u8; 32]) -> std::io::Result<()> {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(path)?;
+        std::io::Write::write_all(&mut file, format!("{}\n", hex(bytes)).as_bytes())?;
+        file.sync_all()
     }
 
     /// Seal `plain` for `owner` (the id of the row's person).
@@ -161,24 +159,28 @@ mod tests {
     }
 
     #[test]
-    fn the_key_file_is_created_once_private_and_read_back() {
+    fn the_key_file_is_written_once_private_and_read_back() {
         let dir = std::env::temp_dir().join(format!("koers-seal-{}", koers_domain::new_id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("secret.key");
-        let (first, created) = SealingKey::load_or_create(&path).unwrap();
-        assert!(created);
+        assert!(SealingKey::load(&path).unwrap().is_none());
+        let (bytes, first) = SealingKey::generate();
+        SealingKey::write_new(&path, &bytes).unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        let (again, created) = SealingKey::load_or_create(&path).unwrap();
-        assert!(!created);
+        assert!(
+            SealingKey::write_new(&path, &bytes).is_err(),
+            "never overwritten"
+        );
+        let again = SealingKey::load(&path).unwrap().unwrap();
         let sealed = first.seal("x", "u");
         assert_eq!(again.open(&sealed, "u").as_deref(), Some("x"));
         std::fs::write(&path, "not a key").unwrap();
-        let err = SealingKey::load_or_create(&path).unwrap_err();
+        let err = SealingKey::load(&path).unwrap_err();
         assert!(err.to_string().contains("64 hexadecimal digits"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }

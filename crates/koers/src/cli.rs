@@ -3,6 +3,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use koers_domain::{DisplayName, Email, NewPassword, Role, RoleAssignment, normalise_roles};
 use koers_store::platform::{institutions, passwords, programmes, users};
+use koers_store::sealing::SealingKey;
 use koers_store::{Db, Tenant, demo};
 use koers_web::{AppState, WebConfig, make_app};
 use std::io::{IsTerminal, Read};
@@ -274,14 +275,27 @@ async fn open_db(args: &DbArgs) -> anyhow::Result<Db> {
         .secret_key_file
         .clone()
         .unwrap_or_else(|| args.data_dir.join("secret.key"));
-    let (key, created) =
-        koers_store::sealing::SealingKey::load_or_create(&key_file).with_context(|| {
-            format!(
-                "cannot read or create the secret key {}",
-                key_file.display()
-            )
-        })?;
-    if created {
+    let loaded = SealingKey::load(&key_file)
+        .with_context(|| format!("cannot read the secret key {}", key_file.display()))?;
+    let (key, new_bytes) = match loaded {
+        Some(key) => (key, None),
+        None => {
+            let (bytes, key) = SealingKey::generate();
+            (key, Some(bytes))
+        }
+    };
+    // Checked before a new key file is written, so a wrong path leaves no stray key behind.
+    if !koers_store::platform::second_factor::key_fits(&db, &key).await? {
+        anyhow::bail!(
+            "the secret key {} is not the one this database's second factors were sealed with: \
+             every instance needs the same --secret-key-file (and a restored database the key \
+             it was backed up with)",
+            key_file.display()
+        );
+    }
+    if let Some(bytes) = new_bytes {
+        SealingKey::write_new(&key_file, &bytes)
+            .with_context(|| format!("cannot create the secret key {}", key_file.display()))?;
         tracing::info!(
             file = %key_file.display(),
             "created the secret key that seals second factors; keep it apart from database backups"

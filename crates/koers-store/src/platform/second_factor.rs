@@ -160,6 +160,23 @@ pub async fn remove(t: Tenant<'_>, user_id: &str) -> Result<bool> {
 
 const CHECK: &str = "koers-sealing-check";
 
+/// Whether `key` is the one this database's second factors were sealed with (true for a
+/// database that has none yet). Read only: asked before a new key file is written.
+pub async fn key_fits(db: &Db, key: &SealingKey) -> Result<bool> {
+    let check: Option<String> =
+        sqlx::query_scalar("SELECT sealed FROM sealing_check WHERE id = 'second-factors'")
+            .fetch_optional(db.pool())
+            .await?;
+    if check.is_some_and(|c| key.open(&c, CHECK).as_deref() != Some(CHECK)) {
+        return Ok(false);
+    }
+    let sealed: Option<(String, String)> =
+        sqlx::query_as("SELECT user_id, secret FROM totp_factors WHERE secret LIKE 'v1:%' LIMIT 1")
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(sealed.is_none_or(|(user, s)| key.open(&s, &user).is_some()))
+}
+
 /// At start-up: check that the configured key opens the sealed secrets (every instance must use
 /// the same key), and seal the ones written before sealing. Returns how many were sealed now.
 pub async fn seal_stored_secrets(db: &Db) -> Result<usize> {

@@ -372,6 +372,10 @@ async fn secrets_are_sealed_with_a_key_kept_outside_the_database() {
         .db
         .clone()
         .with_sealing_key(SealingKey::from_bytes(&[9; 32]));
+    let wrong = SealingKey::from_bytes(&[9; 32]);
+    assert!(!second_factor::key_fits(&app.db, &wrong).await.unwrap());
+    let right = SealingKey::from_bytes(&TEST_KEY);
+    assert!(second_factor::key_fits(&app.db, &right).await.unwrap());
     let err = second_factor::seal_stored_secrets(&other)
         .await
         .unwrap_err();

@@ -333,16 +333,45 @@ pub async fn list(
     limit: u32,
     cursor: Option<&str>,
 ) -> Result<Page<Event>> {
+    let filter = Filter {
+        action_prefix,
+        ..Default::default()
+    };
+    list_filtered(t, &filter, limit, cursor).await
+}
+
+/// Which events the audit page shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter<'a> {
+    /// Actions starting with this (`login.`).
+    pub action_prefix: Option<&'a str>,
+    /// Done by this user.
+    pub actor_id: Option<&'a str>,
+    /// About this user.
+    pub person_id: Option<&'a str>,
+}
+
+/// The institution's events matching `filter`, newest first.
+pub async fn list_filtered(
+    t: Tenant<'_>,
+    filter: &Filter<'_>,
+    limit: u32,
+    cursor: Option<&str>,
+) -> Result<Page<Event>> {
+    let prefix = filter.action_prefix.unwrap_or("");
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT id, at, actor_id, actor_email, action, subject_type, subject_id, details, ip FROM audit_events \
          WHERE institution_id = $1 AND ($2 = '' OR action LIKE $3) AND ($4 = '' OR id < $4) \
+         AND ($5 = '' OR actor_id = $5) AND ($6 = '' OR person_id = $6) \
          ORDER BY id DESC LIMIT {}",
         limit + 1
     )))
     .bind(t.institution_id)
-    .bind(action_prefix.unwrap_or(""))
-    .bind(format!("{}%", action_prefix.unwrap_or("").replace(['%', '_'], "")))
+    .bind(prefix)
+    .bind(format!("{}%", prefix.replace(['%', '_'], "")))
     .bind(cursor.unwrap_or(""))
+    .bind(filter.actor_id.unwrap_or(""))
+    .bind(filter.person_id.unwrap_or(""))
     .fetch_all(t.pool())
     .await?;
     page_of(rows, limit)

@@ -428,3 +428,14 @@ pub async fn active_by_email(t: Tenant<'_>, email: &str) -> Result<Option<(Strin
     .fetch_optional(t.pool())
     .await?)
 }
+
+/// A user of the institution by email address, active or not (the audit log's filters).
+pub async fn id_by_email(t: Tenant<'_>, email: &str) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM users WHERE institution_id = $1 AND email = $2")
+            .bind(t.institution_id)
+            .bind(email.trim().to_lowercase())
+            .fetch_optional(t.pool())
+            .await?,
+    )
+}

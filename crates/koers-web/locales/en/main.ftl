@@ -2279,3 +2279,6 @@ data-col-updated = Updated
 data-col-updated_at = Updated on
 data-col-used_at = Used on
 data-col-year = Year
+audit-filter-who = Done by (e-mail address)
+audit-filter-about = About (e-mail address)
+audit-filter-unknown = Nobody in your institution has this e-mail address.

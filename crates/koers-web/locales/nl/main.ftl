@@ -2279,3 +2279,6 @@ data-col-updated = Bijgewerkt
 data-col-updated_at = Bijgewerkt op
 data-col-used_at = Gebruikt op
 data-col-year = Jaar
+audit-filter-who = Gedaan door (e-mailadres)
+audit-filter-about = Over (e-mailadres)
+audit-filter-unknown = Niemand in je instelling heeft dit e-mailadres.

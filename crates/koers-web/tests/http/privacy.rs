@@ -682,3 +682,57 @@ async fn each_institution_has_its_own_privacy_statement() {
     // Without logging in, the general statement.
     assert!(!visitor.get("/privacy").await.body.contains("J. Bakker"));
 }
+
+/// A privacy officer's question: who read this student's file, and what did this counsellor
+/// do? The audit page filters by the person concerned and by who did it.
+#[tokio::test]
+async fn the_audit_log_filters_by_person_concerned_and_by_actor() {
+    let app = spawn().await;
+    let zoe: String = sqlx::query_scalar(
+        "SELECT s.id FROM students s JOIN users u ON u.id = s.user_id WHERE u.email = 'student@demo.koers.test'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let mut slb = app.browser().await;
+    slb.login("slb@demo.koers.test", PASSWORD).await;
+    assert_eq!(
+        slb.get(&format!("/students/{zoe}")).await.status,
+        StatusCode::OK
+    );
+    let mut admin = app.browser().await;
+    admin.login("beheerder@demo.koers.test", PASSWORD).await;
+
+    let about = admin
+        .get("/admin/audit?about=Student%40demo.koers.test")
+        .await;
+    assert_eq!(about.status, StatusCode::OK);
+    assert!(about.body.contains("Loopbaandossier bekeken"));
+    assert!(about.body.contains("slb@demo.koers.test"));
+    assert!(!about.body.contains("Ingelogd"), "only events about her");
+    assert!(about.body.contains("value=\"student@demo.koers.test\""));
+
+    let by = admin.get("/admin/audit?who=slb%40demo.koers.test").await;
+    let rows = by.body.matches("<tr>").count() - 1;
+    assert!(rows >= 2, "her login and the file she read");
+    assert!(!by.body.contains("beheerder@demo.koers.test</td>"));
+
+    let nobody = admin
+        .get("/admin/audit?who=niemand%40demo.koers.test")
+        .await;
+    assert!(
+        nobody
+            .body
+            .contains("Niemand in je instelling heeft dit e-mailadres.")
+    );
+    assert!(nobody.body.contains("Nog geen gebeurtenissen."));
+    // Another institution's people are nobody here.
+    let other = admin
+        .get("/admin/audit?who=beheerder%40tweede.koers.test")
+        .await;
+    assert!(
+        other
+            .body
+            .contains("Niemand in je instelling heeft dit e-mailadres.")
+    );
+}

@@ -250,6 +250,40 @@ def database_stopped(server):
     print(f"   PostgreSQL back: Koers answered again after {time.time() - t0:.1f} s, without a restart")
 
 
+def fill_up(path):
+    """Write `path` until its filesystem is full. Unbuffered: a buffered file would raise
+    ENOSPC again when it is closed."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        block = b"\0" * 65536
+        while True:
+            try:
+                if os.write(fd, block) == 0:
+                    break
+            except OSError:
+                if len(block) == 1:
+                    break
+                block = block[: len(block) // 2]
+    finally:
+        os.close(fd)
+
+
+def import_on_a_full_disk(admin, sql, filler, prefix):
+    """Fill the disk, import: 507 storage-full and nothing written. Free the room, import
+    again: it works, without a restart."""
+    fill_up(filler)
+    figures["disk_full"] += 1
+    count = f"SELECT COUNT(*) FROM students WHERE student_number LIKE '{prefix}%'"
+    s, b = http("POST", "/api/v1/students/import", admin, import_csv(prefix, 40000), "text/csv", timeout=300)
+    assert s == 507, (s, b[:300])
+    assert json.loads(b)["error"]["code"] == "storage-full", b[:300]
+    os.remove(filler)
+    assert int(sql.one(count)) == 0
+    s, b = http("POST", "/api/v1/students/import", admin, import_csv(prefix, 500), "text/csv", timeout=300)
+    assert s == 200, (s, b[:300])
+    assert int(sql.one(count)) == 500
+
+
 def disk_full(log):
     """SQLite on a small filesystem that fills up: a clear 507, nothing half-written, no
     corruption, and Koers works again once there is room, without a restart."""
@@ -266,30 +300,8 @@ def disk_full(log):
         server.start(demo=True)
         admin = login("beheerder@demo.koers.test")
         filler = os.path.join(mnt, "filler")
-        # Unbuffered writes: a buffered file would raise ENOSPC again when it is closed.
-        fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
-        try:
-            block = b"\0" * 65536
-            while True:
-                try:
-                    if os.write(fd, block) == 0:
-                        break
-                except OSError:
-                    if len(block) == 1:
-                        break
-                    block = block[: len(block) // 2]
-        finally:
-            os.close(fd)
-        figures["disk_full"] += 1
-        s, b = http("POST", "/api/v1/students/import", admin, import_csv("K7", 40000), "text/csv", timeout=300)
-        assert s == 507, (s, b[:300])
-        assert json.loads(b)["error"]["code"] == "storage-full", b[:300]
         sql = Sql(sqlite_path=os.path.join(data, "koers.db"))
-        os.remove(filler)
-        assert int(sql.one("SELECT COUNT(*) FROM students WHERE student_number LIKE 'K7%'")) == 0
-        s, b = http("POST", "/api/v1/students/import", admin, import_csv("K7", 500), "text/csv", timeout=300)
-        assert s == 200, (s, b[:300])
-        assert int(sql.one("SELECT COUNT(*) FROM students WHERE student_number LIKE 'K7%'")) == 500
+        import_on_a_full_disk(admin, sql, filler, "K7")
         server.stop()
         assert sql.one("PRAGMA integrity_check") == "ok"
         print("   disk full: the import answered 507 storage-full and wrote nothing; with room again the "
@@ -329,30 +341,8 @@ def pg_disk_full(log):
         server = Server(["--database-url", url], log)
         server.start(demo=True)
         admin = login("beheerder@demo.koers.test")
-        # Fill what is left, as root, so PostgreSQL cannot use it.
-        fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
-        try:
-            block = b"\0" * 65536
-            while True:
-                try:
-                    if os.write(fd, block) == 0:
-                        break
-                except OSError:
-                    if len(block) == 1:
-                        break
-                    block = block[: len(block) // 2]
-        finally:
-            os.close(fd)
-        figures["disk_full"] += 1
-        s, b = http("POST", "/api/v1/students/import", admin, import_csv("K6", 40000), "text/csv", timeout=300)
-        assert s == 507, (s, b[:300])
-        assert json.loads(b)["error"]["code"] == "storage-full", b[:300]
-        sql = Sql(pg_url=url)
-        os.remove(filler)
-        assert int(sql.one("SELECT COUNT(*) FROM students WHERE student_number LIKE 'K6%'")) == 0
-        s, b = http("POST", "/api/v1/students/import", admin, import_csv("K6", 500), "text/csv", timeout=300)
-        assert s == 200, (s, b[:300])
-        assert int(sql.one("SELECT COUNT(*) FROM students WHERE student_number LIKE 'K6%'")) == 500
+        # Filled as root, so PostgreSQL cannot use what is left.
+        import_on_a_full_disk(admin, Sql(pg_url=url), filler, "K6")
         print("   disk full: the import answered 507 storage-full (SQLSTATE 53100) and wrote nothing; "
               "with room again the next import worked without a restart")
     finally:

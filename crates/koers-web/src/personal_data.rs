@@ -42,6 +42,24 @@ async fn record(
     Ok(())
 }
 
+/// Everything kept about the caller, and the audit line saying they took it (in `format`).
+async fn exported(
+    state: &AppState,
+    a: &Authenticated,
+    format: &str,
+) -> WebResult<serde_json::Value> {
+    let data = personal_data::export(a.tenant(state), &a.user.id).await?;
+    record(
+        state,
+        a,
+        "person.export",
+        &a.user.id,
+        serde_json::json!({ "format": format }),
+    )
+    .await?;
+    Ok(data)
+}
+
 /// Everything Koers keeps about the caller, as JSON (AVG art. 15).
 #[utoipa::path(get, path = "/api/v1/me/export", tag = "platform",
     responses((status = 200, description = "All data kept about the caller, by table", body = serde_json::Value),
@@ -50,15 +68,7 @@ pub async fn api_export(
     State(state): State<AppState>,
     ApiUser(a): ApiUser,
 ) -> WebResult<Json<serde_json::Value>> {
-    let data = personal_data::export(a.tenant(&state), &a.user.id).await?;
-    record(
-        &state,
-        &a,
-        "person.export",
-        &a.user.id,
-        serde_json::json!({"format": "json"}),
-    )
-    .await?;
+    let data = exported(&state, &a, "json").await?;
     Ok(Json(data))
 }
 
@@ -67,15 +77,7 @@ pub async fn json_download(
     State(state): State<AppState>,
     WebUser(a): WebUser,
 ) -> WebResult<Response> {
-    let data = personal_data::export(a.tenant(&state), &a.user.id).await?;
-    record(
-        &state,
-        &a,
-        "person.export",
-        &a.user.id,
-        serde_json::json!({"format": "json"}),
-    )
-    .await?;
+    let data = exported(&state, &a, "json").await?;
     let body =
         serde_json::to_string_pretty(&data).map_err(|e| WebError::Internal(e.to_string()))?;
     Ok((
@@ -138,15 +140,7 @@ pub async fn page(
 
 /// `GET /my-data/export`: everything, readable, to print or save as PDF.
 pub async fn readable(State(state): State<AppState>, WebUser(a): WebUser) -> WebResult<Response> {
-    let data = personal_data::export(a.tenant(&state), &a.user.id).await?;
-    record(
-        &state,
-        &a,
-        "person.export",
-        &a.user.id,
-        serde_json::json!({"format": "html"}),
-    )
-    .await?;
+    let data = exported(&state, &a, "html").await?;
     let names = people_named_in(&state, &a, &data).await?;
     let fields = |table: &str, m: &serde_json::Map<String, serde_json::Value>| {
         readable_fields(&a.tr, &names, table, m)

@@ -2,7 +2,7 @@
 //! the data-protection officer and their address, and a note. The public statement at
 //! `/privacy/{slug}` shows it.
 
-use super::{Ctx, FieldMsg, OkQuery, render_status};
+use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::WebResult;
 use crate::forms::FormData;
@@ -11,8 +11,8 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use koers_domain::Email;
 use koers_domain::policy::Action;
+use koers_domain::{Email, FieldError};
 use koers_store::platform::institutions::{self, PrivacyContact};
 
 #[derive(Template)]
@@ -63,7 +63,7 @@ impl Typed {
     }
 
     /// The contact to save, or the fields that are wrong (error codes).
-    fn check(&self) -> Result<PrivacyContact, Vec<(&'static str, &'static str)>> {
+    fn check(&self) -> Result<PrivacyContact, Vec<FieldError>> {
         let mut errors = Vec::new();
         for (field, value, max) in [
             ("controller", &self.controller, SHORT),
@@ -71,7 +71,7 @@ impl Typed {
             ("note", &self.note, NOTE),
         ] {
             if value.chars().count() > max {
-                errors.push((field, "too-long"));
+                errors.push(FieldError::new(field, "too-long"));
             }
         }
         let email = if self.email.is_empty() {
@@ -79,8 +79,8 @@ impl Typed {
         } else {
             match Email::parse(&self.email) {
                 Ok(e) => Some(e.as_str().to_owned()),
-                Err(_) => {
-                    errors.push(("email", "email-invalid"));
+                Err(e) => {
+                    errors.push(e);
                     None
                 }
             }
@@ -148,13 +148,7 @@ pub async fn save(
     let contact = match typed.check() {
         Ok(c) => c,
         Err(errors) => {
-            let msgs = errors
-                .into_iter()
-                .map(|(field, code)| FieldMsg {
-                    field,
-                    message: a.tr.t(&format!("error-{code}")),
-                })
-                .collect();
+            let msgs = field_msgs(&a.tr, &errors);
             let before = institutions::privacy_contact(a.tenant(&state)).await?;
             let p = page(&state, &a, typed, before.updated_at, msgs, None).await?;
             return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &p));
@@ -175,6 +169,7 @@ pub async fn save(
 #[cfg(test)]
 mod tests {
     use super::Typed;
+    use koers_domain::FieldError;
 
     fn typed(controller: &str, email: &str, note: &str) -> Typed {
         Typed {
@@ -198,7 +193,7 @@ mod tests {
         assert_eq!(c.email.as_deref(), Some("privacy@x.nl"));
         assert_eq!(
             typed("", "privacy at x", "").check().unwrap_err(),
-            vec![("email", "email-invalid")]
+            vec![FieldError::new("email", "email-invalid")]
         );
     }
 
@@ -208,7 +203,10 @@ mod tests {
         let errors = typed(&long, "", &"y".repeat(2001)).check().unwrap_err();
         assert_eq!(
             errors,
-            vec![("controller", "too-long"), ("note", "too-long")]
+            vec![
+                FieldError::new("controller", "too-long"),
+                FieldError::new("note", "too-long")
+            ]
         );
     }
 }

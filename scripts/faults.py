@@ -345,6 +345,7 @@ def pg_disk_full(log):
         import_on_a_full_disk(admin, Sql(pg_url=url), filler, "K6")
         print("   disk full: the import answered 507 storage-full (SQLSTATE 53100) and wrote nothing; "
               "with room again the next import worked without a restart")
+        new_connection_on_a_full_disk(admin, mnt, tag, filler)
     finally:
         if server:
             server.stop()
@@ -354,6 +355,28 @@ def pg_disk_full(log):
                        capture_output=True)
         subprocess.run(["psql", "-q", PG, "-c", f"DROP TABLESPACE IF EXISTS {tag}"], capture_output=True)
         subprocess.run(["umount", mnt])
+
+
+def new_connection_on_a_full_disk(admin, mnt, tag, filler):
+    """A new PostgreSQL connection on a full disk must write the relation-cache file first and
+    ends with a FATAL "could not write init file" (no disk-full SQLSTATE): still a clear 507,
+    and Koers works again once there is room."""
+    for root, _, files in os.walk(mnt):
+        if "pg_internal.init" in files:
+            os.remove(os.path.join(root, "pg_internal.init"))
+    fill_up(filler)
+    figures["disk_full"] += 1
+    subprocess.run(["psql", "-q", PG, "-c",
+                    f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{tag}'"],
+                   check=True, capture_output=True)
+    s, b = http("GET", "/api/v1/me", admin)
+    assert s == 507, (s, b[:300])
+    assert json.loads(b)["error"]["code"] == "storage-full", b[:300]
+    os.remove(filler)
+    s, b = http("GET", "/api/v1/me", admin)
+    assert s == 200, (s, b[:300])
+    print("   disk full at a new connection (PostgreSQL cannot write its cache file): 507 "
+          "storage-full; with room again Koers answered without a restart")
 
 
 def run(label, db_args, sql, log):

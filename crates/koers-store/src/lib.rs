@@ -100,11 +100,20 @@ impl StoreError {
     /// Whether the disk is full: SQLite's `SQLITE_FULL` (13) or a write error of its file
     /// (`SQLITE_IOERR_WRITE`, 778), PostgreSQL's `disk_full` (53100). The transaction was
     /// rolled back; nothing is half-written.
+    ///
+    /// PostgreSQL also reports a full disk without that code: a new connection that must
+    /// write the relation-cache file ends with a FATAL "could not write init file"
+    /// (`XX000`), and some file writes only name the operating system's "No space left on
+    /// device".
     pub fn is_storage_full(&self) -> bool {
-        matches!(self, StoreError::Db(sqlx::Error::Database(d))
-            if matches!(d.code().as_deref(), Some("13" | "778" | "53100")))
-            || matches!(self, StoreError::Db(sqlx::Error::Database(d))
-                if d.message().contains("disk is full"))
+        let StoreError::Db(sqlx::Error::Database(d)) = self else {
+            return false;
+        };
+        let msg = d.message();
+        matches!(d.code().as_deref(), Some("13" | "778" | "53100"))
+            || msg.contains("disk is full")
+            || msg.contains("No space left on device")
+            || msg.starts_with("could not write init file")
     }
 
     /// Whether PostgreSQL refused text it cannot store (a NUL character, SQLSTATE 22021 or
@@ -419,6 +428,62 @@ mod tests {
         );
         assert_eq!(super::values_list(2, "(?)", false), "(?), (?)");
         assert_eq!(super::values_list(0, "(?)", true), "");
+    }
+
+    /// A database error as a driver reports it: a code and a message.
+    #[derive(Debug)]
+    struct Reported(Option<&'static str>, &'static str);
+
+    impl std::fmt::Display for Reported {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.1)
+        }
+    }
+
+    impl std::error::Error for Reported {}
+
+    impl sqlx::error::DatabaseError for Reported {
+        fn message(&self) -> &str {
+            self.1
+        }
+        fn code(&self) -> Option<std::borrow::Cow<'_, str>> {
+            self.0.map(std::borrow::Cow::Borrowed)
+        }
+        fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+            self
+        }
+        fn kind(&self) -> sqlx::error::ErrorKind {
+            sqlx::error::ErrorKind::Other
+        }
+    }
+
+    fn full(code: Option<&'static str>, msg: &'static str) -> bool {
+        super::StoreError::Db(sqlx::Error::database(Reported(code, msg))).is_storage_full()
+    }
+
+    #[test]
+    fn a_full_disk_is_recognised_in_each_way_the_databases_report_it() {
+        assert!(full(Some("13"), "database or disk is full"));
+        assert!(full(Some("778"), "disk I/O error"));
+        assert!(full(Some("53100"), "could not extend file"));
+        // PostgreSQL, a new connection that cannot write its relation-cache file (FATAL).
+        assert!(full(Some("XX000"), "could not write init file"));
+        assert!(full(
+            Some("58030"),
+            "could not write to file \"base/pgsql_tmp/x\": No space left on device"
+        ));
+        assert!(!full(
+            Some("23505"),
+            "duplicate key value violates unique constraint"
+        ));
+        assert!(!full(Some("XX000"), "cache lookup failed for relation 1"));
+        assert!(!super::StoreError::NotFound.is_storage_full());
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! specific event through [`record`] (e.g. `student.phase`); for every other successful write
 //! request [`layer`] records a generic `change.request` event with the actor, the route and its
 //! parameters. So a route added without its own audit line is still covered, and no change is
-//! logged twice.
+//! logged twice. When the request's access check loaded exactly one person (a student or an
+//! employee, see [`note_person`]), the generic event names them, so they see the change under
+//! "who read or changed my data".
 //!
 //! Not logged by the layer, on purpose: anonymous requests (login and invitation pages log
 //! their own events), the HRM-scan answers (the scan is anonymous: a timestamped line per
@@ -36,6 +38,34 @@ pub const NOT_LOGGED: [&str; 7] = [
 struct Trail {
     audited: bool,
     actor: Option<(String, String, String)>,
+    person: Person,
+}
+
+/// Whom a request's data is about, as far as its access checks tell.
+#[derive(Default, Debug, PartialEq)]
+enum Person {
+    #[default]
+    Unknown,
+    One(String),
+    /// More than one person: the generic event names no one.
+    Several,
+}
+
+impl Person {
+    fn note(&mut self, user_id: &str) {
+        *self = match std::mem::take(self) {
+            Person::Unknown => Person::One(user_id.to_owned()),
+            Person::One(p) if p == user_id => Person::One(p),
+            _ => Person::Several,
+        };
+    }
+
+    fn one(&self) -> Option<&str> {
+        match self {
+            Person::One(p) => Some(p),
+            _ => None,
+        }
+    }
 }
 
 tokio::task_local! {
@@ -66,6 +96,14 @@ pub fn note_actor(a: &Authenticated) {
             a.user.email.clone(),
         ));
     });
+}
+
+/// Note that this request is about a person (a user id): called by the access checks that
+/// load one student or employee.
+pub fn note_person(user_id: &str) {
+    if !user_id.is_empty() {
+        with_trail(|t| t.person.note(user_id));
+    }
 }
 
 fn is_write(m: &Method) -> bool {
@@ -120,8 +158,12 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     if !(status.is_success() || status.is_redirection()) {
         return res;
     }
-    let (audited, actor) = match trail.lock() {
-        Ok(t) => (t.audited, t.actor.clone()),
+    let (audited, actor, person) = match trail.lock() {
+        Ok(t) => (
+            t.audited,
+            t.actor.clone(),
+            t.person.one().map(str::to_owned),
+        ),
         Err(_) => return res,
     };
     let Some((institution, user, email)) = actor.filter(|_| !audited) else {
@@ -142,7 +184,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         subject_id: params.first().map(|(_, v)| v.as_str()),
         details,
         ip: Some(&ip),
-        person_id: None,
+        person_id: person.as_deref(),
     };
     // The change is committed; a failed log line must not turn it into an error page.
     if let Err(e) = audit::record(state.db(), event).await {
@@ -186,6 +228,19 @@ mod tests {
         );
         assert_eq!(subject_type("/admin/users/{id}/active"), "users");
         assert_eq!(subject_type("/"), "");
+    }
+
+    #[test]
+    fn a_change_names_a_person_only_when_it_is_about_one() {
+        let mut p = Person::default();
+        assert_eq!(p.one(), None);
+        p.note("a");
+        p.note("a");
+        assert_eq!(p.one(), Some("a"));
+        p.note("b");
+        assert_eq!(p, Person::Several);
+        p.note("a");
+        assert_eq!(p.one(), None);
     }
 
     #[test]

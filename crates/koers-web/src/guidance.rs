@@ -97,6 +97,7 @@ pub async fn with_relation(
     };
     let access = StudentAccess { record, stand_in };
     access.require(a, Need::View)?;
+    crate::audit_trail::note_person(&access.record.user_id);
     Ok(access)
 }
 

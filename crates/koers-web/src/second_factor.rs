@@ -479,6 +479,7 @@ pub async fn admin_reset(
     a.require(koers_domain::policy::Action::ManageUsers)?;
     let t = a.tenant(&state);
     let user = users::get(t, &id).await?.ok_or(WebError::NotFound)?;
+    crate::audit_trail::note_person(&user.id);
     if second_factor::remove(t, &user.id).await? {
         crate::audit_trail::record(
             state.db(),

@@ -59,6 +59,7 @@ pub async fn load(state: &AppState, a: &Authenticated, id: &str) -> WebResult<Em
     let team = teams::of_member(t, &user.id).await?;
     let e = EmployeeAccess { user, team };
     e.require(a.actor.may(Action::ViewStaffDevelopment(e.eref())))?;
+    crate::audit_trail::note_person(&e.user.id);
     Ok(e)
 }
 

@@ -442,7 +442,9 @@ async fn load(t: Tenant<'_>, id: &str) -> WebResult<User> {
     if !koers_domain::is_id(id) {
         return Err(WebError::NotFound);
     }
-    users::get(t, id).await?.ok_or(WebError::NotFound)
+    let user = users::get(t, id).await?.ok_or(WebError::NotFound)?;
+    crate::audit_trail::note_person(&user.id);
+    Ok(user)
 }
 
 pub async fn set_active(

@@ -603,6 +603,30 @@ async fn every_change_is_logged_once_with_its_route() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(events("change.request").await.len(), 2);
+
+    // A change about one person names them, so it is on their "who read or changed my
+    // data": the administrator's second-factor reset of the employee (who had none, so no
+    // event of its own).
+    let employee_id = user_id(&app.db, "medewerker@demo.koers.test").await;
+    let before = employee.get("/my-data").await.body;
+    assert!(!before.contains("beheerder@demo.koers.test"), "{before}");
+    let r = admin
+        .post(
+            &format!("/admin/users/{employee_id}/second-factor/reset"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let persons: Vec<Option<String>> = sqlx::query_scalar(
+        "SELECT person_id FROM audit_events WHERE action = 'change.request' ORDER BY seq",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    // The employee's own changes concern no one loaded by an access check.
+    assert_eq!(persons, vec![None, None, Some(employee_id.clone())]);
+    let after = employee.get("/my-data").await.body;
+    assert!(after.contains("beheerder@demo.koers.test"), "{after}");
 }
 
 /// Each institution has its own privacy statement: who is responsible, its data-protection

@@ -84,6 +84,8 @@ enum Kind {
     OnePerson,
     /// A programme's or the institution's figures: p99 ≤ 50 ms at the largest size.
     Aggregate,
+    /// A change: the write, its audit line and the institution's hash chain.
+    Write,
     Other,
 }
 
@@ -91,8 +93,12 @@ enum Kind {
 struct Target {
     name: &'static str,
     kind: Kind,
-    path: String,
+    /// The paths requested in turn (a write spreads over several records, as several
+    /// counsellors would).
+    paths: Vec<String>,
     auth: Auth,
+    /// For a write: the method and its JSON body.
+    write: Option<(&'static str, String)>,
 }
 
 #[derive(Clone)]
@@ -272,18 +278,23 @@ async fn run(
     // One unmeasured request per route and instance first (caches, prepared statements).
     for t in &targets {
         for b in &bases {
-            let _ = get(&client, &format!("{b}{}", t.path), &t.auth).await;
+            let _ = send(&client, &format!("{b}{}", t.paths[0]), &t.auth, &t.write).await;
         }
     }
     let mut rows = Vec::new();
     for &c in &args.concurrency {
         let mut baseline_rps = 0.0;
         for t in &targets {
-            let urls: Vec<String> = bases.iter().map(|b| format!("{b}{}", t.path)).collect();
+            let urls: Vec<String> = t
+                .paths
+                .iter()
+                .flat_map(|p| bases.iter().map(move |b| format!("{b}{p}")))
+                .collect();
             let (requests, errors, mut lat) = load(
                 &client,
                 &urls,
                 &t.auth,
+                &t.write,
                 c,
                 Duration::from_secs(args.seconds),
             )
@@ -401,13 +412,22 @@ async fn targets(client: &HttpClient, base: &str) -> anyhow::Result<Vec<Target>>
         .context("the demo student")?
         .to_owned();
     let scan = closed_scan_round(client, base, &hr, &hr_token).await?;
+    let reports = held_conversations(client, base, &counsellor_token, &zoe, 16).await?;
     use Kind::*;
     let t = |name: &'static str, kind: Kind, path: &str, auth: &Auth| Target {
         name,
         kind,
-        path: path.to_owned(),
+        paths: vec![path.to_owned()],
         auth: auth.clone(),
+        write: None,
     };
+    let report = serde_json::json!({
+        "summary": "Besproken: stagekeuze en de volgende stap. Zoë zoekt twee scholen uit.",
+        "private_notes": "",
+        "competencies": ["work_exploration", "career_action"],
+        "agreements": [{"description": "Twee mbo-scholen bezoeken", "owner": "student"}],
+    })
+    .to_string();
     Ok(vec![
         t("baseline", Baseline, "/baseline", &Auth::None),
         t("login page", Other, "/login", &Auth::None),
@@ -481,7 +501,56 @@ async fn targets(client: &HttpClient, base: &str) -> anyhow::Result<Vec<Target>>
             "/api/v1/indicators",
             &manager_token,
         ),
+        Target {
+            name: "API report save",
+            kind: Write,
+            paths: reports
+                .iter()
+                .map(|id| format!("/api/v1/conversations/{id}/report"))
+                .collect(),
+            auth: counsellor_token.clone(),
+            write: Some(("PUT", report)),
+        },
     ])
+}
+
+/// `n` conversations with the student that were held (in the past), for the counsellor to
+/// write reports of.
+async fn held_conversations(
+    client: &HttpClient,
+    base: &str,
+    counsellor: &Auth,
+    student: &str,
+    n: usize,
+) -> anyhow::Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for k in 0..n {
+        let body = serde_json::json!({
+            "student_id": student,
+            "phase": "progress",
+            "starts_at": format!("2026-01-{:02}T10:00:00+01:00", k + 1),
+            "duration_minutes": 30,
+        });
+        let res = client
+            .request(request(
+                "POST",
+                &format!("{base}/api/v1/conversations"),
+                counsellor,
+                Some(("application/json", body.to_string())),
+            ))
+            .await?;
+        let status = res.status();
+        let bytes = res.into_body().collect().await?.to_bytes();
+        if status != StatusCode::CREATED {
+            bail!(
+                "planning a conversation failed: {status} {}",
+                String::from_utf8_lossy(&bytes)
+            );
+        }
+        let v: serde_json::Value = serde_json::from_slice(&bytes)?;
+        ids.push(v["id"].as_str().context("no conversation id")?.to_owned());
+    }
+    Ok(ids)
 }
 
 /// The demo's closed HRM-scan round: of the rounds linked from the list, the one whose
@@ -643,6 +712,7 @@ fn summary_markdown(runs: &[Run]) -> String {
                         Kind::Baseline => "baseline",
                         Kind::OnePerson => "one person",
                         Kind::Aggregate => "aggregate",
+                        Kind::Write => "write",
                         Kind::Other => "other",
                     }
                 ));
@@ -795,8 +865,7 @@ fn summary_markdown(runs: &[Run]) -> String {
                 "| {} | {} | {:.0} | {:.0} | {ratio:.2} |\n",
                 x.route, x.concurrency, x.rps, y.rps
             ));
-            if x.kind != Kind::Other
-                && x.kind != Kind::Baseline
+            if matches!(x.kind, Kind::OnePerson | Kind::Aggregate)
                 && worst.as_ref().is_none_or(|(w, _, _)| ratio < *w)
             {
                 worst = Some((ratio, x.route.clone(), x.concurrency));
@@ -914,7 +983,23 @@ async fn get(
     url: &str,
     auth: &Auth,
 ) -> anyhow::Result<(StatusCode, hyper::HeaderMap, Bytes)> {
-    let res = client.request(request("GET", url, auth, None)).await?;
+    send(client, url, auth, &None).await
+}
+
+/// A GET, or the given write with its JSON body.
+async fn send(
+    client: &HttpClient,
+    url: &str,
+    auth: &Auth,
+    write: &Option<(&'static str, String)>,
+) -> anyhow::Result<(StatusCode, hyper::HeaderMap, Bytes)> {
+    let req = match write {
+        Some((method, body)) => {
+            request(method, url, auth, Some(("application/json", body.clone())))
+        }
+        None => request("GET", url, auth, None),
+    };
+    let res = client.request(req).await?;
     let (parts, body) = res.into_parts();
     Ok((
         parts.status,
@@ -974,19 +1059,21 @@ async fn api_login(client: &HttpClient, base: &str, email: &str) -> anyhow::Resu
     Ok(v["token"].as_str().context("no token")?.to_owned())
 }
 
-/// `concurrency` workers send GET requests back to back for `duration`, each request to the
-/// next of `urls` (the same route on every instance).
+/// `concurrency` workers send requests (GET, or the write) back to back for `duration`,
+/// each request to the next of `urls` (the same route on every instance).
 async fn load(
     client: &HttpClient,
     urls: &[String],
     auth: &Auth,
+    write: &Option<(&'static str, String)>,
     concurrency: usize,
     duration: Duration,
 ) -> (u64, u64, Vec<Duration>) {
     let deadline = Instant::now() + duration;
     let mut tasks = Vec::new();
     for w in 0..concurrency {
-        let (client, urls, auth) = (client.clone(), urls.to_vec(), auth.clone());
+        let (client, urls, auth, write) =
+            (client.clone(), urls.to_vec(), auth.clone(), write.clone());
         tasks.push(tokio::spawn(async move {
             let (mut n, mut errors, mut lat) = (0u64, 0u64, Vec::new());
             let mut k = w;
@@ -994,7 +1081,7 @@ async fn load(
                 let t = Instant::now();
                 let url = &urls[k % urls.len()];
                 k += 1;
-                match get(&client, url, &auth).await {
+                match send(&client, url, &auth, &write).await {
                     Ok((s, _, _)) if s.is_success() => n += 1,
                     _ => errors += 1,
                 }

@@ -493,9 +493,9 @@ test("an administrator imports programmes and courses from a mock server generat
   await context.close();
 });
 
-async function ssoLogin(login) {
+async function ssoLogin(login, base = BASE) {
   const page = await (await browser.newContext({ locale: "nl-NL" })).newPage();
-  await page.goto(`${BASE}/login`);
+  await page.goto(`${base}/login`);
   await Promise.all([page.waitForNavigation(), page.click("#sso-login")]);
   assert.ok(page.url().startsWith(process.env.KOERS_E2E_OIDC), `at the provider: ${page.url()}`);
   await page.fill("input[name=login]", login);
@@ -539,6 +539,38 @@ test("people log in through a real OpenID provider with SURFconext claims; each 
       await page.goto(`${BASE}/home`);
       assert.match(page.url(), /\/login/, `not logged in after ${m}`);
     }
+  } finally {
+    await mode("normal");
+  }
+});
+
+test("a Koers that requires the provider's second factor (acr) refuses a login without it", async () => {
+  const provider = process.env.KOERS_E2E_OIDC;
+  const base = process.env.KOERS_E2E_ACR_URL;
+  assert.ok(provider && base, "the OpenID provider and the second Koers run (scripts/e2e)");
+  const mode = async (m) => assert.equal((await fetch(`${provider}/__test/mode/${m}`)).status, 200);
+  await mode("normal");
+  try {
+    // Koers asks for the second factor (acr_values) in its authorization request.
+    const context = await browser.newContext({ locale: "nl-NL" });
+    const probe = await context.newPage();
+    const asked = [];
+    probe.on("request", (r) => { if (r.url().startsWith(`${provider}/auth`)) asked.push(r.url()); });
+    await probe.goto(`${base}/login`);
+    await Promise.all([probe.waitForNavigation(), probe.click("#sso-login")]);
+    assert.equal(new URL(asked[0]).searchParams.get("acr_values"), "urn:koers:test:mfa");
+    await context.close();
+    // A password alone at the provider: refused with its own message, nobody logged in.
+    let page = await ssoLogin("student@demo.koers.test", base);
+    assert.match(await page.locator("main").innerText(), /zonder de extra controle \(tweede stap\)/);
+    await checkA11y(page, "single sign-on refused for a missing second factor");
+    await page.goto(`${base}/home`);
+    assert.match(page.url(), /\/login/, "not logged in without the second factor");
+    // With the provider's second factor: in.
+    await mode("mfa");
+    page = await ssoLogin("student@demo.koers.test", base);
+    assert.match(page.url(), /\/home$/);
+    assert.match(await page.locator("h1").innerText(), /Zoë van der Meer/);
   } finally {
     await mode("normal");
   }

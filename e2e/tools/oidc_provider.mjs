@@ -3,15 +3,18 @@
 // takes any login name; the accounts below give their claims, any other name gets a person
 // of the demo institution with an affiliation Koers does not know.
 //
-// usage: node oidc_provider.mjs PORT REDIRECT_URI
+// usage: node oidc_provider.mjs PORT REDIRECT_URI[,REDIRECT_URI…]
 //
 // For the error tests, GET /__test/mode/NAME switches how it misbehaves until the next switch:
 // `normal`, `tamper` (the ID token's payload is changed after signing), `nonce` (the
 // authorization request's nonce is replaced, so the ID token carries another one) and
 // `token-down` (the token endpoint drops the connection, as a provider that is down).
+// Mode `mfa` logs people in with the authentication context (`acr`) of a second factor,
+// `urn:koers:test:mfa`; in every other mode a login has no `acr`, as after a password alone.
 import Provider from "oidc-provider";
 
-const [port, redirect] = [Number(process.argv[2]), process.argv[3]];
+const [port, redirects] = [Number(process.argv[2]), process.argv[3].split(",")];
+const MFA = "urn:koers:test:mfa";
 const issuer = `http://127.0.0.1:${port}`;
 const code = (org, number) => `urn:schac:personalUniqueCode:nl:local:${org}:studentid:${number}`;
 
@@ -44,7 +47,7 @@ const provider = new Provider(issuer, {
   clients: [{
     client_id: "koers",
     client_secret: "koers-test-secret",
-    redirect_uris: [redirect],
+    redirect_uris: redirects,
     grant_types: ["authorization_code"],
     response_types: ["code"],
     token_endpoint_auth_method: "client_secret_basic",
@@ -66,6 +69,7 @@ const provider = new Provider(issuer, {
       }),
     }),
   }),
+  acrValues: [MFA],
   features: { devInteractions: { enabled: true } },
   cookies: { keys: ["koers-e2e-cookie-key"] },
 });
@@ -77,6 +81,22 @@ provider.use(async (ctx, next) => {
     mode = switched[1];
     ctx.body = { mode };
     return;
+  }
+  // The dev login form, finished here with the second factor's acr.
+  if (mode === "mfa" && ctx.method === "POST" && ctx.path.startsWith("/interaction/")) {
+    const chunks = [];
+    for await (const chunk of ctx.req) chunks.push(chunk);
+    const raw = Buffer.concat(chunks).toString();
+    const form = new URLSearchParams(raw);
+    if (form.get("prompt") === "login") {
+      ctx.respond = false;
+      await provider.interactionFinished(ctx.req, ctx.res, {
+        login: { accountId: form.get("login"), acr: MFA, amr: ["pwd", "otp"] },
+      }, { mergeWithLastSubmission: false });
+      return;
+    }
+    // Anything else (consent) goes on as usual, with the body already read.
+    ctx.request.body = raw;
   }
   if (mode === "token-down" && ctx.path === "/token") {
     ctx.req.socket.destroy();

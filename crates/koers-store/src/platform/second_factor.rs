@@ -177,17 +177,10 @@ pub async fn key_fits(db: &Db, key: &SealingKey) -> Result<bool> {
     Ok(sealed.is_none_or(|(user, s)| key.open(&s, &user).is_some()))
 }
 
-/// At start-up: check that the configured key opens the sealed secrets (every instance must use
-/// the same key), and seal the ones written before sealing. Returns how many were sealed now.
+/// At start-up: check that the configured key is this database's (every instance must use the
+/// same key), and seal the secrets written before sealing. Returns how many were sealed now.
 pub async fn seal_stored_secrets(db: &Db) -> Result<usize> {
     let key = db.sealing()?;
-    let wrong_key = || {
-        StoreError::Corrupt(
-            "the secret key is not the one this database's second factors were sealed with: \
-             every instance needs the same --secret-key-file"
-                .into(),
-        )
-    };
     // The first start stores a check value; later starts (and other instances) must open it.
     sqlx::query(
         "INSERT INTO sealing_check (id, sealed, created_at) VALUES ('second-factors', $1, $2) \
@@ -197,31 +190,24 @@ pub async fn seal_stored_secrets(db: &Db) -> Result<usize> {
     .bind(now_ms())
     .execute(db.pool())
     .await?;
-    let check: String =
-        sqlx::query_scalar("SELECT sealed FROM sealing_check WHERE id = 'second-factors'")
-            .fetch_one(db.pool())
-            .await?;
-    if key.open(&check, CHECK).as_deref() != Some(CHECK) {
-        return Err(wrong_key());
+    if !key_fits(db, key).await? {
+        return Err(StoreError::Corrupt(
+            "the secret key is not the one this database's second factors were sealed with: \
+             every instance needs the same --secret-key-file"
+                .into(),
+        ));
     }
-    let rows: Vec<(String, String)> = sqlx::query_as("SELECT user_id, secret FROM totp_factors")
-        .fetch_all(db.pool())
-        .await?;
-    let mut sealed = 0;
-    for (user_id, stored) in rows {
-        if SealingKey::is_sealed(&stored) {
-            if key.open(&stored, &user_id).is_none() {
-                return Err(wrong_key());
-            }
-            continue;
-        }
+    let plain: Vec<(String, String)> =
+        sqlx::query_as("SELECT user_id, secret FROM totp_factors WHERE secret NOT LIKE 'v1:%'")
+            .fetch_all(db.pool())
+            .await?;
+    for (user_id, stored) in &plain {
         sqlx::query("UPDATE totp_factors SET secret = $1 WHERE user_id = $2 AND secret = $3")
-            .bind(key.seal(&stored, &user_id))
-            .bind(&user_id)
-            .bind(&stored)
+            .bind(key.seal(stored, user_id))
+            .bind(user_id)
+            .bind(stored)
             .execute(db.pool())
             .await?;
-        sealed += 1;
     }
-    Ok(sealed)
+    Ok(plain.len())
 }

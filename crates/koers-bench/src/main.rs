@@ -236,6 +236,7 @@ async fn run(
         servers.push(
             tokio::process::Command::new(koers)
                 .arg("serve")
+                .arg("--benchmark")
                 .args(["--addr", &addr])
                 .args(&common)
                 .env("KOERS_LOG", "warn")

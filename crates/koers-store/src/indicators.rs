@@ -464,7 +464,7 @@ async fn hrm(t: Tenant<'_>, as_of: Date, fine: &mut Vec<(Period, Grain, Fraction
         return Ok(());
     };
     let instrument = crate::staff::scans::instrument(t, &round.instrument_id).await?;
-    let (responses, _) = crate::staff::scans::responses(t, &round.id).await?;
+    let responses = crate::staff::scans::responses(t, &round.id).await?;
     for r in results(&instrument, &responses) {
         let Some(score) = r.all.score else { continue };
         let i = match r.stage {

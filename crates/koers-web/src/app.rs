@@ -551,6 +551,9 @@ pub fn make_app(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        // Personal data stay out of browser and proxy caches (ASVS 8.2.1: the back button and
+        // the disk cache of a shared school computer); only the assets set their own caching.
+        .layer(security_header(header::CACHE_CONTROL, "no-store"))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(security_header(header::REFERRER_POLICY, "same-origin"))
         .layer(security_header(HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"))

@@ -184,16 +184,52 @@ pub fn is_internal(ip: std::net::IpAddr) -> bool {
                 || a >= 240
         }
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
+            // An IPv4 address carried inside IPv6 gets the IPv4 rules.
+            if let Some(v4) = embedded_ipv4(v6) {
                 return is_internal(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
+            let s = v6.segments();
             v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
+                // IPv4-compatible (::a.b.c.d, deprecated) and the rest of ::/96
+                || s[..6] == [0; 6]
+                // NAT64 for local use (64:ff9b:1::/48)
+                || s[..3] == [0x64, 0xff9b, 1]
+                // discard-only (100::/64)
+                || s[..4] == [0x100, 0, 0, 0]
+                // IETF protocol assignments, Teredo and documentation (2001::/23, 2001:db8::/32)
+                || (s[0] == 0x2001 && s[1] < 0x200)
+                || (s[0] == 0x2001 && s[1] == 0xdb8)
+                // documentation (3fff::/20) and segment routing (5f00::/16)
+                || (s[0] & 0xfff0) == 0x3ff0
+                || s[0] == 0x5f00
+                // unique local (fc00::/7), link-local (fe80::/10), site-local (fec0::/10)
+                || (s[0] & 0xfe00) == 0xfc00
+                || (s[0] & 0xffc0) == 0xfe80
+                || (s[0] & 0xffc0) == 0xfec0
         }
+    }
+}
+
+/// The IPv4 address an IPv6 address stands for, where the address says so: IPv4-mapped
+/// (`::ffff:a.b.c.d`), IPv4-translated (`::ffff:0:a.b.c.d`), NAT64 well-known prefix
+/// (`64:ff9b::a.b.c.d`) and 6to4 (`2002:AABB:CCDD::`).
+fn embedded_ipv4(v6: std::net::Ipv6Addr) -> Option<std::net::Ipv4Addr> {
+    let s = v6.segments();
+    let last = |hi: u16, lo: u16| {
+        let [a, b] = hi.to_be_bytes();
+        let [c, d] = lo.to_be_bytes();
+        std::net::Ipv4Addr::new(a, b, c, d)
+    };
+    if let Some(v4) = v6.to_ipv4_mapped() {
+        return Some(v4);
+    }
+    match s {
+        [0, 0, 0, 0, 0xffff, 0, hi, lo] => Some(last(hi, lo)),
+        [0x64, 0xff9b, 0, 0, 0, 0, hi, lo] => Some(last(hi, lo)),
+        [0x2002, hi, lo, ..] => Some(last(hi, lo)),
+        _ => None,
     }
 }
 
@@ -340,10 +376,33 @@ mod ssrf_tests {
             "fe80::1",
             "::ffff:127.0.0.1",
             "224.0.0.1",
+            // IPv6 that carries an internal IPv4 address, and special-purpose ranges
+            "64:ff9b::a00:1",
+            "64:ff9b::7f00:1",
+            "64:ff9b:1::a00:1",
+            "2002:a00:1::1",
+            "2002:c0a8:101::1",
+            "::a00:1",
+            "::8.8.8.8",
+            "::ffff:0:a00:1",
+            "fec0::1",
+            "2001::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "2001:db8::1",
+            "100::1",
+            "3fff::1",
+            "5f00::1",
         ] {
             assert!(is_internal(ip.parse().unwrap()), "{ip}");
         }
-        for ip in ["145.100.1.1", "8.8.8.8", "2001:610::1"] {
+        for ip in [
+            "145.100.1.1",
+            "8.8.8.8",
+            "2001:610::1",
+            "2a00:1450::1",
+            "64:ff9b::808:808",
+            "2002:808:808::1",
+        ] {
             assert!(!is_internal(ip.parse().unwrap()), "{ip}");
         }
     }

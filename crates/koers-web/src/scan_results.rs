@@ -4,10 +4,15 @@
 //! transaction that marks its invitation answered, so (round, instrument, status, closing
 //! time, number answered) changes whenever the results can; the key is read with the round
 //! on every request, so every instance serves current results.
+//!
+//! A round has results only once it has closed: while it is open, two reads a response apart
+//! would give that person's answers away. The page, the API, the exports and the annual report
+//! all take their figures from here (the indicators score closed rounds with the same rule in
+//! `koers_domain::staff::scan`).
 
 use crate::error::WebResult;
 use crate::state::AppState;
-use koers_domain::staff::scan::{self, StageResult};
+use koers_domain::staff::scan::RoundResults;
 use koers_store::Tenant;
 use koers_store::staff::scans::{self, Round};
 use std::collections::HashMap;
@@ -15,12 +20,6 @@ use std::sync::{Arc, Mutex};
 
 /// Rounds kept; more are dropped (all of them: results are cheap to compute again).
 const KEPT: usize = 64;
-
-pub struct RoundResults {
-    pub stages: Vec<StageResult>,
-    /// (stage, text) in random order; empty when fewer than the anonymity minimum answered.
-    pub comments: Vec<(String, String)>,
-}
 
 type Key = (String, String, Option<i64>, i64);
 
@@ -36,8 +35,15 @@ fn key(r: &Round) -> Key {
     )
 }
 
-/// The results of the round as it is now.
-pub async fn of_round(state: &AppState, t: Tenant<'_>, r: &Round) -> WebResult<Arc<RoundResults>> {
+/// The results of the round, or `None` while it has not closed.
+pub async fn of_round(
+    state: &AppState,
+    t: Tenant<'_>,
+    r: &Round,
+) -> WebResult<Option<Arc<RoundResults>>> {
+    if r.status != "closed" {
+        return Ok(None);
+    }
     let k = key(r);
     {
         let map = state
@@ -48,19 +54,12 @@ pub async fn of_round(state: &AppState, t: Tenant<'_>, r: &Round) -> WebResult<A
         if let Some((kept, results)) = map.get(&r.id)
             && *kept == k
         {
-            return Ok(results.clone());
+            return Ok(Some(results.clone()));
         }
     }
     let instrument = scans::instrument(t, &r.instrument_id).await?;
-    let (responses, comments) = scans::responses(t, &r.id).await?;
-    let results = Arc::new(RoundResults {
-        stages: scan::results(&instrument, &responses),
-        comments: if responses.len() >= scan::MIN_GROUP {
-            comments
-        } else {
-            Vec::new()
-        },
-    });
+    let responses = scans::responses(t, &r.id).await?;
+    let results = Arc::new(RoundResults::of(&instrument, &responses));
     let mut map = state
         .scan_results()
         .0
@@ -70,5 +69,5 @@ pub async fn of_round(state: &AppState, t: Tenant<'_>, r: &Round) -> WebResult<A
         map.clear();
     }
     map.insert(r.id.clone(), (k, results.clone()));
-    Ok(results)
+    Ok(Some(results))
 }

@@ -28,6 +28,8 @@ pub struct WebConfig {
     /// Let the OOAPI import reach addresses on this machine or an internal network (refused
     /// by default: an administrator's address must not make Koers probe the inside).
     pub ooapi_allow_internal: bool,
+    /// Serve `/baseline`, the benchmark's one-query page (only when the bench starts Koers).
+    pub benchmark: bool,
 }
 
 /// How Koers reaches its mail server.

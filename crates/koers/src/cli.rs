@@ -196,6 +196,10 @@ struct ServeArgs {
     /// refused, against server-side request forgery); for an OOAPI server inside the network.
     #[arg(long, env = "KOERS_OOAPI_ALLOW_INTERNAL")]
     ooapi_allow_internal: bool,
+    /// Serve the benchmark's baseline route `/baseline` (the bench turns this on; otherwise
+    /// the route answers 404).
+    #[arg(long, env = "KOERS_BENCHMARK", hide = true)]
+    benchmark: bool,
 }
 
 #[derive(Args)]
@@ -623,6 +627,7 @@ async fn serve(db_args: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
             retention: koers_store::platform::retention::Policy::parse(&args.retention)
                 .map_err(|e| anyhow::anyhow!("--retention: {e}"))?,
             ooapi_allow_internal: args.ooapi_allow_internal,
+            benchmark: args.benchmark,
         },
     );
     let listener = tokio::net::TcpListener::bind(args.addr)

@@ -218,6 +218,18 @@ pub struct AgreementInput {
     pub due_on: Option<Date>,
 }
 
+/// A report belongs to a conversation that has taken place: before its planned start it is
+/// refused, since saving one marks the conversation held (and its phase done). A conversation
+/// without a planned time (recorded afterwards) may be reported at any time.
+pub fn check_report_time(starts_at: Option<i64>, now_ms: i64) -> Result<(), Vec<FieldError>> {
+    match starts_at {
+        Some(start) if start > now_ms => {
+            Err(vec![FieldError::new("summary", "report-before-start")])
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The report written after a conversation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportInput {

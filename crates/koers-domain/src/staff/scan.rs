@@ -2,8 +2,16 @@
 //! from JSON like frameworks), and the scores of a round's anonymous responses.
 //!
 //! Score: every answer `a` on the 1–5 scale counts as `(a − 1) / 4 × 100`; a score is the mean
-//! over the answers in its cell (stage, aspect, group), "don't know" left out. A group's result
-//! is shown only when at least [`MIN_GROUP`] respondents answered in that stage.
+//! over the answers in its cell (stage, aspect, group), "don't know" left out.
+//!
+//! Anonymity (k = [`MIN_GROUP`]): a cell is shown only when at least that many people answered
+//! in it, and never when it could be worked out from what is shown. Per stage the groups, and
+//! the aspects, each add up to the stage's overall figure; when a hidden cell could be derived
+//! as "overall minus the shown cells", the next-smallest cell is hidden too, until the hidden
+//! cells together rest on at least k people (complementary suppression, as statistics offices
+//! do). Only responses with at least one answer on the scale count. Comments are released per
+//! group that has at least k such responses. Results of a round exist only once it has
+//! closed: live results would let two reads be subtracted.
 
 use crate::document::{Check, DocError, Text, err};
 use serde::{Deserialize, Serialize};
@@ -233,19 +241,47 @@ pub fn parse(json: &str) -> Result<Instrument, Vec<DocError>> {
     })
 }
 
-/// One anonymous response: the group it was given in, and the answers by item key
-/// (`None`: don't know).
+/// One anonymous response: the group it was given in, the answers by item key (`None`: don't
+/// know), and the open comments by stage key.
 #[derive(Debug, Clone)]
 pub struct Response {
     pub group: Group,
     pub answers: BTreeMap<String, Option<u8>>,
+    pub comments: BTreeMap<String, String>,
 }
 
-/// The score of one cell, or `None` when nobody answered (or too few, for a group).
+impl Response {
+    /// Whether it counts as a response: at least one answer on the scale.
+    pub fn counts(&self) -> bool {
+        self.answers.values().any(Option::is_some)
+    }
+}
+
+/// Why a cell shows no score although people answered in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Hidden {
+    /// Fewer than [`MIN_GROUP`] people answered in it.
+    TooFew,
+    /// It could be worked out from the overall figure and the cells that are shown.
+    Derivable,
+}
+
+impl Hidden {
+    pub fn key(self) -> &'static str {
+        match self {
+            Hidden::TooFew => "too-few",
+            Hidden::Derivable => "derivable",
+        }
+    }
+}
+
+/// The score of one cell; `None` when nobody answered, or `hidden` says why not.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cell {
     pub respondents: usize,
     pub score: Option<f64>,
+    pub hidden: Option<Hidden>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -261,21 +297,30 @@ fn points(a: u8) -> f64 {
     f64::from(a.clamp(1, 5) - 1) / 4.0 * 100.0
 }
 
-fn cell<'a>(
+/// A cell before suppression: its score and the positions of the responses that answered.
+struct Raw {
+    who: Vec<usize>,
+    score: Option<f64>,
+}
+
+fn raw(
     instrument: &Instrument,
-    responses: impl Iterator<Item = &'a Response>,
+    responses: &[Response],
     stage: Stage,
     aspect: Option<Aspect>,
-    min: usize,
-) -> Cell {
+    group: Option<Group>,
+) -> Raw {
     let keys: Vec<&str> = instrument
         .items
         .iter()
         .filter(|i| i.stage == stage && aspect.is_none_or(|a| i.aspect == a))
         .map(|i| i.key.as_str())
         .collect();
-    let (mut sum, mut n, mut respondents) = (0.0, 0usize, 0usize);
-    for r in responses {
+    let (mut sum, mut n, mut who) = (0.0, 0usize, Vec::new());
+    for (at, r) in responses.iter().enumerate() {
+        if group.is_some_and(|g| r.group != g) {
+            continue;
+        }
         let mut answered = false;
         for k in &keys {
             if let Some(Some(a)) = r.answers.get(*k) {
@@ -284,40 +329,165 @@ fn cell<'a>(
                 answered = true;
             }
         }
-        respondents += usize::from(answered);
+        if answered {
+            who.push(at);
+        }
     }
-    Cell {
-        respondents,
-        score: (n > 0 && respondents >= min).then(|| (sum / n as f64 * 10.0).round() / 10.0),
+    Raw {
+        who,
+        score: (n > 0).then(|| (sum / n as f64 * 10.0).round() / 10.0),
     }
 }
 
-/// The scores of a round per stage: overall, per aspect, and per group (groups below
-/// [`MIN_GROUP`] respondents get no score; so does the whole when fewer answered).
-pub fn results(instrument: &Instrument, responses: &[Response]) -> Vec<StageResult> {
-    Stage::ALL
-        .into_iter()
-        .map(|stage| StageResult {
-            stage,
-            all: cell(instrument, responses.iter(), stage, None, MIN_GROUP),
-            by_aspect: Aspect::ALL
-                .into_iter()
-                .map(|a| {
-                    (
-                        a,
-                        cell(instrument, responses.iter(), stage, Some(a), MIN_GROUP),
-                    )
-                })
-                .collect(),
-            by_group: Group::ALL
-                .into_iter()
-                .map(|g| {
-                    let of_group = responses.iter().filter(move |r| r.group == g);
-                    (g, cell(instrument, of_group, stage, None, MIN_GROUP))
-                })
-                .collect(),
+/// Hide what rests on fewer than [`MIN_GROUP`] people, then what could be derived: the cells of
+/// `parts` add up to the whole, so the hidden ones together must rest on at least as many.
+fn suppress(whole_shown: bool, parts: &[Raw]) -> Vec<Cell> {
+    let mut hidden: Vec<Option<Hidden>> = parts
+        .iter()
+        .map(|p| (!p.who.is_empty() && p.who.len() < MIN_GROUP).then_some(Hidden::TooFew))
+        .collect();
+    if !whole_shown {
+        // Without the whole nothing can be subtracted; every cell is at most the whole.
+        for (h, p) in hidden.iter_mut().zip(parts) {
+            if !p.who.is_empty() {
+                *h = Some(Hidden::TooFew);
+            }
+        }
+    }
+    loop {
+        let mut behind: Vec<usize> = parts
+            .iter()
+            .zip(&hidden)
+            .filter(|(_, h)| h.is_some())
+            .flat_map(|(p, _)| p.who.iter().copied())
+            .collect();
+        behind.sort_unstable();
+        behind.dedup();
+        if behind.is_empty() || behind.len() >= MIN_GROUP {
+            break;
+        }
+        // Hide the smallest shown cell that has people, next.
+        let next = parts
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| hidden[*i].is_none() && !p.who.is_empty())
+            .min_by_key(|(_, p)| p.who.len())
+            .map(|(i, _)| i);
+        match next {
+            Some(i) => hidden[i] = Some(Hidden::Derivable),
+            None => break,
+        }
+    }
+    parts
+        .iter()
+        .zip(hidden)
+        .map(|(p, hidden)| Cell {
+            respondents: p.who.len(),
+            score: if hidden.is_some() { None } else { p.score },
+            hidden,
         })
         .collect()
+}
+
+/// The scores of a round per stage: overall, per aspect and per group, with every cell that
+/// could show someone's answers hidden (see the module's notes). Responses without any
+/// answer on the scale do not count.
+pub fn results(instrument: &Instrument, responses: &[Response]) -> Vec<StageResult> {
+    let counted: Vec<Response> = responses.iter().filter(|r| r.counts()).cloned().collect();
+    let responses = counted.as_slice();
+    Stage::ALL
+        .into_iter()
+        .map(|stage| {
+            let whole = raw(instrument, responses, stage, None, None);
+            let all = suppress(true, std::slice::from_ref(&whole)).remove(0);
+            let shown = all.score.is_some();
+            let aspects: Vec<Raw> = Aspect::ALL
+                .into_iter()
+                .map(|a| raw(instrument, responses, stage, Some(a), None))
+                .collect();
+            let groups: Vec<Raw> = Group::ALL
+                .into_iter()
+                .map(|g| raw(instrument, responses, stage, None, Some(g)))
+                .collect();
+            StageResult {
+                stage,
+                all,
+                by_aspect: Aspect::ALL
+                    .into_iter()
+                    .zip(suppress(shown, &aspects))
+                    .collect(),
+                by_group: Group::ALL
+                    .into_iter()
+                    .zip(suppress(shown, &groups))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// The open comments that may be shown, as (stage key, text) in the responses' order: those of
+/// each group with at least [`MIN_GROUP`] counted responses. Also whether any were held back.
+pub fn released_comments(responses: &[Response]) -> (Vec<(String, String)>, bool) {
+    let released: Vec<Group> = Group::ALL
+        .into_iter()
+        .filter(|g| {
+            responses
+                .iter()
+                .filter(|r| r.group == *g && r.counts())
+                .count()
+                >= MIN_GROUP
+        })
+        .collect();
+    let (mut out, mut withheld) = (Vec::new(), false);
+    for r in responses {
+        for (stage, text) in &r.comments {
+            if text.trim().is_empty() {
+                continue;
+            }
+            if released.contains(&r.group) && r.counts() {
+                out.push((stage.clone(), text.clone()));
+            } else {
+                withheld = true;
+            }
+        }
+    }
+    (out, withheld)
+}
+
+/// What a round's results page, its API and its exports show.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoundResults {
+    pub stages: Vec<StageResult>,
+    /// (stage key, text), in the stored (random) order.
+    pub comments: Vec<(String, String)>,
+    /// Some comments were held back (their group has fewer than [`MIN_GROUP`] responses).
+    pub comments_withheld: bool,
+}
+
+impl RoundResults {
+    pub fn of(instrument: &Instrument, responses: &[Response]) -> Self {
+        let (comments, comments_withheld) = released_comments(responses);
+        RoundResults {
+            stages: results(instrument, responses),
+            comments,
+            comments_withheld,
+        }
+    }
+
+    /// Whether any cell with answers is hidden, and for which reasons.
+    pub fn hidden(&self) -> (bool, bool) {
+        let cells = self.stages.iter().flat_map(|s| {
+            std::iter::once(&s.all)
+                .chain(s.by_aspect.iter().map(|(_, c)| c))
+                .chain(s.by_group.iter().map(|(_, c)| c))
+        });
+        let (mut few, mut derivable) = (false, false);
+        for c in cells {
+            few |= c.hidden == Some(Hidden::TooFew);
+            derivable |= c.hidden == Some(Hidden::Derivable);
+        }
+        (few, derivable)
+    }
 }
 
 /// A difference between two groups' scores of a stage.
@@ -424,7 +594,12 @@ mod tests {
         Response {
             group,
             answers: answers.iter().map(|(k, a)| ((*k).to_owned(), *a)).collect(),
+            comments: BTreeMap::new(),
         }
+    }
+
+    fn group_cell(r: &StageResult, g: Group) -> &Cell {
+        &r.by_group.iter().find(|(x, _)| *x == g).unwrap().1
     }
 
     #[test]
@@ -457,42 +632,178 @@ mod tests {
         rs[1].answers.insert("recruitment-experience".into(), None);
         // Four HR advisers, all 5 on recruitment policy: below the minimum group size.
         rs.extend((0..4).map(|_| resp(Group::Hr, &[("recruitment-policy", Some(5))])));
+        // Four managers, all 3 (50) on recruitment policy.
+        rs.extend((0..4).map(|_| resp(Group::Manager, &[("recruitment-policy", Some(3))])));
         let r = results(&i, &rs);
         let rec = &r[0];
         assert_eq!(rec.stage, Stage::Recruitment);
-        let staff = &rec
-            .by_group
-            .iter()
-            .find(|(g, _)| *g == Group::Staff)
-            .unwrap()
-            .1;
         // Staff: 100+75+50+25+0 (policy) + 100 (practice) = 350 over 6 answers = 58.3.
-        assert_eq!(staff.respondents, 5);
-        assert_eq!(staff.score, Some(58.3));
-        let hr = &rec
-            .by_group
-            .iter()
-            .find(|(g, _)| *g == Group::Hr)
-            .unwrap()
-            .1;
+        let staff = group_cell(rec, Group::Staff);
+        assert_eq!((staff.respondents, staff.score), (5, Some(58.3)));
+        assert_eq!(staff.hidden, None);
+        let hr = group_cell(rec, Group::Hr);
         assert_eq!(
-            (hr.respondents, hr.score),
-            (4, None),
+            (hr.respondents, hr.score, hr.hidden),
+            (4, None, Some(Hidden::TooFew)),
             "no result below five"
         );
-        // All nine: 350 + 4 × 100 = 750 over 10 answers = 75.0.
-        assert_eq!(rec.all.score, Some(75.0));
-        // Policy across all: (250 + 400) / 9 = 72.2; practice has one respondent: hidden.
-        assert_eq!(rec.by_aspect[0].1.score, Some(72.2));
-        assert_eq!(rec.by_aspect[1].1.score, None);
+        // The managers are too few as well; overall minus staff rests on eight people, so
+        // staff shows (a single small group would hide staff too: see below).
+        let managers = group_cell(rec, Group::Manager);
+        assert_eq!(
+            (managers.respondents, managers.score, managers.hidden),
+            (4, None, Some(Hidden::TooFew))
+        );
+        // All thirteen: 350 + 4 × 100 + 4 × 50 = 950 over 14 answers = 67.9.
+        assert_eq!(rec.all.score, Some(67.9));
+        // Practice has one respondent: hidden; experience (one "don't know" only) has nobody.
+        assert_eq!(rec.by_aspect[1].1.hidden, Some(Hidden::TooFew));
+        assert_eq!(rec.by_aspect[2].1.respondents, 0);
+        // Overall minus policy would give that one person's practice answer, so policy
+        // ((250 + 400 + 200) / 13 = 65.4) is hidden as well.
+        assert_eq!(rec.by_aspect[0].1.respondents, 13);
+        assert_eq!(rec.by_aspect[0].1.hidden, Some(Hidden::Derivable));
+        // Once practice rests on five people, policy shows.
+        for r in rs.iter_mut().filter(|r| r.group == Group::Manager).take(4) {
+            r.answers.insert("recruitment-practice".into(), Some(1));
+        }
+        let rec = &results(&i, &rs)[0];
+        assert_eq!(rec.by_aspect[0].1.score, Some(65.4));
+        assert_eq!(rec.by_aspect[1].1.score, Some(20.0));
         // A stage nobody answered has no score.
         assert_eq!(
             r[3].all,
             Cell {
                 respondents: 0,
-                score: None
+                score: None,
+                hidden: None,
             }
         );
+    }
+
+    /// The example: overall 32, staff 29 and the other three in two small groups.
+    /// Overall minus staff would give those three; so staff is hidden too.
+    #[test]
+    fn a_group_is_not_given_away_by_subtraction() {
+        let i = tiny();
+        let mut rs = Vec::new();
+        rs.extend((0..29).map(|_| resp(Group::Staff, &[("guidance-policy", Some(3))])));
+        rs.extend((0..2).map(|_| resp(Group::Hr, &[("guidance-policy", Some(1))])));
+        rs.push(resp(Group::Manager, &[("guidance-policy", Some(1))]));
+        let g = &results(&i, &rs)[2];
+        assert_eq!(g.all.respondents, 32);
+        assert!(g.all.score.is_some());
+        assert_eq!(group_cell(g, Group::Hr).hidden, Some(Hidden::TooFew));
+        assert_eq!(group_cell(g, Group::Manager).hidden, Some(Hidden::TooFew));
+        assert_eq!(group_cell(g, Group::Staff).hidden, Some(Hidden::Derivable));
+        assert!(largest_differences(&results(&i, &rs), 5).is_empty());
+        // Two small groups that together hold five: overall minus staff rests on five people.
+        let mut rs: Vec<Response> = (0..20)
+            .map(|_| resp(Group::Staff, &[("guidance-policy", Some(3))]))
+            .collect();
+        rs.extend((0..3).map(|_| resp(Group::Hr, &[("guidance-policy", Some(1))])));
+        rs.extend((0..2).map(|_| resp(Group::Manager, &[("guidance-policy", Some(1))])));
+        let g = &results(&i, &rs)[2];
+        assert_eq!(group_cell(g, Group::Staff).score, Some(50.0));
+        assert_eq!(group_cell(g, Group::Hr).hidden, Some(Hidden::TooFew));
+    }
+
+    /// Whatever the answers: wherever the overall figure shows, the hidden cells of a partition
+    /// together rest on none or at least five people, so no subtraction narrows it further.
+    #[test]
+    fn hidden_cells_never_rest_on_fewer_than_five_together() {
+        use rand::{Rng, SeedableRng};
+        let i = tiny();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(20);
+        for _ in 0..500 {
+            let n = rng.random_range(0..25);
+            let rs: Vec<Response> = (0..n)
+                .map(|_| {
+                    let g = Group::ALL[rng.random_range(0..3)];
+                    let mut answers = BTreeMap::new();
+                    for it in &i.items {
+                        if rng.random_bool(0.3) {
+                            answers.insert(it.key.clone(), Some(rng.random_range(1..=5)));
+                        }
+                    }
+                    Response {
+                        group: g,
+                        answers,
+                        comments: BTreeMap::new(),
+                    }
+                })
+                .collect();
+            for s in results(&i, &rs) {
+                if s.all.score.is_none() {
+                    assert!(s.by_group.iter().all(|(_, c)| c.score.is_none()));
+                    assert!(s.by_aspect.iter().all(|(_, c)| c.score.is_none()));
+                    continue;
+                }
+                // Groups are disjoint: their counts add up.
+                let hidden: usize = s
+                    .by_group
+                    .iter()
+                    .filter(|(_, c)| c.hidden.is_some())
+                    .map(|(_, c)| c.respondents)
+                    .sum();
+                assert!(hidden == 0 || hidden >= MIN_GROUP, "{s:?}");
+                let cells = s.by_group.iter().map(|(_, c)| c);
+                for c in cells.chain(s.by_aspect.iter().map(|(_, c)| c)) {
+                    assert!(c.score.is_none() || c.respondents >= MIN_GROUP);
+                }
+                // Aspects overlap: count the people behind the hidden ones.
+                let hidden: Vec<Aspect> = s
+                    .by_aspect
+                    .iter()
+                    .filter(|(_, c)| c.hidden.is_some())
+                    .map(|(a, _)| *a)
+                    .collect();
+                let behind = rs
+                    .iter()
+                    .filter(|r| {
+                        i.items.iter().any(|it| {
+                            it.stage == s.stage
+                                && hidden.contains(&it.aspect)
+                                && r.answers.get(&it.key).is_some_and(Option::is_some)
+                        })
+                    })
+                    .count();
+                assert!(behind == 0 || behind >= MIN_GROUP, "{s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn empty_responses_do_not_count_and_comments_go_by_group() {
+        let i = tiny();
+        let with = |g: Group, answer: Option<u8>, comment: &str| Response {
+            group: g,
+            answers: [("appraisal-policy".to_owned(), answer)].into(),
+            comments: [("appraisal".to_owned(), comment.to_owned())].into(),
+        };
+        // Four who answered and three who only said "don't know": not five.
+        let mut rs: Vec<Response> = (0..4).map(|_| with(Group::Staff, Some(4), "")).collect();
+        rs.extend((0..3).map(|_| with(Group::Staff, None, "")));
+        assert_eq!(results(&i, &rs)[3].all.hidden, Some(Hidden::TooFew));
+        rs.push(with(Group::Staff, Some(2), "Meer aandacht voor loopbaan."));
+        assert_eq!(results(&i, &rs)[3].all.respondents, 5);
+        assert_eq!(
+            released_comments(&rs),
+            (
+                vec![(
+                    "appraisal".to_owned(),
+                    "Meer aandacht voor loopbaan.".to_owned()
+                )],
+                false
+            )
+        );
+        // Two HR advisers' comments stay back, though the round has seven responses.
+        rs.extend((0..2).map(|_| with(Group::Hr, Some(5), "Goed geregeld.")));
+        let (shown, withheld) = released_comments(&rs);
+        assert_eq!(shown.len(), 1);
+        assert!(withheld);
+        let all = RoundResults::of(&i, &rs);
+        assert_eq!(all.hidden(), (true, true));
     }
 
     #[test]

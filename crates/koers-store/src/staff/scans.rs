@@ -336,11 +336,8 @@ pub async fn submit(
     Ok(())
 }
 
-/// The responses of a round, for scoring; and the comments per stage (in random order).
-pub async fn responses(
-    t: Tenant<'_>,
-    round_id: &str,
-) -> Result<(Vec<Response>, Vec<(String, String)>)> {
+/// The responses of a round with their comments, in random order (by their random ids).
+pub async fn responses(t: Tenant<'_>, round_id: &str) -> Result<Vec<Response>> {
     let rows = sqlx::query(
         "SELECT respondent_group, answers, comments FROM scan_responses WHERE institution_id = $1 AND round_id = $2 \
          ORDER BY id",
@@ -350,19 +347,17 @@ pub async fn responses(
     .fetch_all(t.pool())
     .await?;
     let mut out = Vec::new();
-    let mut comments = Vec::new();
     for r in rows {
         let Some(group) = Group::parse(&r.try_get::<String, _>(0)?) else {
             continue;
         };
-        let answers: std::collections::BTreeMap<String, Option<u8>> =
-            serde_json::from_str(&r.try_get::<String, _>(1)?).unwrap_or_default();
-        let c: std::collections::BTreeMap<String, String> =
-            serde_json::from_str(&r.try_get::<String, _>(2)?).unwrap_or_default();
-        comments.extend(c.into_iter().filter(|(_, v)| !v.trim().is_empty()));
-        out.push(Response { group, answers });
+        out.push(Response {
+            group,
+            answers: serde_json::from_str(&r.try_get::<String, _>(1)?).unwrap_or_default(),
+            comments: serde_json::from_str(&r.try_get::<String, _>(2)?).unwrap_or_default(),
+        });
     }
-    Ok((out, comments))
+    Ok(out)
 }
 
 /// Publish a closed round's results to all staff of the institution.

@@ -558,22 +558,29 @@ pub struct ScanResponseBody {
 pub struct ScanGroupDto {
     pub group: String,
     pub respondents: usize,
-    /// Null where fewer than five answered.
+    /// Null where nobody answered or the score is hidden (see `hidden`).
     pub score: Option<f64>,
+    /// Why the score is hidden: `too-few` (fewer than five answered) or `derivable` (it could
+    /// be worked out from the overall score and the scores shown); null when shown.
+    pub hidden: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct ScanAspectDto {
     pub aspect: String,
     pub score: Option<f64>,
+    /// As for groups: `too-few`, `derivable` or null.
+    pub hidden: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct ScanStageDto {
     pub stage: String,
-    /// 0–100; null where fewer than five answered.
+    /// 0–100; null where nobody answered or fewer than five (see `hidden`).
     pub score: Option<f64>,
     pub respondents: usize,
+    /// `too-few` or null.
+    pub hidden: Option<String>,
     pub by_aspect: Vec<ScanAspectDto>,
     pub by_group: Vec<ScanGroupDto>,
 }
@@ -588,11 +595,18 @@ pub struct ScanDifferenceDto {
 
 #[derive(Serialize, ToSchema)]
 pub struct ScanResultsDto {
+    /// `draft`, `open` or `closed`: scores, differences and comments exist only once the round
+    /// has closed (while it is open, only the number of responses).
+    pub status: String,
+    pub invited: i64,
+    pub responded: i64,
     pub stages: Vec<ScanStageDto>,
     pub differences: Vec<ScanDifferenceDto>,
-    /// Open comments per stage (only when at least five answered the round).
+    /// Open comments per stage, of the groups with at least five responses.
     #[schema(value_type = Object)]
     pub comments: std::collections::BTreeMap<String, Vec<String>>,
+    /// Some comments were held back: their group has fewer than five responses.
+    pub comments_withheld: bool,
 }
 
 /// Where an improvement action comes from.

@@ -223,8 +223,10 @@ pub async fn respond(
         .into_response())
 }
 
-/// The results of a round: a score 0–100 per stage, aspect and group (null below five
-/// respondents), the largest differences between groups, and the open comments.
+/// The results of a round once it has closed: a score 0–100 per stage, aspect and group (null
+/// where it could show someone's answers, with the reason), the largest differences between
+/// groups, and the open comments of groups with at least five responses. While the round is
+/// open, only the number of responses.
 #[utoipa::path(get, path = "/api/v1/hrm-scans/{id}/results", tag = "staff", params(("id" = String, Path)),
     responses((status = 200, body = ScanResultsDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
@@ -239,6 +241,12 @@ pub async fn results(
     })?;
     let t = a.tenant(&state);
     let computed = crate::scan_results::of_round(&state, t, &r).await?;
+    let empty = koers_domain::staff::scan::RoundResults {
+        stages: Vec::new(),
+        comments: Vec::new(),
+        comments_withheld: false,
+    };
+    let computed = computed.as_deref().unwrap_or(&empty);
     let res = &computed.stages;
     let differences = scan::largest_differences(res, 5);
     let mut by_stage: std::collections::BTreeMap<String, Vec<String>> = Default::default();
@@ -248,19 +256,25 @@ pub async fn results(
             .or_default()
             .push(text.clone());
     }
+    let hidden = |c: &scan::Cell| c.hidden.map(|h| h.key().to_owned());
     Ok(Json(ScanResultsDto {
+        status: r.status.clone(),
+        invited: r.invited,
+        responded: r.responded,
         stages: res
             .iter()
             .map(|s| ScanStageDto {
                 stage: s.stage.key().into(),
                 score: s.all.score,
                 respondents: s.all.respondents,
+                hidden: hidden(&s.all),
                 by_aspect: s
                     .by_aspect
                     .iter()
                     .map(|(asp, c)| ScanAspectDto {
                         aspect: asp.key().into(),
                         score: c.score,
+                        hidden: hidden(c),
                     })
                     .collect(),
                 by_group: s
@@ -270,6 +284,7 @@ pub async fn results(
                         group: g.key().into(),
                         respondents: c.respondents,
                         score: c.score,
+                        hidden: hidden(c),
                     })
                     .collect(),
             })
@@ -284,6 +299,7 @@ pub async fn results(
             })
             .collect(),
         comments: by_stage,
+        comments_withheld: computed.comments_withheld,
     }))
 }
 

@@ -25,6 +25,8 @@ struct ConversationPage {
     content: bool,
     notes: bool,
     can_report: bool,
+    /// Planned in the future: the report can be written once it has started.
+    report_later: bool,
     /// Planned or requested: it can still be moved or cancelled.
     open: bool,
     can_cancel: bool,
@@ -55,6 +57,9 @@ async fn page(
     let (c, s) = load_conversation(state, a, id).await?;
     let (content, notes, agreements) = read_content(state, a, &s, &c).await?;
     let can_report = s.may(a, Need::Guide) && c.status != ConversationStatus::Cancelled;
+    let report_later =
+        koers_domain::guidance::conversation::check_report_time(c.starts_at, koers_store::now_ms())
+            .is_err();
     let open = matches!(
         c.status,
         ConversationStatus::Planned | ConversationStatus::Requested
@@ -72,6 +77,7 @@ async fn page(
             content,
             notes,
             can_report,
+            report_later,
             open,
             can_cancel,
             agreements,
@@ -172,6 +178,9 @@ pub async fn save_report(
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (c, s) = load_conversation(&state, &a, &id).await?;
     s.require(&a, Need::Guide)?;
+    if c.status == ConversationStatus::Cancelled {
+        return Err(crate::error::WebError::Conflict("cancelled conversation"));
+    }
     let (comps, raw) = report_form(&form);
     // Private notes belong to the conversation's own counsellor; a stand-in keeps them as
     // they are.
@@ -181,7 +190,10 @@ pub async fn save_report(
     } else {
         c.private_notes.as_str()
     };
-    match ReportInput::parse(form.get("summary"), notes, &comps, &raw) {
+    let parsed =
+        koers_domain::guidance::conversation::check_report_time(c.starts_at, koers_store::now_ms())
+            .and_then(|()| ReportInput::parse(form.get("summary"), notes, &comps, &raw));
+    match parsed {
         Ok(report) => {
             conversations::save_report(a.tenant(&state), &c.id, &report).await?;
             access::audit_change(

@@ -13,7 +13,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::improvement::SourceKind;
 use koers_domain::policy::Action;
-use koers_domain::staff::scan::{self, Aspect, Difference, Group, Item, Stage, StageResult};
+use koers_domain::staff::scan::{
+    self, Aspect, Cell, Difference, Group, Hidden, Item, Stage, StageResult,
+};
 use koers_store::staff::scans::{self, Round};
 
 #[derive(Template)]
@@ -137,6 +139,12 @@ struct RoundPage {
     results: Option<Vec<StageResult>>,
     differences: Vec<Difference>,
     comments: Vec<(String, String)>,
+    /// Some comments were held back: their group has fewer than five responses.
+    comments_withheld: bool,
+    /// Cells are hidden: (for too few people, because they could be worked out).
+    hidden: (bool, bool),
+    /// The reader may see results, but the round has not closed yet.
+    results_after_close: bool,
     groups: [Group; 3],
     aspects: [Aspect; 3],
     invited_open: bool,
@@ -153,6 +161,16 @@ struct RoundPage {
 impl RoundPage {
     fn score_text(&self, s: &Option<f64>) -> String {
         s.map_or_else(|| "–".to_owned(), |v| format!("{v:.0}"))
+    }
+
+    /// A cell in the table: its score, or why it is hidden.
+    fn cell_text(&self, c: &Cell) -> String {
+        match (c.score, c.hidden) {
+            (Some(v), _) => format!("{v:.0}"),
+            (None, Some(Hidden::TooFew)) => self.ctx.tr.t("hrm-hidden-too-few"),
+            (None, Some(Hidden::Derivable)) => self.ctx.tr.t("hrm-hidden-derivable"),
+            (None, None) => "–".to_owned(),
+        }
     }
 
     /// A heat-map class per 20 points.
@@ -260,23 +278,19 @@ pub async fn show(
     }
     // The round before this one, for the trend per stage and its actions.
     let mut earlier_actions = Vec::new();
-    let earlier = if may_results {
+    let mut earlier = None;
+    if may_results {
         let all = scans::rounds(t).await?;
-        match all
+        if let Some(prev) = all
             .iter()
             .filter(|x| x.status == "closed" && x.created_at < r.created_at && x.id != r.id)
             .max_by_key(|x| x.created_at)
+            && let Some(results) = crate::scan_results::of_round(&state, t, prev).await?
         {
-            Some(prev) => {
-                let results = crate::scan_results::of_round(&state, t, prev).await?;
-                earlier_actions = round_actions(&state, &a, &prev.id).await?;
-                Some((prev.name.clone(), results.stages.clone()))
-            }
-            None => None,
+            earlier_actions = round_actions(&state, &a, &prev.id).await?;
+            earlier = Some((prev.name.clone(), results.stages.clone()));
         }
-    } else {
-        None
-    };
+    }
     let actions = if may_results {
         round_actions(&state, &a, &r.id).await?
     } else {
@@ -287,12 +301,21 @@ pub async fn show(
     } else {
         None
     };
-    let (results, differences, comments) = if may_results {
-        let results = crate::scan_results::of_round(&state, t, &r).await?;
-        let diff = scan::largest_differences(&results.stages, 5);
-        (Some(results.stages.clone()), diff, results.comments.clone())
+    let computed = if may_results {
+        crate::scan_results::of_round(&state, t, &r).await?
     } else {
-        (None, Vec::new(), Vec::new())
+        None
+    };
+    let results_after_close = may_results && computed.is_none();
+    let (results, differences, comments, comments_withheld, hidden) = match computed {
+        Some(res) => (
+            Some(res.stages.clone()),
+            scan::largest_differences(&res.stages, 5),
+            res.comments.clone(),
+            res.comments_withheld,
+            res.hidden(),
+        ),
+        None => (None, Vec::new(), Vec::new(), false, (false, false)),
     };
     Ok(render(&RoundPage {
         ctx: Ctx::user(&a, "/hrm-scan", "hrm-scan"),
@@ -302,6 +325,9 @@ pub async fn show(
         results,
         differences,
         comments,
+        comments_withheld,
+        hidden,
+        results_after_close,
         groups: Group::ALL,
         aspects: Aspect::ALL,
         earlier,

@@ -238,8 +238,8 @@ pub async fn update(
     let checked = check_action(&state, &a, &x.source, &raw).await?;
     apply_change(&state, &a, &x, manager, &checked).await?;
     // The quality cycle's page sends its own address back (a local path only).
-    let back = form.get("back");
-    if back.starts_with("/quality?") && !back.contains("//") {
+    let back = super::local_path(form.get("back"), "");
+    if back.starts_with("/quality?") {
         return Ok(Redirect::to(&format!("{back}&ok=saved")).into_response());
     }
     Ok(Redirect::to("/improvement-actions?ok=saved").into_response())

@@ -311,17 +311,34 @@ pub fn field_error<'a>(errors: &'a [FieldMsg], field: &str) -> Option<&'a str> {
         .map(|e| e.message.as_str())
 }
 
-/// A safe local redirect target from a `next` parameter (never another site).
+/// A safe local redirect target from a caller-supplied value (`next`, `back`, a notification's
+/// link), or `default`. The one place that decides: every route that redirects to a target a
+/// client sent uses it. Accepted is only a path that starts with a single `/`, holds no control
+/// character, whitespace or backslash (browsers drop tabs and newlines and read `\` as `/`,
+/// so `/\t/evil.example` would leave the site), and parses back to this origin. What comes out
+/// is the parsed path and query, percent-encoded, so it is always a valid `Location` value.
 pub fn local_path(next: &str, default: &str) -> String {
-    if next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.contains('\\')
-        && !next.contains("://")
-    {
-        next.to_owned()
-    } else {
-        default.to_owned()
+    local_target(next).unwrap_or_else(|| default.to_owned())
+}
+
+fn local_target(next: &str) -> Option<String> {
+    let mut chars = next.chars();
+    if chars.next() != Some('/') || matches!(chars.next(), Some('/') | Some('\\')) {
+        return None;
     }
+    if next
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    {
+        return None;
+    }
+    const ORIGIN: &str = "http://koers.invalid";
+    let base = url::Url::parse(ORIGIN).ok()?;
+    let url = base.join(next).ok()?;
+    if url.origin() != base.origin() || url.username() != "" || url.password().is_some() {
+        return None;
+    }
+    Some(url[url::Position::BeforePath..].to_owned())
 }
 
 #[cfg(test)]
@@ -355,14 +372,29 @@ mod tests {
     #[test]
     fn local_paths_only() {
         assert_eq!(super::local_path("/home?x=1", "/"), "/home?x=1");
+        assert_eq!(
+            super::local_path("/students/ab12?tab=notes#top", "/"),
+            "/students/ab12?tab=notes#top"
+        );
+        assert_eq!(super::local_path("/zoë", "/"), "/zo%C3%AB");
         for bad in [
             "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\nSet-Cookie: x=y",
+            "/ /evil.example",
+            "/\u{a0}/evil.example",
+            "/\u{7f}",
             "https://evil.example",
+            "http:/evil.example",
             "/\\evil",
+            "\\\\evil.example",
             "javascript:alert(1)",
+            "evil.example",
             "",
         ] {
-            assert_eq!(super::local_path(bad, "/home"), "/home");
+            assert_eq!(super::local_path(bad, "/home"), "/home", "{bad:?}");
         }
     }
 }

@@ -41,11 +41,7 @@ pub async fn mark(
     let id = Some(form.get("id")).filter(|i| koers_domain::is_id(i));
     notifications::set_read(a.tenant(&state), &a.user.id, id, form.get("unread") != "1").await?;
     // Following a notification's link marks it read on the way.
-    let next = form.get("next");
-    if next.starts_with('/') && !next.starts_with("//") {
-        return Ok(Redirect::to(next).into_response());
-    }
-    Ok(Redirect::to("/notifications").into_response())
+    Ok(Redirect::to(&super::local_path(form.get("next"), "/notifications")).into_response())
 }
 
 #[derive(Template)]

@@ -25,6 +25,8 @@ struct Page {
     c: Conversation,
     e: EmployeeAccess,
     can_report: bool,
+    /// Planned in the future: the report can be written once it has started.
+    report_later: bool,
     notes: bool,
     /// Planned, and the actor is the manager or the employee.
     can_cancel: bool,
@@ -69,6 +71,9 @@ async fn page(
     access::audit_read(state, a, &e, "staff_conversation.read").await?;
     let agreements = conversations::agreements_of_conversation(a.tenant(state), &c.id).await?;
     let can_report = may_report(&c, &e, a);
+    let report_later =
+        koers_domain::guidance::conversation::check_report_time(c.starts_at, koers_store::now_ms())
+            .is_err();
     let notes = c.guide_id.as_deref() == Some(a.user.id.as_str());
     let can_cancel = c.status == ConversationStatus::Planned && (e.may_guide(a) || e.is_self(a));
     let (c, rows) = match kept {
@@ -82,6 +87,7 @@ async fn page(
             ctx: Ctx::user(a, &format!("/staff-conversations/{}", c.id), "development")
                 .with_flash(flash),
             can_report,
+            report_later,
             notes,
             can_cancel,
             agreements,
@@ -127,7 +133,10 @@ pub async fn save_report(
     } else {
         c.private_notes.as_str()
     };
-    match ReportInput::parse(form.get("summary"), notes, &[], &raw) {
+    let parsed =
+        koers_domain::guidance::conversation::check_report_time(c.starts_at, koers_store::now_ms())
+            .and_then(|()| ReportInput::parse(form.get("summary"), notes, &[], &raw));
+    match parsed {
         Ok(report) => {
             conversations::save_report(a.tenant(&state), &c.id, &report).await?;
             crate::guidance::audit_change(

@@ -322,7 +322,8 @@ const MATRIX: &[(&str, &str, [E; 10])] = &[
         "/admin/audit",
         [Login, A, No, No, No, No, No, No, No, A],
     ),
-    ("GET", "/baseline", [A, A, A, A, A, A, A, A, A, A]),
+    // The bench's route: only when Koers is started for benchmarking (tests/http/security.rs).
+    ("GET", "/baseline", [Nf, Nf, Nf, Nf, Nf, Nf, Nf, Nf, Nf, Nf]),
     ("GET", "/healthz", [A, A, A, A, A, A, A, A, A, A]),
     ("GET", "/readyz", [A, A, A, A, A, A, A, A, A, A]),
     ("GET", "/metrics", [A, A, A, A, A, A, A, A, A, A]),

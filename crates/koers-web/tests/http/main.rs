@@ -21,6 +21,7 @@ mod mail;
 mod ooapi;
 mod privacy;
 mod second_factor;
+mod security;
 mod sso;
 mod staff;
 mod vision;

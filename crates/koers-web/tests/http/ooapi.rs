@@ -129,6 +129,14 @@ async fn programmes_and_courses_are_imported_with_a_dry_run_first_and_updated_on
         "http://169.254.169.254/latest",
         "http://[::1]:9/x",
         "http://localhost:9",
+        // IPv6 transition and special-purpose ranges (issue 20)
+        "http://[64:ff9b::a00:1]/x",
+        "http://[64:ff9b:1::a00:1]/x",
+        "http://[2002:a00:1::1]/x",
+        "http://[::a00:1]/x",
+        "http://[fec0::1]/x",
+        "http://[2001::1]/x",
+        "http://[100::1]/x",
     ] {
         let (s, v) = import(
             &guarded,

@@ -165,54 +165,34 @@ async fn a_scan_round_is_answered_anonymously_and_scored() {
         );
     }
 
-    let res = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/hrm-scans/{id}/results"),
-            Some(&hr),
-            None,
-        )
-        .await;
+    // While the round is open: only how many answered (two reads a response apart would
+    // otherwise give that person's answers away).
+    let results = |token: String| {
+        let app = &app;
+        let id = id.clone();
+        async move {
+            app.api(
+                Method::GET,
+                &format!("/api/v1/hrm-scans/{id}/results"),
+                Some(&token),
+                None,
+            )
+            .await
+        }
+    };
+    let res = results(hr.clone()).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let res = res.json();
-    let rec = &res["stages"][0];
-    assert_eq!(rec["stage"], "recruitment");
-    // Staff 100, 100, 75, 50, 0 on every item → 65; HR and manager alone → no score.
-    let group = |g: &str| {
-        rec["by_group"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["group"] == g)
-            .unwrap()
-            .clone()
-    };
-    assert_eq!(group("staff")["score"], json!(65.0));
     assert_eq!(
-        group("hr"),
-        json!({"group": "hr", "respondents": 1, "score": null})
+        (res["status"].as_str(), res["responded"].as_i64()),
+        (Some("open"), Some(7))
     );
-    assert_eq!(group("manager")["score"], serde_json::Value::Null);
-    // All seven: (325 + 100 + 50) / 7 = 67.857… → 67.9.
-    assert_eq!(rec["score"], json!(67.9));
-    assert_eq!(rec["respondents"], 7);
-    // Guidance was only "don't know": no score, but the comments are there.
-    assert_eq!(res["stages"][2]["score"], serde_json::Value::Null);
-    assert_eq!(res["comments"]["guidance"].as_array().unwrap().len(), 7);
+    assert_eq!(res["stages"], json!([]));
+    assert_eq!(res["comments"], json!({}));
 
     // Staff do not read unpublished results; after closing nobody can answer.
     let staff = app.api_login(STAFF[0]).await;
-    assert_eq!(
-        app.api(
-            Method::GET,
-            &format!("/api/v1/hrm-scans/{id}/results"),
-            Some(&staff),
-            None
-        )
-        .await
-        .status,
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(results(staff).await.status, StatusCode::FORBIDDEN);
     let r = app
         .api(
             Method::POST,
@@ -223,6 +203,56 @@ async fn a_scan_round_is_answered_anonymously_and_scored() {
         .await;
     assert_eq!(r.json()["status"], "closed");
     assert_eq!(r.json()["responded"], 7);
+
+    let res = results(hr.clone()).await.json();
+    let rec = &res["stages"][0];
+    assert_eq!(rec["stage"], "recruitment");
+    let group = |g: &str| {
+        rec["by_group"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["group"] == g)
+            .unwrap()
+            .clone()
+    };
+    // HR and the manager alone: too few. Staff (100, 100, 75, 50, 0 → 65) would give the
+    // other two away as "all minus staff", so it is hidden too (issue 20).
+    assert_eq!(
+        group("hr"),
+        json!({"group": "hr", "respondents": 1, "score": null, "hidden": "too-few"})
+    );
+    assert_eq!(group("manager")["hidden"], "too-few");
+    assert_eq!(
+        group("staff"),
+        json!({"group": "staff", "respondents": 5, "score": null, "hidden": "derivable"})
+    );
+    assert!(res["differences"].as_array().unwrap().is_empty());
+    // All seven: (325 + 100 + 50) / 7 = 67.857… → 67.9.
+    assert_eq!(rec["score"], json!(67.9));
+    assert_eq!(rec["respondents"], 7);
+    assert_eq!(rec["hidden"], serde_json::Value::Null);
+    // Guidance was only "don't know": no score. Comments: the five of staff; HR's and the
+    // manager's stay back (their groups are too small).
+    assert_eq!(res["stages"][2]["score"], serde_json::Value::Null);
+    let mut comments: Vec<&str> = res["comments"]["guidance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    comments.sort_unstable();
+    assert_eq!(
+        comments,
+        [
+            "Opmerking 1",
+            "Opmerking 3",
+            "Opmerking 4",
+            "Opmerking 5",
+            "Opmerking 5"
+        ]
+    );
+    assert_eq!(res["comments_withheld"], true);
     // The other institution finds nothing.
     let other = app.api_login("beheerder@tweede.koers.test").await;
     assert_eq!(
@@ -324,14 +354,31 @@ async fn the_scan_in_the_browser_from_start_to_published_results() {
         "once"
     );
 
-    // Results for HR (a dash below five), then published to all staff.
+    // While the round is open HR sees how many answered, no results.
+    let page = hr.get(&url).await;
+    assert!(
+        page.body
+            .contains("De uitslag verschijnt als de ronde gesloten is")
+    );
+    assert!(!page.body.contains("id=\"h-heat\""));
+    assert!(!m.get(&url).await.body.contains("Score per fase"));
+    hr.post(&format!("{url}/status"), &[("to", "closed")]).await;
+    // Closed: results for HR, one person's answers hidden and said why.
     let page = hr.get(&url).await;
     assert!(page.body.contains("Uitslag") && page.body.contains("(n=1)"));
+    assert!(page.body.contains("minder dan 5"));
+    assert!(
+        page.body
+            .contains("minder dan vijf mensen gaven hier antwoord")
+    );
+    assert!(
+        page.body
+            .contains("Opmerkingen van een groep met minder dan vijf deelnemers")
+    );
+    assert!(!page.body.contains("Meer tijd voor ontwikkeling graag"));
     // The trend against the demo's closed round of 2025.
     assert!(page.body.contains("Vergeleken met de vorige ronde"));
     assert!(page.body.contains("HRM-scan 2025"));
-    assert!(!m.get(&url).await.body.contains("Score per fase"));
-    hr.post(&format!("{url}/status"), &[("to", "closed")]).await;
     let r = hr
         .post(&format!("{url}/status"), &[("to", "published")])
         .await;

@@ -126,6 +126,8 @@ struct FactorPage {
     enrol: Option<Enrolment>,
     /// Required by the person's role (they cannot skip or turn it off).
     required: bool,
+    /// Their earlier second factor was forgotten when the secret key was replaced.
+    renewal: bool,
     error: Option<String>,
 }
 
@@ -231,6 +233,7 @@ async fn challenge_page(
         next,
         enrol,
         required: required(state, &user.roles),
+        renewal: second_factor::renewal_due(t, &c.user_id).await?,
         error,
     })
 }
@@ -374,6 +377,7 @@ pub async fn account_form(
             &a.user.email,
         )),
         required: required(&state, &a.user.roles),
+        renewal: false,
         error: None,
     }))
 }
@@ -406,6 +410,7 @@ pub async fn account_confirm(
                     &a.user.email,
                 )),
                 required: required(&state, &a.user.roles),
+                renewal: false,
                 error: Some(a.tr.t(if code.is_empty() {
                     "second-factor-missing"
                 } else {

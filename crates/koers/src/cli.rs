@@ -80,6 +80,26 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// The key that seals second-factor secrets (`--secret-key-file`).
+    SecretKey {
+        #[command(subcommand)]
+        command: SecretKeyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SecretKeyCommand {
+    /// The key is lost, or a backup was restored without it: forget every second factor
+    /// (they cannot be opened any more), write a new key and end all sessions. People who had
+    /// two-step verification set it up again at their next login. Recorded in the audit log.
+    Reset(ResetKeyArgs),
+}
+
+#[derive(Args)]
+struct ResetKeyArgs {
+    /// Confirm without being asked (for scripts).
+    #[arg(long)]
+    yes: bool,
 }
 
 #[derive(Args)]
@@ -263,7 +283,8 @@ fn init_tracing(format: LogFormat) {
     }
 }
 
-async fn open_db(args: &DbArgs) -> anyhow::Result<Db> {
+/// The database, migrated, without its secret key (for `secret-key reset`).
+async fn connect_db(args: &DbArgs) -> anyhow::Result<Db> {
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("cannot create data directory {}", args.data_dir.display()))?;
     let url = match &args.database_url {
@@ -275,10 +296,19 @@ async fn open_db(args: &DbArgs) -> anyhow::Result<Db> {
         .with_context(|| format!("cannot open database {}", redact(&url)))?;
     db.migrate().await.context("migrations failed")?;
     db.analyze(false).await.context("planner statistics")?;
-    let key_file = args
-        .secret_key_file
+    Ok(db)
+}
+
+fn key_file(args: &DbArgs) -> PathBuf {
+    args.secret_key_file
         .clone()
-        .unwrap_or_else(|| args.data_dir.join("secret.key"));
+        .unwrap_or_else(|| args.data_dir.join("secret.key"))
+}
+
+/// The database, migrated, with the key that seals second factors (checked against it).
+async fn open_db(args: &DbArgs) -> anyhow::Result<Db> {
+    let db = connect_db(args).await?;
+    let key_file = key_file(args);
     let loaded = SealingKey::load(&key_file)
         .with_context(|| format!("cannot read the secret key {}", key_file.display()))?;
     let (key, new_bytes) = match loaded {
@@ -293,7 +323,8 @@ async fn open_db(args: &DbArgs) -> anyhow::Result<Db> {
         anyhow::bail!(
             "the secret key {} is not the one this database's second factors were sealed with: \
              every instance needs the same --secret-key-file (and a restored database the key \
-             it was backed up with)",
+             it was backed up with). If that key is lost, `koers secret-key reset` forgets every \
+             second factor and makes a new key (see the README, Backups)",
             key_file.display()
         );
     }
@@ -368,6 +399,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let db = open_db(&cli.db).await?;
             import_students(&db, args).await
+        }
+        Command::SecretKey {
+            command: SecretKeyCommand::Reset(args),
+        } => {
+            let db = connect_db(&cli.db).await?;
+            crate::secret_key::reset(&db, &key_file(&cli.db), args.yes).await
         }
         Command::Serve(args) => serve(&cli.db, *args).await,
     }

@@ -2,6 +2,7 @@
 
 mod backup;
 mod cli;
+mod secret_key;
 
 fn main() -> std::process::ExitCode {
     cli::main()

@@ -100,23 +100,31 @@ fn event_hash(
 /// Record an event at the end of its institution's chain. Unscoped on purpose: failed logins
 /// for unknown accounts belong to no tenant (their chain is `''`).
 pub async fn record(db: &Db, e: NewEvent<'_>) -> Result<()> {
+    let mut tx = db.begin().await?;
+    record_in(&mut tx, e).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Record an event inside a change's own transaction, so the change and its record are
+/// written together or not at all.
+pub async fn record_in(tx: &mut sqlx::Transaction<'_, sqlx::Any>, e: NewEvent<'_>) -> Result<()> {
     let chain = e.institution_id.unwrap_or("");
     let id = koers_domain::new_id();
     let at = now_ms();
     let details = e.details.to_string();
     let salt = hex(&rand::random::<[u8; 16]>());
     let personal = personal_hash(&salt, e.actor_email, e.ip, &details);
-    let mut tx = db.begin().await?;
     sqlx::query("INSERT INTO audit_chains (chain, seq, hash) VALUES ($1, 0, '') ON CONFLICT (chain) DO NOTHING")
         .bind(chain)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     // Taking the head's row lock first serialises writers of one chain.
     let (seq, prev): (i64, String) = sqlx::query_as(
         "UPDATE audit_chains SET seq = seq + 1 WHERE chain = $1 RETURNING seq, hash",
     )
     .bind(chain)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     let hash = event_hash(
         &prev,
@@ -152,14 +160,13 @@ pub async fn record(db: &Db, e: NewEvent<'_>) -> Result<()> {
     .bind(&hash)
     .bind(&personal)
     .bind(&salt)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     sqlx::query("UPDATE audit_chains SET hash = $2 WHERE chain = $1")
         .bind(chain)
         .bind(&hash)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    tx.commit().await?;
     Ok(())
 }
 

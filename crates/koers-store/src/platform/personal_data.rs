@@ -74,6 +74,7 @@ pub const HOLDINGS: &[Holding] = &[
     about("login_challenges", "user_id", User, Delete),
     about("totp_factors", "user_id", User, Delete),
     about("totp_recovery_codes", "user_id", User, Delete),
+    about("second_factor_renewals", "user_id", User, Delete),
     about("sso_identities", "user_id", User, Delete),
     about("calendar_feeds", "user_id", User, Delete),
     about("notifications", "user_id", User, Delete),

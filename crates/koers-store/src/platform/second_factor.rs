@@ -93,6 +93,11 @@ pub async fn confirm(t: Tenant<'_>, user_id: &str, step: u64, recovery: &[String
             .execute(&mut *tx)
             .await?;
     }
+    sqlx::query("DELETE FROM second_factor_renewals WHERE user_id = $1 AND institution_id = $2")
+        .bind(user_id)
+        .bind(t.institution_id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -156,6 +161,110 @@ pub async fn remove(t: Tenant<'_>, user_id: &str) -> Result<bool> {
     }
     tx.commit().await?;
     Ok(r.rows_affected() > 0)
+}
+
+/// Whether the person must set up a new second factor: theirs was forgotten when the secret
+/// key was replaced (`koers secret-key reset`).
+pub async fn renewal_due(t: Tenant<'_>, user_id: &str) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM second_factor_renewals WHERE user_id = $1 AND institution_id = $2",
+    )
+    .bind(user_id)
+    .bind(t.institution_id)
+    .fetch_one(t.pool())
+    .await?;
+    Ok(n > 0)
+}
+
+/// What replacing a lost secret key did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyReset {
+    /// People whose second factor was forgotten; they set up a new one at their next login.
+    pub forgotten: usize,
+    /// Sessions and API tokens ended.
+    pub sessions_ended: u64,
+}
+
+/// The secret key is lost (or the backup was restored without it): the sealed second-factor
+/// secrets can never be opened again. Forget them and their recovery codes, store the check
+/// value of `new_key`, end every session and waiting login, and ask everyone who had a second
+/// factor to set up a new one at their next password login. One transaction, with an audit
+/// event per person (on their "who read or changed my data") and per institution. Writing the
+/// new key file is the caller's, after this has committed.
+pub async fn forget_all(db: &Db, new_key: &SealingKey, by: &str) -> Result<KeyReset> {
+    use super::audit::{NewEvent, record_in};
+    let mut tx = db.begin().await?;
+    let had: Vec<(String, String)> = sqlx::query_as(
+        "SELECT user_id, institution_id FROM totp_factors WHERE confirmed_at IS NOT NULL \
+         ORDER BY institution_id, user_id",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let now = now_ms();
+    for (user, institution) in &had {
+        sqlx::query(
+            "INSERT INTO second_factor_renewals (user_id, institution_id, requested_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id) DO NOTHING",
+        )
+        .bind(user)
+        .bind(institution)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for table in ["totp_recovery_codes", "totp_factors", "login_challenges"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
+            .execute(&mut *tx)
+            .await?;
+    }
+    let sessions_ended = sqlx::query("DELETE FROM sessions")
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    sqlx::query(
+        "INSERT INTO sealing_check (id, sealed, created_at) VALUES ('second-factors', $1, $2) \
+         ON CONFLICT (id) DO UPDATE SET sealed = excluded.sealed, created_at = excluded.created_at",
+    )
+    .bind(new_key.seal(CHECK, CHECK))
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let institutions: Vec<String> = sqlx::query_scalar("SELECT id FROM institutions ORDER BY id")
+        .fetch_all(&mut *tx)
+        .await?;
+    for institution in &institutions {
+        let people = had.iter().filter(|(_, i)| i == institution).count();
+        record_in(
+            &mut tx,
+            NewEvent {
+                institution_id: Some(institution),
+                action: "second-factor.key-reset",
+                details: serde_json::json!({"by": by, "second_factors_forgotten": people}),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    for (user, institution) in &had {
+        record_in(
+            &mut tx,
+            NewEvent {
+                institution_id: Some(institution),
+                action: "second-factor.forgotten",
+                subject_type: Some("user"),
+                subject_id: Some(user),
+                person_id: Some(user),
+                details: serde_json::json!({"by": by, "reason": "secret-key-replaced"}),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(KeyReset {
+        forgotten: had.len(),
+        sessions_ended,
+    })
 }
 
 const CHECK: &str = "koers-sealing-check";

@@ -233,7 +233,7 @@ pub async fn create_user(
         None => None,
     };
     let (email, name) = (email.expect("checked"), name.expect("checked"));
-    let u = users::create(
+    let u = match users::create(
         t,
         users::NewUser {
             email: email.as_str(),
@@ -243,7 +243,14 @@ pub async fn create_user(
             roles: &roles,
         },
     )
-    .await?;
+    .await
+    {
+        Err(koers_store::StoreError::Conflict(what)) => {
+            crate::views::users::audit_refused_address(&state, &a, email.as_str()).await?;
+            return Err(WebError::Conflict(what));
+        }
+        other => other?,
+    };
     audit_admin(
         &state,
         &a,

@@ -124,7 +124,10 @@ pub async fn attempt(
         .await?
         .filter(|f| f.confirmed);
     let mut proof = None;
-    if factor.is_some() || crate::second_factor::required(state, &user.roles) {
+    if factor.is_some()
+        || crate::second_factor::required(state, &user.roles)
+        || koers_store::platform::second_factor::renewal_due(t, &account.id).await?
+    {
         let (Some(f), Some(code)) = (&factor, code.filter(|c| !c.trim().is_empty())) else {
             return Ok(Err(LoginFailure::SecondFactor {
                 user_id: account.id.clone(),

@@ -44,6 +44,25 @@ pub(crate) async fn audit_admin(
     Ok(())
 }
 
+/// An account was refused because its address is taken. Addresses are unique across the
+/// server (they are the login), so the refusal says an address exists somewhere; whoever asks
+/// leaves a line in their own institution's log, so probing for addresses is seen (see
+/// docs/security.md, "Accounts and institutions").
+pub(crate) async fn audit_refused_address(
+    state: &AppState,
+    a: &Authenticated,
+    email: &str,
+) -> WebResult<()> {
+    audit_admin(
+        state,
+        a,
+        "user.create-refused",
+        "",
+        serde_json::json!({"email": email, "reason": "email-taken"}),
+    )
+    .await
+}
+
 #[derive(Template)]
 #[template(path = "users.html")]
 struct UsersPage {
@@ -270,6 +289,7 @@ pub async fn create(
                 .await;
             }
             Err(koers_store::StoreError::Conflict(_)) => {
+                audit_refused_address(&state, &a, email.as_str()).await?;
                 errors.push(FieldError::new("email", "email-taken"))
             }
             Err(e) => return Err(e.into()),

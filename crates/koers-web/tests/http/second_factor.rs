@@ -386,3 +386,70 @@ async fn secrets_are_sealed_with_a_key_kept_outside_the_database() {
             .is_err()
     );
 }
+
+/// After the secret key was lost and replaced (`koers secret-key reset`), someone who had a
+/// second factor is logged out, cannot log in with the password alone, and sets up a new one
+/// at the login — told why — even where no role requires it.
+#[tokio::test]
+async fn after_a_key_reset_the_second_factor_is_set_up_again_at_the_next_login() {
+    let app = spawn().await;
+    let mut b = app.browser().await;
+    b.login("student@demo.koers.test", PASSWORD).await;
+    let setup = b.get("/account/second-factor").await;
+    let secret = secret_on(&setup.body);
+    let r = b
+        .post("/account/second-factor", &[("code", &oathtool(&secret, 0))])
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(b.get("/home").await.status, StatusCode::OK);
+
+    let (_, new_key) = koers_store::sealing::SealingKey::generate();
+    let done = koers_store::platform::second_factor::forget_all(&app.db, &new_key, "test")
+        .await
+        .unwrap();
+    assert_eq!(done.forgotten, 1);
+    assert_eq!(
+        b.get("/home").await.status,
+        StatusCode::SEE_OTHER,
+        "every session ended"
+    );
+    let app = app_on(app.db.clone().with_sealing_key(new_key));
+    let mut b = app.browser().await;
+    let r = b
+        .post(
+            "/login",
+            &[
+                ("email", "student@demo.koers.test"),
+                ("password", PASSWORD),
+                ("next", ""),
+            ],
+        )
+        .await;
+    assert!(
+        r.location().starts_with("/login/second-factor"),
+        "{}",
+        r.location()
+    );
+    assert!(b.cookie("koers_session").is_empty());
+    let page = b.get(r.location()).await;
+    assert!(page.body.contains("id=\"second-factor-renewal\""));
+    assert!(page.body.contains("geheime sleutel moest vervangen"));
+    let fresh = secret_on(&page.body);
+    assert_ne!(fresh, secret);
+    let r = b
+        .post(
+            "/login/second-factor",
+            &[("code", &oathtool(&fresh, 0)), ("next", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(recovery_codes(&r.body).len(), 10);
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM second_factor_renewals")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "done once set up");
+    // The person reads on their own page what happened.
+    let mine = b.get("/my-data").await.body;
+    assert!(mine.contains("Tweestapsverificatie gewist (nieuwe geheime sleutel)"));
+}

@@ -275,3 +275,66 @@ async fn a_report_waits_for_the_conversation_to_start() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(status(staff_talk).await, "held");
 }
+
+/// Addresses are unique across the server (they are the login): an administrator who tries an
+/// address of another institution is refused exactly as for one of their own — nothing says
+/// where it belongs — and the attempt is in their own institution's log (docs/security.md).
+#[tokio::test]
+async fn a_taken_address_says_nothing_about_the_other_institution_and_is_logged() {
+    let app = spawn().await;
+    let token = app.api_login("beheerder@tweede.koers.test").await;
+    let create = |email: &'static str| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            app.api(
+                axum::http::Method::POST,
+                "/api/v1/users",
+                Some(&token),
+                Some(serde_json::json!({
+                    "email": email, "name": "Proef Persoon", "roles": [{"role": "lecturer"}]
+                })),
+            )
+            .await
+        }
+    };
+    let other = create("student@demo.koers.test").await;
+    let own = create("beheerder@tweede.koers.test").await;
+    assert_eq!(other.status, StatusCode::CONFLICT);
+    assert_eq!((other.status, other.json()), (own.status, own.json()));
+    let mut b = app.browser().await;
+    b.login("beheerder@tweede.koers.test", PASSWORD).await;
+    b.get("/admin/users/new").await;
+    let form = |email: &'static str| {
+        [
+            ("name", "Proef Persoon"),
+            ("email", email),
+            ("role", "lecturer"),
+        ]
+    };
+    let other = b
+        .post("/admin/users", &form("student@demo.koers.test"))
+        .await;
+    assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(other.body.contains("Dit e-mailadres heeft al een account."));
+    assert!(!other.body.contains("Demo") && !other.body.contains("Zoë"));
+    let own = b
+        .post("/admin/users", &form("beheerder@tweede.koers.test"))
+        .await;
+    assert_eq!(own.status, other.status);
+    let tweede: String = sqlx::query_scalar("SELECT id FROM institutions WHERE slug = 'tweede'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let refused: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE institution_id = $1 AND action = 'user.create-refused'",
+    )
+    .bind(&tweede)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        refused, 4,
+        "every refused attempt is in the asking institution's log"
+    );
+}

@@ -255,6 +255,27 @@ test("log in and out with the keyboard only", async () => {
   await context.close();
 });
 
+test("a login link cannot send you to another site", async () => {
+  // Chromium drops a tab in a URL and reads "\\" as "/": "/<TAB>/evil.example" would have
+  // left Koers for evil.example after the login (issue 20).
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const here = new URL(BASE);
+  await page.goto(`${BASE}/login?next=/%09/evil.example`);
+  await page.fill("#email", "slb@demo.koers.test");
+  await page.fill("#password", PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+  assert.equal(new URL(page.url()).host, here.host);
+  assert.match(page.url(), /\/home$/);
+  for (const next of ["/%09/evil.example", "/%5Cevil.example", "/%0d%0aSet-Cookie:%20x=y", "%2F%2Fevil.example"]) {
+    const response = await page.goto(`${BASE}/login?next=${next}`);
+    assert.equal(new URL(page.url()).host, here.host, next);
+    assert.match(page.url(), /\/home$/, next);
+    assert.equal(response.status(), 200, next);
+  }
+  await context.close();
+});
+
 test("admin creates a user without JavaScript, errors keep the input", async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();

@@ -264,6 +264,7 @@ async fn a_career_conversation_with_the_line_manager() {
     assert!(ics.body.contains("SUMMARY:Loopbaangesprek"), "{}", ics.body);
     assert!(ics.body.contains("DTSTART"), "{}", ics.body);
 
+    let_it_take_place(&app.db, &conv).await;
     m.get(&conv).await;
     let r = m
         .post(

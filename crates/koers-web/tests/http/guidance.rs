@@ -364,6 +364,7 @@ async fn conversations_reports_and_calendar() {
     assert!(ics.body.contains("BEGIN:VTIMEZONE"));
     assert!(ics.body.contains("SEQUENCE:0"));
 
+    let_it_take_place(&app.db, &cid).await;
     let report = json!({
         "summary": "We bespraken de keuzerichting.",
         "private_notes": "Alleen voor mij.",

@@ -80,6 +80,7 @@ async fn counsellor_plans_and_reports_and_the_student_reads_the_summary() {
     let page = slb.get(&conv).await;
     assert!(page.body.contains("05-03-2030 10:00"));
 
+    let_it_take_place(&app.db, &conv).await;
     let r = slb
         .post(
             &format!("{conv}/report"),

@@ -456,3 +456,18 @@ fn is_logged_change(req: &Request<Body>) -> bool {
             .iter()
             .any(|t| route_of(t))
 }
+
+/// Let a planned conversation take place: its start moves to an hour ago (a report belongs to
+/// a conversation that has started). `conversation` is its id or its page's path.
+pub async fn let_it_take_place(db: &Db, conversation: &str) {
+    let id = conversation.rsplit('/').next().unwrap();
+    let id = id.split('?').next().unwrap();
+    let n = sqlx::query("UPDATE conversations SET starts_at = $1 WHERE id = $2")
+        .bind(koers_store::now_ms() - 3_600_000)
+        .bind(id)
+        .execute(db.pool())
+        .await
+        .unwrap()
+        .rows_affected();
+    assert_eq!(n, 1, "conversation {conversation}");
+}

@@ -12,6 +12,7 @@ fuzz_target!(|data: &[u8]| {
             .map(|n| Response {
                 group: Group::ALL[usize::from(n) % 3],
                 answers: i.items.iter().map(|it| (it.key.clone(), Some(1 + (n % 5)))).collect(),
+                comments: Default::default(),
             })
             .collect();
         for r in results(&i, &responses) {

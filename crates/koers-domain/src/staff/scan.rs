@@ -390,11 +390,9 @@ fn suppress(whole_shown: bool, parts: &[Raw]) -> Vec<Cell> {
 }
 
 /// The scores of a round per stage: overall, per aspect and per group, with every cell that
-/// could show someone's answers hidden (see the module's notes). Responses without any
-/// answer on the scale do not count.
+/// could show someone's answers hidden (see the module's notes). A response counts in a cell
+/// only with an answer on the scale there, so one without any such answer counts nowhere.
 pub fn results(instrument: &Instrument, responses: &[Response]) -> Vec<StageResult> {
-    let counted: Vec<Response> = responses.iter().filter(|r| r.counts()).cloned().collect();
-    let responses = counted.as_slice();
     Stage::ALL
         .into_iter()
         .map(|stage| {
@@ -454,8 +452,8 @@ pub fn released_comments(responses: &[Response]) -> (Vec<(String, String)>, bool
     (out, withheld)
 }
 
-/// What a round's results page, its API and its exports show.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What a round's results page, its API and its exports show (empty while it is open).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RoundResults {
     pub stages: Vec<StageResult>,
     /// (stage key, text), in the stored (random) order.

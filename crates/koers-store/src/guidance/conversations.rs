@@ -33,6 +33,13 @@ pub struct Conversation {
     pub updated_at: i64,
 }
 
+impl Conversation {
+    /// Whether a report may be written now (it has started, or has no planned time).
+    pub fn check_report_time(&self) -> std::result::Result<(), Vec<koers_domain::FieldError>> {
+        koers_domain::guidance::conversation::check_report_time(self.starts_at, now_ms())
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Agreement {
     pub id: String,

@@ -536,10 +536,10 @@ pub async fn put_report(
     } else {
         c.private_notes.as_str()
     };
-    let report =
-        koers_domain::guidance::conversation::check_report_time(c.starts_at, koers_store::now_ms())
-            .and_then(|()| ReportInput::parse(&body.summary, notes, &comps, &raw))
-            .map_err(WebError::Invalid)?;
+    let report = c
+        .check_report_time()
+        .and_then(|()| ReportInput::parse(&body.summary, notes, &comps, &raw))
+        .map_err(WebError::Invalid)?;
     conversations::save_report(a.tenant(&state), &c.id, &report).await?;
     access::audit_change(
         &state,

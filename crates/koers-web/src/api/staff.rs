@@ -241,12 +241,8 @@ pub async fn results(
     })?;
     let t = a.tenant(&state);
     let computed = crate::scan_results::of_round(&state, t, &r).await?;
-    let empty = koers_domain::staff::scan::RoundResults {
-        stages: Vec::new(),
-        comments: Vec::new(),
-        comments_withheld: false,
-    };
-    let computed = computed.as_deref().unwrap_or(&empty);
+    let open = scan::RoundResults::default();
+    let computed = computed.as_deref().unwrap_or(&open);
     let res = &computed.stages;
     let differences = scan::largest_differences(res, 5);
     let mut by_stage: std::collections::BTreeMap<String, Vec<String>> = Default::default();

@@ -57,9 +57,7 @@ async fn page(
     let (c, s) = load_conversation(state, a, id).await?;
     let (content, notes, agreements) = read_content(state, a, &s, &c).await?;
     let can_report = s.may(a, Need::Guide) && c.status != ConversationStatus::Cancelled;
-    let report_later =
-        koers_domain::guidance::conversation::check_report_time(c.starts_at, koers_store::now_ms())
-            .is_err();
+    let report_later = c.check_report_time().is_err();
     let open = matches!(
         c.status,
         ConversationStatus::Planned | ConversationStatus::Requested
@@ -190,9 +188,9 @@ pub async fn save_report(
     } else {
         c.private_notes.as_str()
     };
-    let parsed =
-        koers_domain::guidance::conversation::check_report_time(c.starts_at, koers_store::now_ms())
-            .and_then(|()| ReportInput::parse(form.get("summary"), notes, &comps, &raw));
+    let parsed = c
+        .check_report_time()
+        .and_then(|()| ReportInput::parse(form.get("summary"), notes, &comps, &raw));
     match parsed {
         Ok(report) => {
             conversations::save_report(a.tenant(&state), &c.id, &report).await?;

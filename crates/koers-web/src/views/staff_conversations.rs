@@ -71,9 +71,7 @@ async fn page(
     access::audit_read(state, a, &e, "staff_conversation.read").await?;
     let agreements = conversations::agreements_of_conversation(a.tenant(state), &c.id).await?;
     let can_report = may_report(&c, &e, a);
-    let report_later =
-        koers_domain::guidance::conversation::check_report_time(c.starts_at, koers_store::now_ms())
-            .is_err();
+    let report_later = c.check_report_time().is_err();
     let notes = c.guide_id.as_deref() == Some(a.user.id.as_str());
     let can_cancel = c.status == ConversationStatus::Planned && (e.may_guide(a) || e.is_self(a));
     let (c, rows) = match kept {
@@ -133,9 +131,9 @@ pub async fn save_report(
     } else {
         c.private_notes.as_str()
     };
-    let parsed =
-        koers_domain::guidance::conversation::check_report_time(c.starts_at, koers_store::now_ms())
-            .and_then(|()| ReportInput::parse(form.get("summary"), notes, &[], &raw));
+    let parsed = c
+        .check_report_time()
+        .and_then(|()| ReportInput::parse(form.get("summary"), notes, &[], &raw));
     match parsed {
         Ok(report) => {
             conversations::save_report(a.tenant(&state), &c.id, &report).await?;

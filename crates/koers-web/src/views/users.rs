@@ -53,14 +53,19 @@ pub(crate) async fn audit_refused_address(
     a: &Authenticated,
     email: &str,
 ) -> WebResult<()> {
-    audit_admin(
-        state,
-        a,
-        "user.create-refused",
-        "",
-        serde_json::json!({"email": email, "reason": "email-taken"}),
+    crate::audit_trail::record(
+        state.db(),
+        NewEvent {
+            institution_id: Some(&a.user.institution_id),
+            actor_id: Some(&a.user.id),
+            actor_email: Some(&a.user.email),
+            action: "user.create-refused",
+            details: serde_json::json!({"email": email, "reason": "email-taken"}),
+            ..Default::default()
+        },
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 #[derive(Template)]

@@ -327,7 +327,8 @@ async fn a_taken_address_says_nothing_about_the_other_institution_and_is_logged(
         .await
         .unwrap();
     let refused: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_events WHERE institution_id = $1 AND action = 'user.create-refused'",
+        "SELECT COUNT(*) FROM audit_events WHERE institution_id = $1 AND action = 'user.create-refused' \
+         AND subject_id IS NULL",
     )
     .bind(&tweede)
     .fetch_one(app.db.pool())

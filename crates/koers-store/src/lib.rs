@@ -52,7 +52,7 @@ pub mod staff;
 mod tenant;
 pub mod vision;
 
-pub use tenant::Tenant;
+pub use tenant::{Tenant, TenantTx};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Connection, Executor};

@@ -23,3 +23,44 @@ impl<'a> Tenant<'a> {
         self.db.pool()
     }
 }
+
+impl<'a> Tenant<'a> {
+    /// Begin one institution's write transaction: a command's changes and its audit line are
+    /// written through it and committed together, or not at all.
+    pub async fn begin(self) -> crate::Result<TenantTx<'a>> {
+        Ok(TenantTx {
+            tx: self.db.begin().await?,
+            institution_id: self.institution_id,
+        })
+    }
+}
+
+/// One institution's write transaction (see [`Tenant::begin`]). Storage functions that write
+/// as part of a command take it instead of a [`Tenant`]; dropping it without [`commit`]
+/// rolls everything back.
+///
+/// [`commit`]: TenantTx::commit
+pub struct TenantTx<'a> {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    pub(crate) institution_id: &'a str,
+}
+
+impl<'a> TenantTx<'a> {
+    pub fn institution_id(&self) -> &'a str {
+        self.institution_id
+    }
+
+    pub(crate) fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+
+    /// Record an audit event in this transaction (see [`crate::platform::audit::record_in`]).
+    pub async fn audit(&mut self, e: crate::platform::audit::NewEvent<'_>) -> crate::Result<()> {
+        crate::platform::audit::record_in(&mut self.tx, e).await
+    }
+
+    pub async fn commit(self) -> crate::Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}

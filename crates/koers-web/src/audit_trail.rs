@@ -87,6 +87,12 @@ pub async fn record(db: &koers_store::Db, e: NewEvent<'_>) -> koers_store::Resul
     Ok(())
 }
 
+/// Note that this request's change is in the log: a command of the application layer wrote
+/// its own audit line in its transaction.
+pub fn note_audited() {
+    with_trail(|t| t.audited = true);
+}
+
 /// Note who is making this request (called by the session extractors).
 pub fn note_actor(a: &Authenticated) {
     with_trail(|t| {

@@ -120,6 +120,16 @@ impl Authenticated {
         }
     }
 
+    /// The actor as the application layer knows them.
+    pub fn cx<'a>(&'a self, state: &'a AppState) -> koers_app::Ctx<'a> {
+        koers_app::Ctx {
+            db: state.db(),
+            actor: &self.actor,
+            user: &self.user,
+            lang: self.tr.lang(),
+        }
+    }
+
     pub fn tenant<'a>(&'a self, state: &'a AppState) -> Tenant<'a> {
         Tenant::new(state.db(), &self.user.institution_id)
     }

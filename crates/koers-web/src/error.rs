@@ -207,6 +207,19 @@ impl From<StoreError> for WebError {
     }
 }
 
+impl From<koers_app::AppError> for WebError {
+    fn from(e: koers_app::AppError) -> Self {
+        use koers_app::AppError;
+        match e {
+            AppError::Forbidden => WebError::Forbidden,
+            AppError::NotFound => WebError::NotFound,
+            AppError::Conflict(what) => WebError::Conflict(what),
+            AppError::Invalid(fields) => WebError::Invalid(fields),
+            AppError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<FieldError> for WebError {
     fn from(e: FieldError) -> Self {
         WebError::Invalid(vec![e])

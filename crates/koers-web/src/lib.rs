@@ -11,6 +11,7 @@ mod auth;
 pub mod badges;
 mod calendar_feed;
 mod charts;
+mod commands;
 mod csrf;
 mod curriculum;
 mod error;

@@ -3,6 +3,7 @@
 //! curriculum and the offer.
 
 pub mod alignment;
+pub mod input;
 
 crate::keyed_enum! {
     pub enum PartnerKind {

@@ -49,9 +49,10 @@ pub(super) async fn seed(t: Tenant<'_>, p: &FieldPeople<'_>) -> Result<()> {
             "",
         ),
     ] {
+        let mut w = t.begin().await?;
         ids.push(
             partners::create(
-                t,
+                &mut w,
                 &partners::NewPartner {
                     name,
                     kind,
@@ -61,6 +62,7 @@ pub(super) async fn seed(t: Tenant<'_>, p: &FieldPeople<'_>) -> Result<()> {
             )
             .await?,
         );
+        w.commit().await?;
     }
     for (i, (name, role, email)) in [
         (
@@ -79,8 +81,9 @@ pub(super) async fn seed(t: Tenant<'_>, p: &FieldPeople<'_>) -> Result<()> {
     .into_iter()
     .enumerate()
     {
+        let mut w = t.begin().await?;
         partners::add_contact(
-            t,
+            &mut w,
             &ids[i],
             &partners::Contact {
                 name: name.into(),
@@ -89,6 +92,7 @@ pub(super) async fn seed(t: Tenant<'_>, p: &FieldPeople<'_>) -> Result<()> {
             },
         )
         .await?;
+        w.commit().await?;
     }
     let partner_user = |email: &'static str, name: &'static str, role: Role| async move {
         users::create(
@@ -133,8 +137,9 @@ pub(super) async fn seed(t: Tenant<'_>, p: &FieldPeople<'_>) -> Result<()> {
     }
 
     // Placements with LOB tasks: one assessed, one handed in, one open.
+    let mut w = t.begin().await?;
     let zoe = placements::create(
-        t,
+        &mut w,
         &placements::NewPlacement {
             student_id: p.student,
             partner_id: &ids[0],
@@ -162,6 +167,7 @@ pub(super) async fn seed(t: Tenant<'_>, p: &FieldPeople<'_>) -> Result<()> {
         ],
     )
     .await?;
+    w.commit().await?;
     let tasks = placements::tasks(t, &zoe).await?;
     placements::submit_task(
         t,
@@ -181,8 +187,9 @@ pub(super) async fn seed(t: Tenant<'_>, p: &FieldPeople<'_>) -> Result<()> {
     .await?;
     placements::submit_task(t, &zoe, &tasks[1].id, "Uitgevoerd in klas 2B op dinsdag.").await?;
     if let Some(other) = p.other_student {
+        let mut w = t.begin().await?;
         placements::create(
-            t,
+            &mut w,
             &placements::NewPlacement {
                 student_id: other,
                 partner_id: &ids[1],
@@ -198,6 +205,7 @@ pub(super) async fn seed(t: Tenant<'_>, p: &FieldPeople<'_>) -> Result<()> {
             }],
         )
         .await?;
+        w.commit().await?;
     }
 
     // Field needs of every alignment status (the learning line covers career conversations,
@@ -244,8 +252,9 @@ pub(super) async fn seed(t: Tenant<'_>, p: &FieldPeople<'_>) -> Result<()> {
             "Past bij de trainingsdag met vo, mbo en bedrijven.",
         ),
     ] {
+        let mut w = t.begin().await?;
         let id = needs::create(
-            t,
+            &mut w,
             &needs::NewNeed {
                 partner_id: &ids[partner],
                 topic,
@@ -257,6 +266,7 @@ pub(super) async fn seed(t: Tenant<'_>, p: &FieldPeople<'_>) -> Result<()> {
             },
         )
         .await?;
+        w.commit().await?;
         needs::triage(t, &id, status, rationale).await?;
     }
 
@@ -271,8 +281,9 @@ pub(super) async fn seed(t: Tenant<'_>, p: &FieldPeople<'_>) -> Result<()> {
         duration_minutes: 180,
         location: "Hogeschool Demo, lokaal C1.01".into(),
     };
+    let mut w = t.begin().await?;
     let course = offer::create(
-        t,
+        &mut w,
         &offer::NewItem {
             kind: OfferKind::Course,
             title: "Het loopbaangesprek in het mbo",
@@ -282,11 +293,15 @@ pub(super) async fn seed(t: Tenant<'_>, p: &FieldPeople<'_>) -> Result<()> {
         },
     )
     .await?;
+    w.commit().await?;
     for d in [21, 35, 49] {
-        offer::add_session(t, &course, &session(d, 13)).await?;
+        let mut w = t.begin().await?;
+        offer::add_session(&mut w, &course, &session(d, 13)).await?;
+        w.commit().await?;
     }
+    let mut w = t.begin().await?;
     offer::add_person(
-        t,
+        &mut w,
         &course,
         &offer::Person {
             kind: "codesigner".into(),
@@ -295,9 +310,11 @@ pub(super) async fn seed(t: Tenant<'_>, p: &FieldPeople<'_>) -> Result<()> {
         },
     )
     .await?;
+    w.commit().await?;
     offer::enrol(t, &course, p.mentor).await?;
+    let mut w = t.begin().await?;
     let module = offer::create(
-        t,
+        &mut w,
         &offer::NewItem {
             kind: OfferKind::Module,
             title: "BPV-begeleiding met LOB",
@@ -307,9 +324,13 @@ pub(super) async fn seed(t: Tenant<'_>, p: &FieldPeople<'_>) -> Result<()> {
         },
     )
     .await?;
-    offer::add_session(t, &module, &session(-20, 9)).await?;
+    w.commit().await?;
+    let mut w = t.begin().await?;
+    offer::add_session(&mut w, &module, &session(-20, 9)).await?;
+    w.commit().await?;
+    let mut w = t.begin().await?;
     offer::add_person(
-        t,
+        &mut w,
         &module,
         &offer::Person {
             kind: "codesigner".into(),
@@ -318,6 +339,7 @@ pub(super) async fn seed(t: Tenant<'_>, p: &FieldPeople<'_>) -> Result<()> {
         },
     )
     .await?;
+    w.commit().await?;
     offer::enrol(t, &module, &mentor2).await?;
     offer::evaluate(
         t,
@@ -327,8 +349,9 @@ pub(super) async fn seed(t: Tenant<'_>, p: &FieldPeople<'_>) -> Result<()> {
         "Praktisch; graag meer voorbeelden uit de techniek.",
     )
     .await?;
+    let mut w = t.begin().await?;
     let event = offer::create(
-        t,
+        &mut w,
         &offer::NewItem {
             kind: OfferKind::TrainingEvent,
             title: "Trainingsdag LOB-gesprekken vo – mbo – bedrijf",
@@ -341,14 +364,18 @@ pub(super) async fn seed(t: Tenant<'_>, p: &FieldPeople<'_>) -> Result<()> {
         },
     )
     .await?;
-    offer::add_session(t, &event, &session(60, 9)).await?;
+    w.commit().await?;
+    let mut w = t.begin().await?;
+    offer::add_session(&mut w, &event, &session(60, 9)).await?;
+    w.commit().await?;
     for (name, organisation) in [
         ("Ilse Vermeer", "Lyceum De Brug"),
         ("Henk van Vliet", "Installatiebedrijf Van Vliet"),
         ("Fatima el Khatib", "ROC Rijnmond"),
     ] {
+        let mut w = t.begin().await?;
         offer::add_person(
-            t,
+            &mut w,
             &event,
             &offer::Person {
                 kind: "participant".into(),
@@ -357,6 +384,7 @@ pub(super) async fn seed(t: Tenant<'_>, p: &FieldPeople<'_>) -> Result<()> {
             },
         )
         .await?;
+        w.commit().await?;
     }
     offer::enrol(t, &event, &coordinator).await?;
 

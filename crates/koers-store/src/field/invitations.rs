@@ -4,7 +4,7 @@
 
 use crate::platform::sessions::{hash_token, random_token};
 use crate::platform::users::{self, NewUser};
-use crate::{Db, Result, StoreError, Tenant, now_ms};
+use crate::{Db, Result, StoreError, Tenant, TenantTx, now_ms};
 use koers_domain::field::{INVITATION_DAYS, PartnerRole};
 use koers_domain::platform::RoleAssignment;
 
@@ -29,7 +29,7 @@ impl Invitation {
 
 /// Invite someone; returns the invitation id and the token for the link (shown or mailed once).
 pub async fn create(
-    t: Tenant<'_>,
+    t: &mut TenantTx<'_>,
     partner_id: &str,
     email: &str,
     name: &str,
@@ -53,7 +53,7 @@ pub async fn create(
     .bind(now + INVITATION_DAYS * 86_400_000)
     .bind(invited_by)
     .bind(now)
-    .execute(t.pool())
+    .execute(t.conn())
     .await?;
     Ok((id, token))
 }

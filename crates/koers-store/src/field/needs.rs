@@ -1,6 +1,6 @@
 //! Field needs: what a partner's teachers need to learn, triaged by the institute.
 
-use crate::{Result, StoreError, Tenant, now_ms};
+use crate::{Result, StoreError, Tenant, TenantTx, now_ms};
 use koers_domain::field::alignment::Alignment;
 use koers_domain::field::{NeedStatus, Urgency};
 
@@ -96,7 +96,7 @@ fn need(r: Row) -> Need {
     }
 }
 
-pub async fn create(t: Tenant<'_>, n: &NewNeed<'_>) -> Result<String> {
+pub async fn create(t: &mut TenantTx<'_>, n: &NewNeed<'_>) -> Result<String> {
     let id = koers_domain::new_id();
     let now = now_ms();
     sqlx::query(
@@ -113,7 +113,7 @@ pub async fn create(t: Tenant<'_>, n: &NewNeed<'_>) -> Result<String> {
     .bind(n.teachers)
     .bind(n.submitted_by)
     .bind(now)
-    .execute(t.pool())
+    .execute(t.conn())
     .await?;
     Ok(id)
 }

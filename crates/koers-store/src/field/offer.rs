@@ -1,7 +1,7 @@
 //! The professional-development offer for in-service teachers: courses, modules and joint
 //! training events, with sessions, co-designers, participants, enrolments and evaluations.
 
-use crate::{Result, StoreError, Tenant, now_ms};
+use crate::{Result, StoreError, Tenant, TenantTx, now_ms};
 use koers_domain::field::OfferKind;
 
 #[derive(Debug, Clone)]
@@ -66,7 +66,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Item> {
     })
 }
 
-pub async fn create(t: Tenant<'_>, n: &NewItem<'_>) -> Result<String> {
+pub async fn create(t: &mut TenantTx<'_>, n: &NewItem<'_>) -> Result<String> {
     let id = koers_domain::new_id();
     sqlx::query(
         "INSERT INTO offer_items (id, institution_id, kind, title, description, competences, capacity, created_at) \
@@ -80,7 +80,7 @@ pub async fn create(t: Tenant<'_>, n: &NewItem<'_>) -> Result<String> {
     .bind(serde_json::to_string(n.competences).unwrap_or_else(|_| "[]".into()))
     .bind(n.capacity)
     .bind(now_ms())
-    .execute(t.pool())
+    .execute(t.conn())
     .await?;
     Ok(id)
 }
@@ -110,7 +110,7 @@ pub async fn get(t: Tenant<'_>, id: &str) -> Result<Option<Item>> {
     r.as_ref().map(from_row).transpose()
 }
 
-pub async fn add_session(t: Tenant<'_>, item_id: &str, s: &Session) -> Result<()> {
+pub async fn add_session(t: &mut TenantTx<'_>, item_id: &str, s: &Session) -> Result<()> {
     sqlx::query(
         "INSERT INTO offer_sessions (id, institution_id, item_id, starts_at, duration_minutes, location) \
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -121,7 +121,7 @@ pub async fn add_session(t: Tenant<'_>, item_id: &str, s: &Session) -> Result<()
     .bind(s.starts_at)
     .bind(s.duration_minutes)
     .bind(&s.location)
-    .execute(t.pool())
+    .execute(t.conn())
     .await?;
     Ok(())
 }
@@ -145,7 +145,7 @@ pub async fn sessions(t: Tenant<'_>, item_id: &str) -> Result<Vec<Session>> {
         .collect())
 }
 
-pub async fn add_person(t: Tenant<'_>, item_id: &str, p: &Person) -> Result<()> {
+pub async fn add_person(t: &mut TenantTx<'_>, item_id: &str, p: &Person) -> Result<()> {
     sqlx::query(
         "INSERT INTO offer_people (id, institution_id, item_id, kind, name, organisation) VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -155,7 +155,7 @@ pub async fn add_person(t: Tenant<'_>, item_id: &str, p: &Person) -> Result<()> 
     .bind(&p.kind)
     .bind(&p.name)
     .bind(&p.organisation)
-    .execute(t.pool())
+    .execute(t.conn())
     .await?;
     Ok(())
 }

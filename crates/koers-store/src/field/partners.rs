@@ -1,6 +1,6 @@
 //! Partner organisations with contacts, partnership agreements and their people.
 
-use crate::{Result, StoreError, Tenant, now_ms};
+use crate::{Result, StoreError, Tenant, TenantTx, now_ms};
 use koers_domain::field::PartnerKind;
 
 #[derive(Debug, Clone)]
@@ -58,7 +58,7 @@ fn partner((id, name, kind, city, brin, members, placements): Row) -> Partner {
     }
 }
 
-pub async fn create(t: Tenant<'_>, n: &NewPartner<'_>) -> Result<String> {
+pub async fn create(t: &mut TenantTx<'_>, n: &NewPartner<'_>) -> Result<String> {
     let id = koers_domain::new_id();
     let done = sqlx::query(
         "INSERT INTO partners (id, institution_id, name, kind, city, brin, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
@@ -71,7 +71,7 @@ pub async fn create(t: Tenant<'_>, n: &NewPartner<'_>) -> Result<String> {
     .bind(n.city)
     .bind(n.brin)
     .bind(now_ms())
-    .execute(t.pool())
+    .execute(t.conn())
     .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::Conflict("partner"));
@@ -100,7 +100,7 @@ pub async fn get(t: Tenant<'_>, id: &str) -> Result<Option<Partner>> {
     Ok(row.map(partner))
 }
 
-pub async fn add_contact(t: Tenant<'_>, partner_id: &str, c: &Contact) -> Result<()> {
+pub async fn add_contact(t: &mut TenantTx<'_>, partner_id: &str, c: &Contact) -> Result<()> {
     sqlx::query(
         "INSERT INTO partner_contacts (id, institution_id, partner_id, name, role, email) VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -110,7 +110,7 @@ pub async fn add_contact(t: Tenant<'_>, partner_id: &str, c: &Contact) -> Result
     .bind(&c.name)
     .bind(&c.role)
     .bind(&c.email)
-    .execute(t.pool())
+    .execute(t.conn())
     .await?;
     Ok(())
 }

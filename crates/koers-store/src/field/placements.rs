@@ -1,7 +1,7 @@
 //! Opleiden-in-de-School placements: a student at a partner school for a period, with a
 //! mentor and LOB tasks that the student hands in and the mentor assesses.
 
-use crate::{Result, StoreError, Tenant, now_ms};
+use crate::{Result, StoreError, Tenant, TenantTx, now_ms};
 use koers_domain::field::{TaskKind, TaskStatus};
 
 #[derive(Debug, Clone)]
@@ -76,10 +76,13 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Placement> {
     })
 }
 
-pub async fn create(t: Tenant<'_>, n: &NewPlacement<'_>, tasks: &[NewTask<'_>]) -> Result<String> {
+pub async fn create(
+    t: &mut TenantTx<'_>,
+    n: &NewPlacement<'_>,
+    tasks: &[NewTask<'_>],
+) -> Result<String> {
     let id = koers_domain::new_id();
     let now = now_ms();
-    let mut tx = t.db.begin().await?;
     sqlx::query(
         "INSERT INTO placements (id, institution_id, student_id, partner_id, mentor_id, starts_on, ends_on, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -93,7 +96,7 @@ pub async fn create(t: Tenant<'_>, n: &NewPlacement<'_>, tasks: &[NewTask<'_>]) 
     .bind(n.ends_on)
     .bind(n.created_by)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(t.conn())
     .await?;
     for (i, task) in tasks.iter().enumerate() {
         sqlx::query(
@@ -108,10 +111,9 @@ pub async fn create(t: Tenant<'_>, n: &NewPlacement<'_>, tasks: &[NewTask<'_>]) 
         .bind(task.due_on)
         .bind(i as i64)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(t.conn())
         .await?;
     }
-    tx.commit().await?;
     Ok(id)
 }
 

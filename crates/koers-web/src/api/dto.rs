@@ -1046,3 +1046,102 @@ pub struct AnnualReportDto {
     pub actions: i64,
     pub self_scans: i64,
 }
+
+// The API's bodies fill the same drafts as the pages' forms (`koers_domain::field::input`).
+mod field_drafts {
+    use super::*;
+    use koers_domain::field::input as d;
+
+    impl From<NewPartnerBody> for d::PartnerDraft {
+        fn from(b: NewPartnerBody) -> Self {
+            d::PartnerDraft {
+                name: b.name,
+                kind: b.kind,
+                city: b.city,
+                brin: b.brin,
+                contacts: b
+                    .contacts
+                    .into_iter()
+                    .map(|c| d::ContactDraft {
+                        name: c.name,
+                        role: c.role,
+                        email: c.email,
+                    })
+                    .collect(),
+            }
+        }
+    }
+
+    impl From<NewInvitationBody> for d::InvitationDraft {
+        fn from(b: NewInvitationBody) -> Self {
+            d::InvitationDraft {
+                email: b.email,
+                name: b.name,
+                role: b.role,
+            }
+        }
+    }
+
+    impl From<NewPlacementBody> for d::PlacementDraft {
+        fn from(b: NewPlacementBody) -> Self {
+            d::PlacementDraft {
+                student_id: b.student_id,
+                partner_id: b.partner_id,
+                mentor_id: b.mentor_id.unwrap_or_default(),
+                starts_on: b.starts_on,
+                ends_on: b.ends_on,
+                tasks: b
+                    .tasks
+                    .into_iter()
+                    .map(|t| d::TaskDraft {
+                        kind: t.kind,
+                        title: t.title,
+                        due_on: t.due_on.unwrap_or_default(),
+                    })
+                    .collect(),
+            }
+        }
+    }
+
+    impl From<NewNeedBody> for d::NeedDraft {
+        fn from(b: NewNeedBody) -> Self {
+            d::NeedDraft {
+                partner_id: b.partner_id.unwrap_or_default(),
+                topic: b.topic,
+                description: b.description,
+                competences: b.competences,
+                urgency: b.urgency,
+                teachers: b.teachers.to_string(),
+            }
+        }
+    }
+
+    impl From<NewOfferBody> for d::OfferDraft {
+        fn from(b: NewOfferBody) -> Self {
+            d::OfferDraft {
+                kind: b.kind,
+                title: b.title,
+                description: b.description,
+                competences: b.competences,
+                capacity: b.capacity.map(|c| c.to_string()).unwrap_or_default(),
+                sessions: b
+                    .sessions
+                    .into_iter()
+                    .map(|s| d::SessionDraft {
+                        starts_at: s.starts_at,
+                        duration_minutes: s.duration_minutes.to_string(),
+                        location: s.location,
+                    })
+                    .collect(),
+                codesigners: b
+                    .codesigners
+                    .into_iter()
+                    .map(|p| d::CodesignerDraft {
+                        name: p.name,
+                        organisation: p.organisation,
+                    })
+                    .collect(),
+            }
+        }
+    }
+}

@@ -6,9 +6,8 @@
 
 use super::csv::Csv;
 use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
-use crate::api::NewNeedBody;
-use crate::api::field::{submit_need, visible_needs};
 use crate::auth::{Authenticated, WebUser};
+use crate::commands::finish;
 use crate::error::{WebError, WebResult};
 use crate::field::{self as access, Matrix};
 use crate::forms::FormData;
@@ -17,8 +16,11 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use koers_app::AppError;
+use koers_app::field::needs::visible as visible_needs;
 use koers_domain::FieldError;
 use koers_domain::field::alignment::Alignment;
+use koers_domain::field::input::NeedDraft;
 use koers_domain::field::{NeedStatus, Urgency};
 use koers_domain::policy::Action;
 use koers_store::field::needs::{self, Need};
@@ -59,7 +61,7 @@ async fn needs_page(
     errors: Vec<FieldMsg>,
     fields: FormData,
 ) -> WebResult<Response> {
-    let needs = visible_needs(state, a).await?;
+    let needs = visible_needs(&a.cx(state)).await?;
     let can_triage = a.actor.may(Action::ManageField);
     let can_submit = can_triage || a.actor.has_role(koers_domain::Role::PartnerCoordinator);
     let status = super::form_status(errors.is_empty());
@@ -95,16 +97,12 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     WebUser(a): WebUser,
+    headers: axum::http::HeaderMap,
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    if !a.actor.may(Action::ManageField)
-        && !a.actor.has_role(koers_domain::Role::PartnerCoordinator)
-    {
-        return Err(WebError::Forbidden);
-    }
-    let body = NewNeedBody {
-        partner_id: Some(form.get("partner").to_owned()).filter(|p| !p.is_empty()),
+    let draft = NeedDraft {
+        partner_id: form.get("partner").to_owned(),
         topic: form.get("topic").to_owned(),
         description: form.get("description").to_owned(),
         competences: form
@@ -113,15 +111,18 @@ pub async fn create(
             .map(str::to_owned)
             .collect(),
         urgency: form.get("urgency").to_owned(),
-        teachers: form.get("teachers").trim().parse().unwrap_or(-1),
+        teachers: form.get("teachers").to_owned(),
     };
-    match submit_need(&state, &a, &body).await {
-        Ok(_) => Ok(Redirect::to("/field-needs?ok=created").into_response()),
-        Err(WebError::Invalid(errors)) => {
+    match koers_app::field::needs::submit(&a.cx(&state), &draft).await {
+        Ok(done) => {
+            finish(&state, &a, &headers, done).await?;
+            Ok(Redirect::to("/field-needs?ok=created").into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
             let msgs = field_msgs(&a.tr, &errors);
             needs_page(&state, &a, None, msgs, form).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -4,9 +4,8 @@
 //! administrators add items and read enrolments and evaluations.
 
 use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
-use crate::api::field::store_offer;
-use crate::api::{NewOfferBody, PersonBody, SessionBody};
 use crate::auth::{Authenticated, WebUser};
+use crate::commands::finish;
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
 use crate::staff::CompetenceOption;
@@ -14,8 +13,10 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use koers_app::AppError;
 use koers_domain::FieldError;
 use koers_domain::field::OfferKind;
+use koers_domain::field::input::{CodesignerDraft, OfferDraft, OfferPersonDraft, SessionDraft};
 use koers_domain::policy::Action;
 use koers_store::field::offer::{self, Item, Person, Session};
 
@@ -82,51 +83,41 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     WebUser(a): WebUser,
+    headers: axum::http::HeaderMap,
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    a.require(Action::ManageField)?;
     let (dates, times, durations, places) = (
         form.all("session_date"),
         form.all("session_time"),
         form.all("session_duration"),
         form.all("session_location"),
     );
-    let mut sessions = Vec::new();
-    let mut bad_session = false;
-    for (i, d) in dates.iter().enumerate() {
-        if d.trim().is_empty() {
-            continue;
-        }
-        let at = jiff::civil::Date::strptime("%Y-%m-%d", d.trim())
-            .ok()
-            .zip(jiff::civil::Time::strptime("%H:%M", times.get(i).unwrap_or(&"").trim()).ok())
-            .map(|(d, t)| {
-                koers_domain::time::rfc3339(koers_domain::time::from_local(d.to_datetime(t)))
-            });
-        match at {
-            Some(starts_at) => sessions.push(SessionBody {
-                starts_at,
-                duration_minutes: durations
-                    .get(i)
-                    .and_then(|x| x.trim().parse().ok())
-                    .unwrap_or(0),
-                location: places.get(i).unwrap_or(&"").to_string(),
-            }),
-            None => bad_session = true,
-        }
-    }
+    let sessions = dates
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| !d.trim().is_empty())
+        .map(|(i, d)| {
+            let time = times.get(i).copied().unwrap_or_default().trim();
+            SessionDraft {
+                starts_at: local_moment(d.trim(), time)
+                    .unwrap_or_else(|| format!("{} {time}", d.trim())),
+                duration_minutes: durations.get(i).copied().unwrap_or_default().to_owned(),
+                location: places.get(i).copied().unwrap_or_default().to_owned(),
+            }
+        })
+        .collect();
     let (names, orgs) = (form.all("codesigner_name"), form.all("codesigner_org"));
     let codesigners = names
         .iter()
         .enumerate()
         .filter(|(_, n)| !n.trim().is_empty())
-        .map(|(i, n)| PersonBody {
+        .map(|(i, n)| CodesignerDraft {
             name: (*n).to_owned(),
-            organisation: orgs.get(i).unwrap_or(&"").to_string(),
+            organisation: orgs.get(i).copied().unwrap_or_default().to_owned(),
         })
         .collect();
-    let body = NewOfferBody {
+    let draft = OfferDraft {
         kind: form.get("kind").to_owned(),
         title: form.get("title").to_owned(),
         description: form.get("description").to_owned(),
@@ -135,26 +126,30 @@ pub async fn create(
             .into_iter()
             .map(str::to_owned)
             .collect(),
-        capacity: match form.get("capacity").trim() {
-            "" => None,
-            c => Some(c.parse().unwrap_or(-1)),
-        },
+        capacity: form.get("capacity").to_owned(),
         sessions,
         codesigners,
     };
-    let result = if bad_session {
-        Err(WebError::invalid("sessions", "session-invalid"))
-    } else {
-        store_offer(&state, &a, &body).await
-    };
-    match result {
-        Ok(id) => Ok(Redirect::to(&format!("/offer/{id}?ok=created")).into_response()),
-        Err(WebError::Invalid(errors)) => {
+    match koers_app::field::offer::publish(&a.cx(&state), &draft).await {
+        Ok(done) => {
+            let id = finish(&state, &a, &headers, done).await?;
+            Ok(Redirect::to(&format!("/offer/{id}?ok=created")).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
             let msgs = field_msgs(&a.tr, &errors);
             list_page(&state, &a, None, msgs, form).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
+}
+
+/// A date and a time of day typed in a form, in Dutch local time, as RFC 3339.
+fn local_moment(date: &str, time: &str) -> Option<String> {
+    let d = jiff::civil::Date::strptime("%Y-%m-%d", date).ok()?;
+    let t = jiff::civil::Time::strptime("%H:%M", time).ok()?;
+    Some(koers_domain::time::rfc3339(koers_domain::time::from_local(
+        d.to_datetime(t),
+    )))
 }
 
 #[derive(Template)]
@@ -309,42 +304,26 @@ pub async fn add_person(
     State(state): State<AppState>,
     WebUser(a): WebUser,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    a.require(Action::ManageField)?;
-    if !koers_domain::is_id(&id) || offer::get(a.tenant(&state), &id).await?.is_none() {
-        return Err(WebError::NotFound);
-    }
-    let kind = match form.get("kind") {
-        "codesigner" => "codesigner",
-        _ => "participant",
+    let draft = OfferPersonDraft {
+        kind: form.get("kind").to_owned(),
+        name: form.get("name").to_owned(),
+        organisation: form.get("organisation").to_owned(),
     };
-    let name = form
-        .get("name")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let organisation = form
-        .get("organisation")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if name.is_empty() || organisation.is_empty() || name.len() > 200 || organisation.len() > 200 {
-        let msgs = field_msgs(&a.tr, &[FieldError::new("name", "person-required")]);
-        return item_page(&state, &a, &id, None, msgs).await;
+    match koers_app::field::offer::add_person(&a.cx(&state), &id, &draft).await {
+        Ok(done) => {
+            finish(&state, &a, &headers, done).await?;
+            Ok(Redirect::to(&format!("/offer/{id}?ok=saved#h-people")).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let msgs = field_msgs(&a.tr, &errors);
+            item_page(&state, &a, &id, None, msgs).await
+        }
+        Err(e) => Err(e.into()),
     }
-    offer::add_person(
-        a.tenant(&state),
-        &id,
-        &Person {
-            kind: kind.into(),
-            name,
-            organisation,
-        },
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/offer/{id}?ok=saved#h-people")).into_response())
 }
 
 /// Every session of an item as one calendar file (Outlook, Google or Apple Calendar).

@@ -4,8 +4,8 @@
 //! account. Partner people see their own organisation only.
 
 use super::{Ctx, FieldMsg, OkQuery, field_msgs, render, render_status};
-use crate::api::field::{check_partner, invite};
 use crate::auth::{Authenticated, RequestTr, WebUser};
+use crate::commands::finish;
 use crate::csrf::{PreSessionToken, verify};
 use crate::error::{WebError, WebResult};
 use crate::field as access;
@@ -16,8 +16,10 @@ use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use koers_app::AppError;
 use koers_domain::FieldError;
 use koers_domain::field::PartnerKind;
+use koers_domain::field::input::{ContactDraft, InvitationDraft, PartnerDraft};
 use koers_domain::policy::Action;
 use koers_store::field::invitations::{self, Invitation};
 use koers_store::field::needs::Need;
@@ -74,47 +76,28 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     WebUser(a): WebUser,
+    headers: axum::http::HeaderMap,
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    a.require(Action::ManageField)?;
-    let checked = check_partner(
-        form.get("name"),
-        form.get("kind"),
-        form.get("city"),
-        form.get("brin"),
-    );
-    let (name, kind, city, brin) = match checked {
-        Ok(c) => c,
-        Err(WebError::Invalid(errors)) => {
-            let msgs = field_msgs(&a.tr, &errors);
-            return list_page(&state, &a, None, msgs, form).await;
-        }
-        Err(e) => return Err(e),
+    let draft = PartnerDraft {
+        name: form.get("name").to_owned(),
+        kind: form.get("kind").to_owned(),
+        city: form.get("city").to_owned(),
+        brin: form.get("brin").to_owned(),
+        contacts: Vec::new(),
     };
-    let t = a.tenant(&state);
-    match partners::create(
-        t,
-        &partners::NewPartner {
-            name: &name,
-            kind,
-            city: &city,
-            brin: &brin,
-        },
-    )
-    .await
-    {
-        Err(koers_store::StoreError::Conflict(_)) => {
-            let msgs = field_msgs(&a.tr, &[FieldError::new("name", "partner-taken")]);
-            list_page(&state, &a, None, msgs, form).await
+    let errors = match koers_app::field::partners::register(&a.cx(&state), &draft).await {
+        Ok(done) => {
+            let id = finish(&state, &a, &headers, done).await?;
+            return Ok(Redirect::to(&format!("/partners/{id}?ok=created")).into_response());
         }
-        Err(e) => Err(e.into()),
-        Ok(id) => {
-            crate::guidance::audit_change(&state, &a, "partner.create", &id, serde_json::json!({}))
-                .await?;
-            Ok(Redirect::to(&format!("/partners/{id}?ok=created")).into_response())
-        }
-    }
+        Err(AppError::Conflict(_)) => vec![FieldError::new("name", "partner-taken")],
+        Err(AppError::Invalid(errors)) => errors,
+        Err(e) => return Err(e.into()),
+    };
+    let msgs = field_msgs(&a.tr, &errors);
+    list_page(&state, &a, None, msgs, form).await
 }
 
 #[derive(Template)]
@@ -205,37 +188,26 @@ pub async fn add_contact(
     State(state): State<AppState>,
     WebUser(a): WebUser,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    a.require(Action::ManageField)?;
-    if !koers_domain::is_id(&id) || partners::get(a.tenant(&state), &id).await?.is_none() {
-        return Err(WebError::NotFound);
+    let draft = ContactDraft {
+        name: form.get("name").to_owned(),
+        role: form.get("role").to_owned(),
+        email: form.get("email").to_owned(),
+    };
+    match koers_app::field::partners::add_contact(&a.cx(&state), &id, &draft).await {
+        Ok(done) => {
+            finish(&state, &a, &headers, done).await?;
+            Ok(Redirect::to(&format!("/partners/{id}?ok=saved#h-contacts")).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let msgs = field_msgs(&a.tr, &errors);
+            partner_page(&state, &a, &id, None, None, msgs, form).await
+        }
+        Err(e) => Err(e.into()),
     }
-    let name = form.get("name").trim();
-    let email = form.get("email").trim().to_lowercase();
-    let mut errors = Vec::new();
-    if name.is_empty() || name.chars().count() > 200 {
-        errors.push(FieldError::new("contact_name", "required"));
-    }
-    if !email.is_empty() && koers_domain::Email::parse(&email).is_err() {
-        errors.push(FieldError::new("contact_email", "email-invalid"));
-    }
-    if !errors.is_empty() {
-        let msgs = field_msgs(&a.tr, &errors);
-        return partner_page(&state, &a, &id, None, None, msgs, form).await;
-    }
-    partners::add_contact(
-        a.tenant(&state),
-        &id,
-        &Contact {
-            name: name.to_owned(),
-            role: form.get("role").trim().to_owned(),
-            email,
-        },
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/partners/{id}?ok=saved#h-contacts")).into_response())
 }
 
 /// Record a partnership agreement: kind, period, the school coordinator (a person of the
@@ -332,34 +304,30 @@ pub async fn invite_person(
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::ManageField)?;
-    match invite(
-        &state,
-        &a,
-        &headers,
-        &id,
-        form.get("email"),
-        form.get("name"),
-        form.get("role"),
-    )
-    .await
-    {
-        Ok(dto) => {
+    let draft = InvitationDraft {
+        email: form.get("email").to_owned(),
+        name: form.get("name").to_owned(),
+        role: form.get("role").to_owned(),
+    };
+    match koers_app::field::partners::invite(&a.cx(&state), &id, &draft).await {
+        Ok(done) => {
+            let invited = finish(&state, &a, &headers, done).await?;
             partner_page(
                 &state,
                 &a,
                 &id,
                 None,
-                Some(dto.link),
+                Some(format!("/invitations/{}", invited.token)),
                 Vec::new(),
                 FormData::default(),
             )
             .await
         }
-        Err(WebError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let msgs = field_msgs(&a.tr, &errors);
             partner_page(&state, &a, &id, None, None, msgs, form).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -5,10 +5,8 @@
 //! the mentor in the career file, and nothing else of it.
 
 use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
-use crate::api::NewPlacementBody;
-use crate::api::TaskBody;
-use crate::api::field::{check_placement, store_placement};
 use crate::auth::{Authenticated, WebUser};
+use crate::commands::finish;
 use crate::error::{WebError, WebResult};
 use crate::field::{self as access, PlacementAccess};
 use crate::forms::FormData;
@@ -16,9 +14,11 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use koers_app::AppError;
 use koers_domain::FieldError;
 use koers_domain::curriculum::framework::Level;
 use koers_domain::field::TaskKind;
+use koers_domain::field::input::{PlacementDraft, TaskDraft};
 use koers_domain::policy::Action;
 use koers_store::field::partners::{self, Partner};
 use koers_store::field::placements::{self, Placement, Task};
@@ -90,6 +90,7 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     WebUser(a): WebUser,
+    headers: axum::http::HeaderMap,
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
@@ -103,37 +104,44 @@ pub async fn create(
         );
         return list_page(&state, &a, None, msgs, form).await;
     };
-    let kinds = form.all("task_kind");
-    let titles = form.all("task_title");
-    let dues = form.all("task_due");
+    let (kinds, titles, dues) = (
+        form.all("task_kind"),
+        form.all("task_title"),
+        form.all("task_due"),
+    );
     let tasks = titles
         .iter()
         .enumerate()
         .filter(|(_, title)| !title.trim().is_empty())
-        .map(|(i, title)| TaskBody {
+        .map(|(i, title)| TaskDraft {
             kind: kinds.get(i).copied().unwrap_or("other").to_owned(),
             title: (*title).to_owned(),
-            due_on: dues.get(i).map(|d| (*d).to_owned()),
+            due_on: dues.get(i).copied().unwrap_or_default().to_owned(),
         })
         .collect();
-    let body = NewPlacementBody {
+    let draft = PlacementDraft {
         student_id,
         partner_id: form.get("partner").to_owned(),
-        mentor_id: Some(form.get("mentor").to_owned()),
+        mentor_id: form.get("mentor").to_owned(),
         starts_on: form.get("starts_on").to_owned(),
         ends_on: form.get("ends_on").to_owned(),
         tasks,
     };
-    match check_placement(&state, &a, &body).await {
-        Ok(c) => {
-            let id = store_placement(&state, &a, &c).await?;
+    let cx = a.cx(&state);
+    let done = match koers_app::field::placements::check(&cx, &draft).await {
+        Ok(p) => koers_app::field::placements::create(&cx, &p).await,
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(done) => {
+            let id = finish(&state, &a, &headers, done).await?;
             Ok(Redirect::to(&format!("/placements/{id}?ok=created")).into_response())
         }
-        Err(WebError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let msgs = field_msgs(&a.tr, &errors);
             list_page(&state, &a, None, msgs, form).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

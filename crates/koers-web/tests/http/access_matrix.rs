@@ -1771,8 +1771,9 @@ async fn access_matrix() {
             .fetch_one(app.db.pool())
             .await
             .unwrap();
+    let mut w = t.begin().await.unwrap();
     let (_, token) = koers_store::field::invitations::create(
-        t,
+        &mut w,
         &partner,
         "nieuw@rocrijnmond.example",
         "Nieuwe Mentor",
@@ -1781,6 +1782,7 @@ async fn access_matrix() {
     )
     .await
     .unwrap();
+    w.commit().await.unwrap();
 
     let vversion = koers_store::vision::create(
         t,

@@ -1,0 +1,61 @@
+//! Where the web layer meets the application's commands: a finished command's audit line is
+//! already written (so the request's generic audit event is not), and its events are
+//! announced — mail and notifications hook in here, never in a page or an API handler.
+
+use crate::auth::Authenticated;
+use crate::error::WebResult;
+use crate::state::AppState;
+use axum::http::HeaderMap;
+use koers_app::{Done, Event};
+
+/// Take a finished command's value, after announcing its events.
+pub async fn finish<T>(
+    state: &AppState,
+    a: &Authenticated,
+    headers: &HeaderMap,
+    done: Done<T>,
+) -> WebResult<T> {
+    crate::audit_trail::note_audited();
+    for event in &done.events {
+        announce(state, a, headers, event).await?;
+    }
+    Ok(done.value)
+}
+
+/// Tell whoever an event concerns.
+async fn announce(
+    state: &AppState,
+    a: &Authenticated,
+    headers: &HeaderMap,
+    event: &Event,
+) -> WebResult<()> {
+    match event {
+        Event::PartnerInvited {
+            partner_name,
+            email,
+            name,
+            token,
+            ..
+        } => {
+            let link =
+                crate::calendar_feed::absolute(state, headers, &format!("/invitations/{token}"));
+            crate::notify::invitation(
+                state,
+                a.tenant(state),
+                &crate::notify::Invited {
+                    email,
+                    name,
+                    partner: partner_name,
+                    inviter: &a.user.name,
+                    link: &link,
+                    days: koers_domain::field::INVITATION_DAYS,
+                },
+            )
+            .await
+        }
+        Event::PartnerRegistered { .. }
+        | Event::PlacementCreated { .. }
+        | Event::NeedSubmitted { .. }
+        | Event::OfferPublished { .. } => Ok(()),
+    }
+}

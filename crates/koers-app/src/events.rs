@@ -23,6 +23,8 @@ pub enum Event {
     },
     /// A partner organisation (or the institute for it) submitted a field need.
     NeedSubmitted { need_id: String, partner_id: String },
+    /// A guidance conversation was planned for a person by someone else.
+    ConversationPlanned { conversation_id: String },
     /// An item was added to the professional-development offer.
     OfferPublished { item_id: String },
 }

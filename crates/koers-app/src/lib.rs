@@ -12,6 +12,7 @@
 pub mod competences;
 pub mod events;
 pub mod field;
+pub mod guidance;
 
 pub use events::Event;
 
@@ -30,6 +31,9 @@ pub struct Ctx<'a> {
     pub user: &'a User,
     /// `nl` or `en`.
     pub lang: &'static str,
+    /// Told the user id of each person whose record an access check loaded, so the web
+    /// layer's generic audit event of a request can name the person it was about.
+    pub note_person: fn(&str),
 }
 
 impl<'a> Ctx<'a> {

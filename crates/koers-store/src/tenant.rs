@@ -54,6 +54,10 @@ impl<'a> TenantTx<'a> {
         &mut self.tx
     }
 
+    pub(crate) fn tx(&mut self) -> &mut sqlx::Transaction<'static, sqlx::Any> {
+        &mut self.tx
+    }
+
     /// Record an audit event in this transaction (see [`crate::platform::audit::record_in`]).
     pub async fn audit(&mut self, e: crate::platform::audit::NewEvent<'_>) -> crate::Result<()> {
         crate::platform::audit::record_in(&mut self.tx, e).await

@@ -127,6 +127,7 @@ impl Authenticated {
             actor: &self.actor,
             user: &self.user,
             lang: self.tr.lang(),
+            note_person: crate::audit_trail::note_person,
         }
     }
 

@@ -7,6 +7,7 @@ use crate::error::WebResult;
 use crate::state::AppState;
 use axum::http::HeaderMap;
 use koers_app::{Done, Event};
+use koers_store::platform::audit::NewEvent;
 
 /// Take a finished command's value, after announcing its events.
 pub async fn finish<T>(
@@ -53,9 +54,43 @@ async fn announce(
             )
             .await
         }
+        Event::ConversationPlanned { conversation_id } => {
+            if let Some(c) =
+                koers_store::guidance::conversations::get(a.tenant(state), conversation_id).await?
+            {
+                crate::notify::conversation_planned(state, &a.user.institution_id, &c).await?;
+            }
+            Ok(())
+        }
         Event::PartnerRegistered { .. }
         | Event::PlacementCreated { .. }
         | Event::NeedSubmitted { .. }
         | Event::OfferPublished { .. } => Ok(()),
     }
+}
+
+/// Record a change a handler made itself, outside the application layer (its own line after
+/// the change: what is not yet a command of `koers-app`).
+pub async fn audit_change(
+    state: &AppState,
+    a: &Authenticated,
+    action: &str,
+    subject_id: &str,
+    details: serde_json::Value,
+) -> WebResult<()> {
+    crate::audit_trail::record(
+        state.db(),
+        NewEvent {
+            institution_id: Some(&a.user.institution_id),
+            actor_id: Some(&a.user.id),
+            actor_email: Some(&a.user.email),
+            action,
+            subject_type: action.split('.').next(),
+            subject_id: Some(subject_id),
+            details,
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(())
 }

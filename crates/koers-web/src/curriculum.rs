@@ -26,7 +26,7 @@ pub async fn import_framework(
     }
     let t = a.tenant(state);
     frameworks::store(t, &f, origin, based_on, Some(&a.user.id)).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         state,
         a,
         "framework.import",
@@ -158,15 +158,14 @@ pub async fn audit_work_read(
     subject_id: &str,
     owner_id: &str,
 ) -> WebResult<()> {
-    crate::guidance::audit_sensitive_read(
-        state,
-        a,
+    Ok(koers_app::guidance::access::audit_sensitive_read(
+        &a.cx(state),
         action,
         ("work", subject_id),
         owner_id,
         serde_json::json!({ "owner_id": owner_id }),
     )
-    .await
+    .await?)
 }
 
 /// A programme's learning line, ready to show: the competences of the frameworks its

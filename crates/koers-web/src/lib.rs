@@ -17,7 +17,6 @@ mod curriculum;
 mod error;
 mod field;
 mod forms;
-mod guidance;
 mod health;
 pub mod i18n;
 mod indicators;

@@ -206,8 +206,8 @@ async fn about_conversation(
             tr.t1("notify-reminder-body", "guide", &guide),
         ),
     };
-    let texts = crate::api::guidance::event_texts(c, &tr);
-    let ics = koers_domain::guidance::ics::calendar(&crate::api::guidance::event(c, start, &texts));
+    let texts = crate::calendar_feed::event_texts(c, &tr);
+    let ics = koers_domain::guidance::ics::calendar(&crate::calendar_feed::event(c, start, &texts));
     let link = match c.context {
         koers_domain::guidance::conversation::Context::Staff => {
             format!("/staff-conversations/{}", c.id)

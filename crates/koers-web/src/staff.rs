@@ -78,15 +78,14 @@ pub async fn audit_read(
     } else {
         "hr"
     };
-    crate::guidance::audit_sensitive_read(
-        state,
-        a,
+    Ok(koers_app::guidance::access::audit_sensitive_read(
+        &a.cx(state),
         action,
         ("employee", &e.user.id),
         &e.user.id,
         serde_json::json!({ "relation": relation }),
     )
-    .await
+    .await?)
 }
 
 /// A competence that a development goal can name: (`FRAMEWORK/COMPETENCE`, "framework: name").

@@ -1,7 +1,7 @@
 //! Guidance conversations about a person, their reports and agreements. Every change refreshes
 //! the student's guidance summary in the same transaction.
 
-use crate::{Result, StoreError, Tenant, now_ms};
+use crate::{Result, StoreError, Tenant, TenantTx, now_ms};
 use koers_domain::guidance::conversation::{AgreementInput, Context, Origin, ReportInput};
 use koers_domain::guidance::{AgreementOwner, AgreementStatus, ConversationStatus, Phase};
 use sqlx::Row;
@@ -147,9 +147,16 @@ async fn finish(
 }
 
 pub async fn create(t: Tenant<'_>, n: NewConversation<'_>) -> Result<Conversation> {
+    let mut tx = t.begin().await?;
+    let id = create_in(&mut tx, n).await?;
+    tx.commit().await?;
+    get(t, &id).await?.ok_or(StoreError::NotFound)
+}
+
+/// Create a conversation as part of a command's transaction; returns its id.
+pub async fn create_in(t: &mut TenantTx<'_>, n: NewConversation<'_>) -> Result<String> {
     let id = koers_domain::new_id();
     let now = now_ms();
-    let mut tx = t.db.begin().await?;
     sqlx::query(
         "INSERT INTO conversations (id, institution_id, context, person_id, guide_id, phase, status, origin, \
          starts_at, duration_minutes, location, question, created_by, created_at, updated_at) \
@@ -169,11 +176,11 @@ pub async fn create(t: Tenant<'_>, n: NewConversation<'_>) -> Result<Conversatio
     .bind(n.created_by)
     .bind(now)
     .bind(n.context.key())
-    .execute(&mut *tx)
+    .execute(t.conn())
     .await?;
-    refresh_for_person(&mut tx, t.institution_id, n.person_id).await?;
-    tx.commit().await?;
-    get(t, &id).await?.ok_or(StoreError::NotFound)
+    let institution_id = t.institution_id;
+    refresh_for_person(t.tx(), institution_id, n.person_id).await?;
+    Ok(id)
 }
 
 pub async fn get(t: Tenant<'_>, id: &str) -> Result<Option<Conversation>> {

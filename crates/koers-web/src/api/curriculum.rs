@@ -261,7 +261,7 @@ pub async fn create_activity(
     let id =
         koers_store::curriculum::activities::create(t, &programme.id, &input, &links, &a.user.id)
             .await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "activity.create",

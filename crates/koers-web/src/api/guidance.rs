@@ -4,8 +4,8 @@
 use super::dto::*;
 use super::{Paging, parse_json};
 use crate::auth::{ApiUser, Authenticated, RequestTr};
+use crate::commands::finish;
 use crate::error::{WebError, WebResult};
-use crate::guidance::{self as access, Need, StudentAccess};
 use crate::i18n::Locale;
 use crate::state::AppState;
 use axum::Json;
@@ -13,11 +13,13 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use koers_app::guidance::access::{self, Need, StudentAccess};
+use koers_app::guidance::conversations as conversation;
 use koers_domain::guidance::competency::{self, INSTRUMENT_KEY};
-use koers_domain::guidance::conversation::{Origin, RawAgreement};
+use koers_domain::guidance::conversation::RawAgreement;
 use koers_domain::guidance::{ConversationInput, ConversationStatus, Phase, ReportInput};
 use koers_domain::policy::Action;
-use koers_store::guidance::conversations::{self, Conversation, NewConversation};
+use koers_store::guidance::conversations::{self, Conversation};
 use koers_store::guidance::self_assessments::{self, NewSelfAssessment};
 use koers_store::guidance::students::{self, StudentFilter, StudentRecord};
 use koers_store::guidance::{coverage, import, rules};
@@ -77,7 +79,7 @@ pub async fn list_students(
     RawQuery(query): RawQuery,
 ) -> WebResult<Json<StudentList>> {
     a.require(Action::ListStudents)?;
-    let reach = access::reach(&state, &a)
+    let reach = access::reach(&a.cx(&state))
         .await?
         .ok_or(WebError::Forbidden)?;
     let paging = Paging::parse(query.as_deref())?;
@@ -148,8 +150,8 @@ pub async fn get_student(
     ApiUser(a): ApiUser,
     Path(id): Path<String>,
 ) -> WebResult<Json<StudentDto>> {
-    let s = access::load(&state, &a, &id).await?;
-    let phases = if s.may(&a, Need::Meta) {
+    let s = access::load(&a.cx(&state), &id).await?;
+    let phases = if s.may(&a.actor, Need::Meta) {
         let rules = rules::for_programme(a.tenant(&state), &s.record.programme_id).await?;
         Some(phase_dtos(
             &s.record.statuses(&rules, koers_domain::time::today()),
@@ -222,7 +224,7 @@ pub(crate) async fn run_progress_import(
     )
     .await?
     .map_err(WebError::Import)?;
-    access::audit_change(
+    crate::commands::audit_change(
         state,
         a,
         "student.progress.import",
@@ -296,7 +298,7 @@ pub(crate) async fn run_import(
         apply_ms = (t0.elapsed() - planned).as_millis() as u64,
         "student import"
     );
-    access::audit_change(
+    crate::commands::audit_change(
         state,
         a,
         "student.import",
@@ -332,46 +334,6 @@ fn conversation_dto(
     }
 }
 
-/// A conversation and the relation of the actor to its student.
-pub(crate) async fn load_conversation(
-    state: &AppState,
-    a: &Authenticated,
-    id: &str,
-) -> WebResult<(Conversation, StudentAccess)> {
-    if !koers_domain::is_id(id) {
-        return Err(WebError::NotFound);
-    }
-    let c = conversations::get(a.tenant(state), id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let s = access::load_by_user(state, a, &c.person_id).await?;
-    s.require(a, Need::Meta)?;
-    Ok((c, s))
-}
-
-/// What of a conversation the actor may read: (content, private notes, agreements). Reading
-/// the content is audit-logged when the reader is not the student.
-pub(crate) async fn read_content(
-    state: &AppState,
-    a: &Authenticated,
-    s: &StudentAccess,
-    c: &Conversation,
-) -> WebResult<(bool, bool, Vec<conversations::Agreement>)> {
-    let content = s.may(a, Need::Content);
-    if !content {
-        return Ok((false, false, Vec::new()));
-    }
-    let notes = c.guide_id.as_deref() == Some(a.user.id.as_str());
-    let action = if notes {
-        "conversation.read_notes"
-    } else {
-        "conversation.read_report"
-    };
-    access::audit_read(state, a, s, action, &c.id).await?;
-    let agreements = conversations::agreements_of_conversation(a.tenant(state), &c.id).await?;
-    Ok((true, notes, agreements))
-}
-
 /// Plan a conversation, or record one that was held (a `starts_at` in the past).
 #[utoipa::path(post, path = "/api/v1/conversations", tag = "guidance",
     request_body = NewConversationBody,
@@ -380,6 +342,7 @@ pub(crate) async fn read_content(
 pub async fn create_conversation(
     State(state): State<AppState>,
     ApiUser(a): ApiUser,
+    headers: HeaderMap,
     body: Bytes,
 ) -> WebResult<Response> {
     // Only counsellors guide; everyone else is refused before the body is read.
@@ -392,7 +355,7 @@ pub async fn create_conversation(
         .and_then(|v| v.as_str())
         .ok_or_else(|| WebError::invalid("student_id", "required"))?
         .to_owned();
-    let s = access::load_for(&state, &a, &student_id, Need::Guide).await?;
+    let s = access::load_for(&a.cx(&state), &student_id, Need::Guide).await?;
     let body: NewConversationBody = parse_json(&body)?;
     let input = ConversationInput::parse(
         &body.phase,
@@ -401,7 +364,8 @@ pub async fn create_conversation(
         body.location.as_deref().unwrap_or(""),
     )
     .map_err(WebError::Invalid)?;
-    let c = schedule(&state, &a, &s, &input).await?;
+    let done = conversation::schedule(&a.cx(&state), &s, &input).await?;
+    let c = finish(&state, &a, &headers, done).await?;
     Ok((
         StatusCode::CREATED,
         Json(conversation_dto(
@@ -413,53 +377,6 @@ pub async fn create_conversation(
         )),
     )
         .into_response())
-}
-
-/// Create a conversation for a student: planned, or held when its time has passed.
-pub(crate) async fn schedule(
-    state: &AppState,
-    a: &Authenticated,
-    s: &StudentAccess,
-    input: &ConversationInput,
-) -> WebResult<Conversation> {
-    let held = input.starts_at + input.duration_minutes * 60_000 <= koers_store::now_ms();
-    let c = conversations::create(
-        a.tenant(state),
-        NewConversation {
-            context: koers_domain::guidance::conversation::Context::Student,
-            person_id: &s.record.user_id,
-            guide_id: Some(&a.user.id),
-            phase: Some(input.phase),
-            status: if held {
-                ConversationStatus::Held
-            } else {
-                ConversationStatus::Planned
-            },
-            origin: if held {
-                Origin::Recorded
-            } else {
-                Origin::Scheduled
-            },
-            starts_at: Some(input.starts_at),
-            duration_minutes: input.duration_minutes,
-            location: &input.location,
-            question: "",
-            created_by: &a.user.id,
-        },
-    )
-    .await?;
-    access::audit_change(
-        state,
-        a,
-        "conversation.create",
-        &c.id,
-        serde_json::json!({"student_id": s.record.id, "phase": input.phase.key(), "held": held}),
-    )
-    .await?;
-    if !held {
-        crate::notify::conversation_planned(state, &a.user.institution_id, &c).await?;
-    }
-    Ok(c)
 }
 
 fn agreement_dtos(list: &[conversations::Agreement]) -> Vec<AgreementDto> {
@@ -486,8 +403,9 @@ pub async fn get_conversation(
     ApiUser(a): ApiUser,
     Path(id): Path<String>,
 ) -> WebResult<Json<ConversationDto>> {
-    let (c, s) = load_conversation(&state, &a, &id).await?;
-    let (content, notes, agreements) = read_content(&state, &a, &s, &c).await?;
+    let (c, s) = conversation::load(&a.cx(&state), &id).await?;
+    let content = conversation::content(&a.cx(&state), &s, &c).await?;
+    let (content, notes, agreements) = (content.report, content.notes, content.agreements);
     let agreements = if content {
         Some(agreement_dtos(&agreements))
     } else {
@@ -513,8 +431,8 @@ pub async fn put_report(
     Path(id): Path<String>,
     body: Bytes,
 ) -> WebResult<Json<ConversationDto>> {
-    let (c, s) = load_conversation(&state, &a, &id).await?;
-    s.require(&a, Need::Guide)?;
+    let (c, s) = conversation::load(&a.cx(&state), &id).await?;
+    s.require(&a.actor, Need::Guide)?;
     if c.status == ConversationStatus::Cancelled {
         return Err(WebError::Conflict("cancelled conversation"));
     }
@@ -541,7 +459,7 @@ pub async fn put_report(
         .and_then(|()| ReportInput::parse(&body.summary, notes, &comps, &raw))
         .map_err(WebError::Invalid)?;
     conversations::save_report(a.tenant(&state), &c.id, &report).await?;
-    access::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "conversation.report",
@@ -564,73 +482,6 @@ pub async fn put_report(
     )))
 }
 
-/// The texts of a conversation's calendar event: (uid, summary, description).
-pub(crate) fn event_texts(c: &Conversation, tr: &crate::i18n::Tr) -> (String, String, String) {
-    let uid = format!("{}@koers", c.id);
-    let phase = c
-        .phase
-        .map(|p| tr.t(&format!("phase-{}", p.key())))
-        .unwrap_or_default();
-    let summary = match c.context {
-        koers_domain::guidance::conversation::Context::Staff => tr.t("ics-summary-staff"),
-        koers_domain::guidance::conversation::Context::Student => {
-            tr.t1("ics-summary", "phase", &phase)
-        }
-    };
-    (
-        uid,
-        format!("{summary} ({})", c.person_name),
-        tr.t("ics-description"),
-    )
-}
-
-/// A conversation with a time as a calendar event (borrowing the texts).
-pub(crate) fn event<'a>(
-    c: &'a Conversation,
-    start: i64,
-    texts: &'a (String, String, String),
-) -> koers_domain::guidance::ics::CalendarEvent<'a> {
-    koers_domain::guidance::ics::CalendarEvent {
-        uid: &texts.0,
-        sequence: c.sequence,
-        stamp_ms: c.updated_at,
-        start_ms: start,
-        duration_minutes: c.duration_minutes,
-        summary: &texts.1,
-        description: &texts.2,
-        location: &c.location,
-        organizer: c.guide_name.as_deref().zip(c.guide_email.as_deref()),
-        attendees: vec![(c.person_name.as_str(), c.person_email.as_str())],
-        cancelled: c.status == ConversationStatus::Cancelled,
-    }
-}
-
-/// The calendar file of a conversation.
-pub(crate) fn calendar_response(c: &Conversation, tr: &crate::i18n::Tr) -> WebResult<Response> {
-    let Some(start) = c.starts_at else {
-        return Err(WebError::NotFound);
-    };
-    let texts = event_texts(c, tr);
-    let ics = koers_domain::guidance::ics::calendar(&event(c, start, &texts));
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/calendar; charset=utf-8".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"loopbaangesprek-{}.ics\"",
-                    &c.id[..8]
-                ),
-            ),
-        ],
-        ics,
-    )
-        .into_response())
-}
-
 /// The conversation as an iCalendar file (RFC 5545) for Outlook, Google or Apple Calendar.
 #[utoipa::path(get, path = "/api/v1/conversations/{id}/calendar.ics", tag = "guidance",
     params(("id" = String, Path)),
@@ -641,9 +492,9 @@ pub async fn conversation_ics(
     ApiUser(a): ApiUser,
     Path(id): Path<String>,
 ) -> WebResult<Response> {
-    let (c, s) = load_conversation(&state, &a, &id).await?;
-    s.require(&a, Need::Content)?;
-    calendar_response(&c, &a.tr)
+    let (c, s) = conversation::load(&a.cx(&state), &id).await?;
+    s.require(&a.actor, Need::Content)?;
+    crate::calendar_feed::conversation_file(&c, &a.tr)
 }
 
 /// The items of the career-competency self-assessment, in the request's language.
@@ -681,7 +532,7 @@ pub async fn create_self_assessment(
     Path(id): Path<String>,
     body: Bytes,
 ) -> WebResult<Response> {
-    let s = access::load_for(&state, &a, &id, Need::OwnFile).await?;
+    let s = access::load_for(&a.cx(&state), &id, Need::OwnFile).await?;
     let body: SelfAssessmentBody = parse_json(&body)?;
     let phase = assessment_phase(&s, body.phase.as_deref())?;
     let (sid, scores) = save_self_assessment(

@@ -326,7 +326,7 @@ pub async fn create_action(
     };
     let checked = check_action(&state, &a, &source, &raw).await?;
     let id = actions::create(a.tenant(&state), &source, &checked.input(), &a.user.id).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "improvement_action.create",
@@ -382,7 +382,7 @@ pub(crate) async fn apply_change(
         return Err(WebError::Forbidden);
     }
     actions::update(a.tenant(state), &x.id, &checked.input()).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         state,
         a,
         "improvement_action.update",

@@ -78,7 +78,7 @@ pub async fn import(
     if !body.dry_run {
         let done = store::apply(t, &plans, &a.user.id, body.url.trim(), None).await?;
         (created, updated) = (done.created, done.updated);
-        crate::guidance::audit_change(
+        crate::commands::audit_change(
             &state,
             &a,
             "ooapi.import",

@@ -3,10 +3,11 @@
 use super::dto::*;
 use super::{Paging, parse_json};
 use crate::auth::{ApiUser, ClientIp};
+use crate::commands::audit_change;
 use crate::error::{WebError, WebResult};
 use crate::state::AppState;
 use crate::views::login::{LoginFailure, attempt};
-use crate::views::users::{audit_admin, roles_json};
+use crate::views::users::roles_json;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -251,7 +252,7 @@ pub async fn create_user(
         }
         other => other?,
     };
-    audit_admin(
+    audit_change(
         &state,
         &a,
         "user.create",
@@ -366,7 +367,7 @@ pub async fn patch_user(
         let keep = (id == a.user.id).then_some(a.session.token_hash.as_str());
         users::set_password(t, &id, &hash, keep).await?;
     }
-    audit_admin(
+    audit_change(
         &state,
         &a,
         "user.update",
@@ -432,7 +433,7 @@ pub async fn create_programme(
     }
     let (code, name) = (code.expect("checked"), name.expect("checked"));
     let p = programmes::create(a.tenant(&state), code.as_str(), name.as_str()).await?;
-    audit_admin(
+    audit_change(
         &state,
         &a,
         "programme.create",

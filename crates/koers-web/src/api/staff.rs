@@ -67,7 +67,7 @@ pub async fn create_scan(
         respondents.push((id, group));
     }
     let id = scans::create_round(t, &name, &a.user.id, &respondents).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "hrm_scan.create",
@@ -88,7 +88,7 @@ async fn move_to(
     a.require(Action::RunHrmScan)?;
     let r = load(&state, &a, &id).await?;
     scans::set_status(a.tenant(&state), &r.id, to).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         &format!("hrm_scan.{to}"),
@@ -465,7 +465,7 @@ pub async fn put_plan(
         activities,
     };
     koers_store::staff::development::save(a.tenant(&state), &e.user.id, &input).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "development_plan.save",

@@ -65,7 +65,7 @@ pub(crate) async fn add_version(
         return Err(WebError::invalid("note", "too-long"));
     }
     let n = store::create(a.tenant(state), programme_id, doc, note.trim(), &a.user.id).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         state,
         a,
         "vision.create",
@@ -89,7 +89,7 @@ pub(crate) async fn move_version(
         Err(koers_store::StoreError::Conflict(_)) => Err(WebError::Conflict("vision status")),
         Err(e) => Err(e.into()),
         Ok(()) => {
-            crate::guidance::audit_change(
+            crate::commands::audit_change(
                 state,
                 a,
                 &format!("vision.{}", to.key()),

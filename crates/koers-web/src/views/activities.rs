@@ -368,7 +368,7 @@ pub async fn set_awards(
     let (x, _) = load(&state, &a, &id).await?;
     let awards = form.get("awards") == "1";
     koers_store::credentials::set_activity_awards(a.tenant(&state), &x.id, awards).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "activity.credential",
@@ -419,7 +419,7 @@ pub async fn complete(
         return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
     }
     koers_store::credentials::complete_activity(t, &x.id, &people, &a.user.id).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "activity.complete",

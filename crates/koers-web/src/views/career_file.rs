@@ -6,11 +6,11 @@ use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
-use crate::guidance as access;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use koers_app::guidance::access;
 use koers_domain::guidance::Phase;
 use koers_domain::guidance::career_file::{EXPERIENCES, GoalInput, ReflectionInput, parse_choice};
 use koers_domain::guidance::competency::{INSTRUMENT_KEY, ITEMS};
@@ -70,7 +70,7 @@ async fn render_file(
     flash: Option<&str>,
     kept: Kept,
 ) -> WebResult<Response> {
-    let s = access::own_record(state, a).await?;
+    let s = access::own_record(&a.cx(state)).await?;
     let t = a.tenant(state);
     let uid = &s.record.user_id;
     let status = super::form_status(kept.errors.is_empty());
@@ -131,7 +131,7 @@ pub async fn self_assessment(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::own_record(&state, &a).await?;
+    let s = access::own_record(&a.cx(&state)).await?;
     let mut answers = BTreeMap::new();
     for i in &ITEMS {
         if let Ok(v) = form.get(i.id).parse::<i64>() {
@@ -171,7 +171,7 @@ pub async fn add_reflection(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::own_record(&state, &a).await?;
+    let s = access::own_record(&a.cx(&state)).await?;
     match ReflectionInput::parse(form.get("experience"), form.get("title"), form.get("body")) {
         Ok(r) => {
             career_file::add_reflection(
@@ -195,7 +195,7 @@ pub async fn add_goal(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::own_record(&state, &a).await?;
+    let s = access::own_record(&a.cx(&state)).await?;
     match GoalInput::parse(
         form.get("title"),
         form.get("description"),
@@ -224,7 +224,7 @@ pub async fn save_choice(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::own_record(&state, &a).await?;
+    let s = access::own_record(&a.cx(&state)).await?;
     match parse_choice(
         form.get("options"),
         form.get("choice"),
@@ -254,7 +254,7 @@ pub async fn save_handover(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::own_record(&state, &a).await?;
+    let s = access::own_record(&a.cx(&state)).await?;
     let note = form.get("handover_note").trim().replace("\r\n", "\n");
     if note.chars().count() > 10_000 {
         let errors = [koers_domain::FieldError::new(
@@ -288,7 +288,7 @@ pub async fn set_sharing(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::own_record(&state, &a).await?;
+    let s = access::own_record(&a.cx(&state)).await?;
     let kind = kind_of(&form)?;
     career_file::set_sharing(
         a.tenant(&state),
@@ -309,7 +309,7 @@ pub async fn delete_item(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::own_record(&state, &a).await?;
+    let s = access::own_record(&a.cx(&state)).await?;
     let kind = kind_of(&form)?;
     if kind == ItemKind::SelfAssessment {
         return Err(WebError::invalid("kind", "item-unknown"));
@@ -326,7 +326,7 @@ pub async fn goal_status(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::own_record(&state, &a).await?;
+    let s = access::own_record(&a.cx(&state)).await?;
     let status = match form.get("status") {
         "reached" => "reached",
         "open" => "open",

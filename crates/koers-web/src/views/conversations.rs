@@ -2,15 +2,16 @@
 //! counsellor; the student reads the summary and agreements, never the private notes).
 
 use super::{Ctx, OkQuery, render_status};
-use crate::api::guidance::{calendar_response, load_conversation, read_content};
 use crate::auth::{Authenticated, WebUser};
+use crate::calendar_feed::conversation_file;
 use crate::error::WebResult;
 use crate::forms::FormData;
-use crate::guidance::{self as access, Need};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use koers_app::guidance::access::{self, Need};
+use koers_app::guidance::conversations::{self as conversation, load as load_conversation};
 use koers_domain::guidance::conversation::RawAgreement;
 use koers_domain::guidance::{CareerCompetency, ConversationStatus, ReportInput};
 use koers_store::guidance::conversations::{self, Agreement, Conversation};
@@ -54,15 +55,19 @@ async fn page(
     errors: Vec<super::FieldMsg>,
     kept: Option<(Conversation, Vec<AgreementRow>)>,
 ) -> WebResult<Response> {
-    let (c, s) = load_conversation(state, a, id).await?;
-    let (content, notes, agreements) = read_content(state, a, &s, &c).await?;
-    let can_report = s.may(a, Need::Guide) && c.status != ConversationStatus::Cancelled;
+    let (c, s) = load_conversation(&a.cx(state), id).await?;
+    let conversation::Content {
+        report: content,
+        notes,
+        agreements,
+    } = conversation::content(&a.cx(state), &s, &c).await?;
+    let can_report = s.may(&a.actor, Need::Guide) && c.status != ConversationStatus::Cancelled;
     let report_later = c.check_report_time().is_err();
     let open = matches!(
         c.status,
         ConversationStatus::Planned | ConversationStatus::Requested
     );
-    let can_cancel = s.is_self(a) || s.may(a, Need::Guide);
+    let can_cancel = s.is_self(&a.actor) || s.may(&a.actor, Need::Guide);
     let (c, rows) = match kept {
         Some((k, rows)) => (k, form_rows(&[], Some(rows))),
         None => (c, form_rows(&agreements, None)),
@@ -102,9 +107,9 @@ pub async fn calendar(
     WebUser(a): WebUser,
     Path(id): Path<String>,
 ) -> WebResult<Response> {
-    let (c, s) = load_conversation(&state, &a, &id).await?;
-    s.require(&a, Need::Content)?;
-    calendar_response(&c, &a.tr)
+    let (c, s) = load_conversation(&a.cx(&state), &id).await?;
+    s.require(&a.actor, Need::Content)?;
+    conversation_file(&c, &a.tr)
 }
 
 /// The competencies and agreement rows of a report form (fields `competency`, and per row
@@ -174,8 +179,8 @@ pub async fn save_report(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let (c, s) = load_conversation(&state, &a, &id).await?;
-    s.require(&a, Need::Guide)?;
+    let (c, s) = load_conversation(&a.cx(&state), &id).await?;
+    s.require(&a.actor, Need::Guide)?;
     if c.status == ConversationStatus::Cancelled {
         return Err(crate::error::WebError::Conflict("cancelled conversation"));
     }
@@ -194,7 +199,7 @@ pub async fn save_report(
     match parsed {
         Ok(report) => {
             conversations::save_report(a.tenant(&state), &c.id, &report).await?;
-            access::audit_change(
+            crate::commands::audit_change(
                 &state,
                 &a,
                 "conversation.report",
@@ -231,14 +236,14 @@ pub async fn set_agreement_status(
     let g = conversations::get_agreement(t, &id)
         .await?
         .ok_or(crate::error::WebError::NotFound)?;
-    let s = access::load_by_user(&state, &a, &g.person_id).await?;
-    if !(s.is_self(&a) || s.may(&a, Need::Guide)) {
+    let s = access::load_by_user(&a.cx(&state), &g.person_id).await?;
+    if !(s.is_self(&a.actor) || s.may(&a.actor, Need::Guide)) {
         return Err(crate::error::WebError::Forbidden);
     }
     let status = koers_domain::guidance::AgreementStatus::parse(form.get("status"))
         .ok_or_else(|| crate::error::WebError::invalid("status", "agreement-status-invalid"))?;
     conversations::set_agreement_status(t, &id, status).await?;
-    access::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "agreement.status",

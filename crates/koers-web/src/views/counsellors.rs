@@ -6,12 +6,12 @@ use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
-use crate::guidance as access;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
+use koers_app::guidance::access;
 use koers_domain::policy::{Action, Scope};
 use koers_domain::{FieldError, Role};
 use koers_store::guidance::stand_ins::{self, Counsellor, StandIn};
@@ -122,7 +122,7 @@ pub async fn create_stand_in(
     match (absent, stand_in, from, until) {
         (Some(c), Some(s), Some(f), Some(u)) if errors.is_empty() => {
             let id = stand_ins::create(a.tenant(&state), &c, &s, f, u, &reason, &a.user.id).await?;
-            access::audit_change(
+            crate::commands::audit_change(
                 &state,
                 &a,
                 "standin.create",
@@ -151,7 +151,7 @@ pub async fn end_stand_in(
         return Err(WebError::NotFound);
     }
     stand_ins::end(a.tenant(&state), &id).await?;
-    access::audit_change(&state, &a, "standin.end", &id, serde_json::json!({})).await?;
+    crate::commands::audit_change(&state, &a, "standin.end", &id, serde_json::json!({})).await?;
     Ok(Redirect::to("/counsellors?ok=saved").into_response())
 }
 
@@ -197,7 +197,7 @@ pub async fn hand_over(
                 scope.as_deref(),
             )
             .await?;
-            access::audit_change(
+            crate::commands::audit_change(
                 &state,
                 &a,
                 "caseload.handover",
@@ -222,7 +222,7 @@ pub async fn reassign(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::load(&state, &a, &id).await?;
+    let s = access::load(&a.cx(&state), &id).await?;
     a.require(Action::AssignCounsellor {
         programme_id: &s.record.programme_id,
     })?;
@@ -245,7 +245,7 @@ pub async fn reassign(
         reason,
     )
     .await?;
-    access::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "student.counsellor",

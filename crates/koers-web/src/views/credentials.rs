@@ -252,7 +252,7 @@ pub async fn rotate(
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::ManageUsers)?;
     let key = crate::badges::rotate_key(a.tenant(&state)).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "credentials.rotate_key",

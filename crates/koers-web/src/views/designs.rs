@@ -401,7 +401,7 @@ pub async fn publish(
         return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
     }
     designs::set_published(a.tenant(&state), &d.id, publish).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         if publish {

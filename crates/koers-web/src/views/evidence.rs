@@ -436,7 +436,7 @@ pub async fn sign_off(
         &a.user.id,
     )
     .await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "competence.sign_off",

@@ -6,11 +6,11 @@ use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
-use crate::guidance as access;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use koers_app::guidance::access;
 use koers_domain::FieldError;
 use koers_domain::guidance::{ConversationInput, Phase};
 use koers_store::guidance::groups::{self, GroupSession, NewGroupSession, Participant};
@@ -36,7 +36,7 @@ struct GroupPage {
 }
 
 async fn caseload(state: &AppState, a: &Authenticated) -> WebResult<Vec<StudentRecord>> {
-    let owners = access::caseload_owners(state, a).await?;
+    let owners = access::caseload_owners(&a.cx(state)).await?;
     Ok(students::list(
         a.tenant(state),
         &Reach::Counsellors(owners),
@@ -55,7 +55,7 @@ async fn list_page(
     form: FormData,
     errors: Vec<FieldMsg>,
 ) -> WebResult<Response> {
-    access::require_counsellor(a)?;
+    access::require_counsellor(&a.actor)?;
     let status = super::form_status(errors.is_empty());
     Ok(render_status(
         status,
@@ -91,7 +91,7 @@ pub async fn create(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    access::require_counsellor(&a)?;
+    access::require_counsellor(&a.actor)?;
     let duration: i64 = form.get("duration").trim().parse().unwrap_or(0);
     let mut errors = match ConversationInput::parse(
         form.get("phase"),
@@ -145,7 +145,7 @@ pub async fn create(
         },
     )
     .await?;
-    access::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "group.create",
@@ -157,7 +157,7 @@ pub async fn create(
 }
 
 async fn own_session(state: &AppState, a: &Authenticated, id: &str) -> WebResult<GroupSession> {
-    access::require_counsellor(a)?;
+    access::require_counsellor(&a.actor)?;
     if !koers_domain::is_id(id) {
         return Err(WebError::NotFound);
     }
@@ -200,7 +200,7 @@ pub async fn attendance(
         .map(|(_, v)| v.clone())
         .collect();
     groups::record_attendance(a.tenant(&state), &g.id, &attended).await?;
-    access::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "group.attendance",

@@ -134,7 +134,7 @@ pub async fn page(
     };
     let today = koers_domain::time::today();
     let caseload = if actor.has_role(Role::Counsellor) {
-        let owners = crate::guidance::caseload_owners(&state, &a).await?;
+        let owners = koers_app::guidance::access::caseload_owners(&a.cx(&state)).await?;
         let list = gstudents::list(
             t,
             &Reach::Counsellors(owners),

@@ -183,7 +183,7 @@ pub async fn create(
         },
     )
     .await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "hr_record.create",

@@ -138,7 +138,7 @@ pub(crate) async fn keep(
         Err(koers_store::StoreError::Conflict(_)) => Err(WebError::Conflict("instrument version")),
         Err(e) => Err(e.into()),
         Ok(id) => {
-            crate::guidance::audit_change(
+            crate::commands::audit_change(
                 state,
                 a,
                 "hrm_instrument.store",
@@ -245,7 +245,7 @@ pub async fn make_current(
         return Err(WebError::NotFound);
     }
     scans::set_current_instrument(a.tenant(&state), &id).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "hrm_instrument.current",

@@ -119,7 +119,7 @@ pub async fn create(
         return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
     }
     let id = scans::create_round(t, &name, &a.user.id, &respondents).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "hrm_scan.create",
@@ -364,7 +364,7 @@ pub async fn set_status(
         }
         Err(e) => return Err(e.into()),
     }
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         &format!("hrm_scan.{to}"),

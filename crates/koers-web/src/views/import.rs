@@ -8,7 +8,6 @@ use crate::api::guidance::{import_scope, plan_import, run_progress_import};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult, import_message};
 use crate::forms::FormData;
-use crate::guidance as access;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -257,7 +256,7 @@ async fn write_in_background(state: AppState, a: Authenticated, plan: import::Pl
     let result = import::apply(t, &plan, Some(&a.user.id), &progress).await;
     let ended = match result {
         Ok((created, updated)) => {
-            let audit = access::audit_change(
+            let audit = crate::commands::audit_change(
                 &state,
                 &a,
                 "student.import",

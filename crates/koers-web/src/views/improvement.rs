@@ -190,7 +190,7 @@ pub async fn create(
             let id =
                 koers_store::improvement::create(a.tenant(&state), &source, &c.input(), &a.user.id)
                     .await?;
-            crate::guidance::audit_change(
+            crate::commands::audit_change(
                 &state,
                 &a,
                 "improvement_action.create",

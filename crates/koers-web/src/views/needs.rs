@@ -155,7 +155,7 @@ pub async fn triage(
         return needs_page(&state, &a, None, msgs, FormData::default()).await;
     }
     needs::triage(a.tenant(&state), &n.id, status, rationale).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "field_need.triage",
@@ -287,7 +287,7 @@ pub async fn set_alignment(
         return alignment_page(&state, &a, msgs).await;
     }
     needs::set_alignment(a.tenant(&state), &n.id, status, reason).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "field_need.alignment",

@@ -185,7 +185,7 @@ pub async fn apply(
     let (existing, activities) = store::existing(t).await?;
     let plans = plan(&programs, &existing, &activities);
     let done = store::apply(t, &plans, &a.user.id, &source, Some(id)).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "ooapi.import",

@@ -278,7 +278,7 @@ pub async fn add_partnership(
             },
         )
         .await?;
-        crate::guidance::audit_change(
+        crate::commands::audit_change(
             &state,
             &a,
             "partner.partnership",

@@ -6,11 +6,11 @@ use super::{Ctx, render};
 use crate::auth::WebUser;
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
-use crate::guidance::{self as access, Need};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use koers_app::guidance::access::{self, Need};
 use koers_domain::guidance::career_file::{DESTINATIONS, OUTFLOW_REASONS};
 use koers_domain::guidance::competency::INSTRUMENT_KEY;
 use koers_domain::guidance::{ConversationStatus, Phase, PhaseStatus};
@@ -31,13 +31,13 @@ pub async fn set_phase(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::load_for(&state, &a, &id, Need::Guide).await?;
+    let s = access::load_for(&a.cx(&state), &id, Need::Guide).await?;
     let phase = Phase::parse(form.get("phase"))
         .ok_or_else(|| WebError::invalid("phase", "phase-invalid"))?;
     let on = koers_domain::time::parse_date(form.get("on"))
         .ok_or_else(|| WebError::invalid("on", "date-invalid"))?;
     students::set_phase(a.tenant(&state), &s.record.id, phase, on, &a.user.id).await?;
-    access::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "student.phase",
@@ -55,7 +55,7 @@ pub async fn add_progress(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::load_for(&state, &a, &id, Need::Guide).await?;
+    let s = access::load_for(&a.cx(&state), &id, Need::Guide).await?;
     let credits: i64 = form
         .get("credits")
         .trim()
@@ -72,7 +72,7 @@ pub async fn add_progress(
     let on = koers_domain::time::parse_date(form.get("on"))
         .ok_or_else(|| WebError::invalid("on", "date-invalid"))?;
     records::add_progress(a.tenant(&state), &s.record.id, on, credits, norm, "manual").await?;
-    access::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "student.progress",
@@ -90,7 +90,7 @@ pub async fn save_outflow(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::load_for(&state, &a, &id, Need::Guide).await?;
+    let s = access::load_for(&a.cx(&state), &id, Need::Guide).await?;
     let reason = OUTFLOW_REASONS
         .iter()
         .find(|r| **r == form.get("reason"))
@@ -120,7 +120,7 @@ pub async fn save_outflow(
         &a.user.id,
     )
     .await?;
-    access::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "student.outflow",
@@ -138,7 +138,7 @@ pub async fn exit_reflection(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::own_record(&state, &a).await?;
+    let s = access::own_record(&a.cx(&state)).await?;
     let text = form.get("exit_reflection").trim().replace("\r\n", "\n");
     if text.chars().count() > 10_000 {
         return Err(WebError::invalid("exit_reflection", "text-too-long"));
@@ -171,12 +171,12 @@ pub async fn handover(
     WebUser(a): WebUser,
     Path(id): Path<String>,
 ) -> WebResult<Response> {
-    let s = access::load_for(&state, &a, &id, Need::Content).await?;
-    access::audit_read(&state, &a, &s, "student.read_file", &s.record.id).await?;
+    let s = access::load_for(&a.cx(&state), &id, Need::Content).await?;
+    access::audit_read(&a.cx(&state), &s, "student.read_file", &s.record.id).await?;
     let t = a.tenant(&state);
     let today = koers_domain::time::today();
     let rules = koers_store::guidance::rules::for_programme(t, &s.record.programme_id).await?;
-    let own = s.is_self(&a);
+    let own = s.is_self(&a.actor);
     let mut assessments =
         self_assessments::for_person(t, &s.record.user_id, INSTRUMENT_KEY).await?;
     let mut reflections = career_file::reflections(t, &s.record.user_id).await?;

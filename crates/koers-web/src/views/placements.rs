@@ -202,9 +202,8 @@ async fn page(
         Vec::new()
     };
     let shared = if can_assess {
-        crate::guidance::audit_sensitive_read(
-            state,
-            a,
+        koers_app::guidance::access::audit_sensitive_read(
+            &a.cx(state),
             "placement.read_shared",
             ("student", &x.p.student_id),
             &x.p.student_user_id,
@@ -317,7 +316,7 @@ pub async fn assess_task(
         &a.user.id,
     )
     .await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "placement.assess",

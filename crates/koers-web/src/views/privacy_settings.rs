@@ -155,7 +155,7 @@ pub async fn save(
         }
     };
     institutions::set_privacy_contact(a.tenant(&state), &contact).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "institution.privacy",

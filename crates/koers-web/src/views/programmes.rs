@@ -1,8 +1,8 @@
 //! Programmes and their cohorts.
 
-use super::users::audit_admin;
 use super::{Ctx, FieldMsg, OkQuery, field_msgs, render, render_status};
 use crate::auth::{Authenticated, WebUser};
+use crate::commands::audit_change;
 use crate::csrf::verify;
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
@@ -65,7 +65,7 @@ pub async fn create(
     if let (Some(code), Some(name)) = (&code, &name) {
         match programmes::create(t, code.as_str(), name.as_str()).await {
             Ok(p) => {
-                audit_admin(
+                audit_change(
                     &state,
                     &a,
                     "programme.create",
@@ -152,7 +152,7 @@ pub async fn rename(
     match ProgrammeName::parse(form.get("name")) {
         Ok(name) => {
             programmes::rename(a.tenant(&state), &id, name.as_str()).await?;
-            audit_admin(
+            audit_change(
                 &state,
                 &a,
                 "programme.rename",
@@ -185,7 +185,7 @@ pub async fn add_cohort(
         Ok(year) => {
             match programmes::add_cohort(a.tenant(&state), &id, i64::from(year.get())).await {
                 Ok(c) => {
-                    audit_admin(
+                    audit_change(
                         &state,
                         &a,
                         "cohort.create",

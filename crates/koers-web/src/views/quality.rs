@@ -335,7 +335,7 @@ pub async fn save_targets(
             .await?;
         }
     }
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "indicator_targets.save",
@@ -418,7 +418,7 @@ pub async fn add_action(
         Err(e) => return Err(e),
     };
     let id = improvement::create(a.tenant(&state), &source, &checked.input(), &a.user.id).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "improvement_action.create",
@@ -669,7 +669,7 @@ pub async fn selfscan_save(
     .await
     {
         Ok(id) => {
-            crate::guidance::audit_change(
+            crate::commands::audit_change(
                 &state,
                 &a,
                 "self_scan.save",

@@ -5,7 +5,6 @@ use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
-use crate::guidance as access;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -92,7 +91,7 @@ pub async fn save(
         ));
     }
     rules::set(a.tenant(&state), &p.id, &out).await?;
-    access::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "programme.rules",

@@ -2,16 +2,16 @@
 //! question; either side can move (counsellor) or cancel a planned conversation.
 
 use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
-use crate::api::guidance::load_conversation;
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
-use crate::guidance::{self as access, Need};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::{Date, Time};
+use koers_app::guidance::access::{self, Need};
+use koers_app::guidance::conversations::load as load_conversation;
 use koers_domain::FieldError;
 use koers_domain::guidance::conversation::{MAX_DURATION, MIN_DURATION, Origin};
 use koers_domain::guidance::{ConversationStatus, Phase};
@@ -41,7 +41,7 @@ async fn slots_page(
     form: FormData,
     errors: Vec<FieldMsg>,
 ) -> WebResult<Response> {
-    access::require_counsellor(a)?;
+    access::require_counsellor(&a.actor)?;
     let slots = slots::of_guide(a.tenant(state), &a.user.id, koers_store::now_ms(), false).await?;
     let status = super::form_status(errors.is_empty());
     Ok(render_status(
@@ -77,7 +77,7 @@ pub async fn create(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    access::require_counsellor(&a)?;
+    access::require_counsellor(&a.actor)?;
     let mut errors = Vec::new();
     let start = form_instant(&form);
     match start {
@@ -127,7 +127,7 @@ pub async fn delete(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    access::require_counsellor(&a)?;
+    access::require_counsellor(&a.actor)?;
     if !koers_domain::is_id(&id) {
         return Err(WebError::NotFound);
     }
@@ -153,7 +153,7 @@ async fn book_page(
     form: FormData,
     errors: Vec<FieldMsg>,
 ) -> WebResult<Response> {
-    let s = access::own_record(state, a).await?;
+    let s = access::own_record(&a.cx(state)).await?;
     let slots = match &s.record.counsellor_id {
         Some(c) => slots::of_guide(a.tenant(state), c, koers_store::now_ms(), true).await?,
         None => Vec::new(),
@@ -201,7 +201,7 @@ pub async fn book(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::own_record(&state, &a).await?;
+    let s = access::own_record(&a.cx(&state)).await?;
     if !koers_domain::is_id(&slot_id) {
         return Err(WebError::NotFound);
     }
@@ -236,7 +236,7 @@ pub async fn request(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::own_record(&state, &a).await?;
+    let s = access::own_record(&a.cx(&state)).await?;
     let (phase, question) = match phase_and_question(&form) {
         Ok(v) if !v.1.is_empty() => v,
         Ok(_) => {
@@ -277,8 +277,8 @@ pub async fn reschedule(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let (c, s) = load_conversation(&state, &a, &id).await?;
-    s.require(&a, Need::Guide)?;
+    let (c, s) = load_conversation(&a.cx(&state), &id).await?;
+    s.require(&a.actor, Need::Guide)?;
     if !matches!(
         c.status,
         ConversationStatus::Planned | ConversationStatus::Requested
@@ -302,7 +302,7 @@ pub async fn reschedule(
     )
     .await?;
     slots::release(a.tenant(&state), &c.id).await?;
-    access::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "conversation.reschedule",
@@ -321,8 +321,8 @@ pub async fn cancel(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let (c, s) = load_conversation(&state, &a, &id).await?;
-    if !(s.is_self(&a) || s.may(&a, Need::Guide)) {
+    let (c, s) = load_conversation(&a.cx(&state), &id).await?;
+    if !(s.is_self(&a.actor) || s.may(&a.actor, Need::Guide)) {
         return Err(WebError::Forbidden);
     }
     if !matches!(
@@ -333,7 +333,7 @@ pub async fn cancel(
     }
     conversations::cancel(a.tenant(&state), &c.id).await?;
     slots::release(a.tenant(&state), &c.id).await?;
-    access::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "conversation.cancel",

@@ -135,7 +135,7 @@ pub async fn save(
         }
         Err(e) => return Err(e.into()),
     }
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "institution.sso",

@@ -207,7 +207,7 @@ async fn audit(
     action: &str,
     e: &EmployeeAccess,
 ) -> WebResult<()> {
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         state,
         a,
         action,

@@ -5,8 +5,8 @@
 
 use super::conversations::{AgreementRow, form_rows, report_form, typed_rows};
 use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
-use crate::api::guidance::calendar_response;
 use crate::auth::{Authenticated, WebUser};
+use crate::calendar_feed::conversation_file;
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
 use crate::staff::{self as access, EmployeeAccess};
@@ -112,7 +112,7 @@ pub async fn calendar(
     Path(id): Path<String>,
 ) -> WebResult<Response> {
     let (c, _) = load(&state, &a, &id).await?;
-    calendar_response(&c, &a.tr)
+    conversation_file(&c, &a.tr)
 }
 
 pub async fn save_report(
@@ -137,7 +137,7 @@ pub async fn save_report(
     match parsed {
         Ok(report) => {
             conversations::save_report(a.tenant(&state), &c.id, &report).await?;
-            crate::guidance::audit_change(
+            crate::commands::audit_change(
                 &state,
                 &a,
                 "staff_conversation.report",
@@ -175,7 +175,7 @@ pub async fn cancel(
         return Err(WebError::Conflict("conversation"));
     }
     conversations::cancel(a.tenant(&state), &c.id).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "staff_conversation.cancel",

@@ -142,7 +142,7 @@ pub async fn confirm(
         Err(e) => return Err(e.into()),
     };
     import_runs::drop_pending(t, id).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "user.import",

@@ -5,11 +5,11 @@ use super::{Ctx, FieldMsg, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
-use crate::guidance as access;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use koers_app::guidance::access;
 use koers_domain::guidance::import::valid_student_number;
 use koers_domain::policy::Action;
 use koers_domain::{CohortYear, Email, FieldError};
@@ -69,7 +69,7 @@ async fn page(
     form: FormData,
     errors: Vec<FieldMsg>,
 ) -> WebResult<Response> {
-    let s = access::load(state, a, id).await?;
+    let s = access::load(&a.cx(state), id).await?;
     a.require(Action::EditStudent {
         programme_id: &s.record.programme_id,
     })?;
@@ -105,7 +105,7 @@ pub async fn save(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::load(&state, &a, &id).await?;
+    let s = access::load(&a.cx(&state), &id).await?;
     a.require(Action::EditStudent {
         programme_id: &s.record.programme_id,
     })?;
@@ -186,7 +186,7 @@ pub async fn save(
         }
         Err(e) => return Err(WebError::from(e)),
     }
-    access::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "student.update",

@@ -5,12 +5,12 @@ use super::{Ctx, render};
 use crate::auth::WebUser;
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
-use crate::guidance::{self as access, Need};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
+use koers_app::guidance::access::{self, Need};
 use koers_domain::guidance::career_file::STUDY_CHOICE_OUTCOMES;
 use koers_domain::guidance::{ConversationInput, Phase, PhaseStatus};
 use koers_domain::policy::Action;
@@ -68,7 +68,7 @@ pub async fn list(
     } else {
         100
     };
-    let reach = access::reach(&state, &a)
+    let reach = access::reach(&a.cx(&state))
         .await?
         .ok_or(WebError::Forbidden)?;
     let t = a.tenant(&state);
@@ -181,11 +181,11 @@ async fn student_page(
     form: PlanForm,
     errors: Vec<super::FieldMsg>,
 ) -> WebResult<Response> {
-    let s = access::load(state, a, id).await?;
+    let s = access::load(&a.cx(state), id).await?;
     let t = a.tenant(state);
     let today = koers_domain::time::today();
-    let meta = s.may(a, Need::Meta);
-    let content = s.may(a, Need::Content);
+    let meta = s.may(&a.actor, Need::Meta);
+    let content = s.may(&a.actor, Need::Content);
     let statuses = if meta {
         let rules = koers_store::guidance::rules::for_programme(t, &s.record.programme_id).await?;
         Some(s.record.statuses(&rules, today))
@@ -199,7 +199,7 @@ async fn student_page(
     };
     let mut file = (Vec::new(), Vec::new(), Choice::default(), Intake::default());
     let (agreements, assessments) = if content {
-        let own = s.is_self(a);
+        let own = s.is_self(&a.actor);
         let mut reflections = career_file::reflections(t, &s.record.user_id).await?;
         let mut goals = career_file::goals(t, &s.record.user_id).await?;
         if !own {
@@ -216,14 +216,14 @@ async fn student_page(
             career_file::choice(t, &s.record.id).await?,
             intake,
         );
-        access::audit_read(state, a, &s, "student.read_file", &s.record.id).await?;
+        access::audit_read(&a.cx(state), &s, "student.read_file", &s.record.id).await?;
         let mut sa = self_assessments::for_person(
             t,
             &s.record.user_id,
             koers_domain::guidance::competency::INSTRUMENT_KEY,
         )
         .await?;
-        if !s.is_self(a) {
+        if !s.is_self(&a.actor) {
             sa.retain(|x| x.shared_counsellor);
         }
         (
@@ -241,7 +241,7 @@ async fn student_page(
     } else {
         Vec::new()
     };
-    let history = if may_assign || s.may(a, Need::Guide) {
+    let history = if may_assign || s.may(&a.actor, Need::Guide) {
         students::counsellor_history(t, &s.record.id).await?
     } else {
         Vec::new()
@@ -255,13 +255,13 @@ async fn student_page(
     } else {
         form
     };
-    let support = if s.may(a, Need::Support) {
+    let support = if s.may(&a.actor, Need::Support) {
         // A counsellor sees only the flags they set; the programme manager all.
         let manager = a
             .actor
             .has_role_for(koers_domain::Role::ProgrammeManager, &s.record.programme_id);
         let only_by = (!manager).then_some(a.user.id.as_str());
-        access::audit_read(state, a, &s, "student.read_support", &s.record.id).await?;
+        access::audit_read(&a.cx(state), &s, "student.read_support", &s.record.id).await?;
         Some(koers_store::guidance::support::of_student(t, &s.record.id, only_by).await?)
     } else {
         None
@@ -283,7 +283,7 @@ async fn student_page(
         status,
         &StudentPage {
             ctx: Ctx::user(a, &format!("/students/{}", s.record.id), "students"),
-            can_guide: s.may(a, Need::Guide),
+            can_guide: s.may(&a.actor, Need::Guide),
             can_edit: a.actor.may(Action::EditStudent {
                 programme_id: &s.record.programme_id,
             }),
@@ -328,10 +328,11 @@ pub async fn plan_conversation(
     State(state): State<AppState>,
     WebUser(a): WebUser,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::load_for(&state, &a, &id, Need::Guide).await?;
+    let s = access::load_for(&a.cx(&state), &id, Need::Guide).await?;
     let starts_at = match (
         Date::strptime("%Y-%m-%d", form.get("date").trim()),
         jiff::civil::Time::strptime("%H:%M", form.get("time").trim()),
@@ -342,7 +343,9 @@ pub async fn plan_conversation(
     let duration = form.get("duration").trim().parse().unwrap_or(0);
     match ConversationInput::parse(form.get("phase"), starts_at, duration, form.get("location")) {
         Ok(input) => {
-            let c = crate::api::guidance::schedule(&state, &a, &s, &input).await?;
+            let done =
+                koers_app::guidance::conversations::schedule(&a.cx(&state), &s, &input).await?;
+            let c = crate::commands::finish(&state, &a, &headers, done).await?;
             Ok(Redirect::to(&format!("/conversations/{}?ok=created", c.id)).into_response())
         }
         Err(errors) => {
@@ -367,7 +370,7 @@ pub async fn save_intake(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::load_for(&state, &a, &id, Need::Guide).await?;
+    let s = access::load_for(&a.cx(&state), &id, Need::Guide).await?;
     let outcome = match form.get("study_choice_outcome") {
         "" => None,
         o => Some(
@@ -387,7 +390,7 @@ pub async fn save_intake(
     intake.study_choice_outcome = outcome;
     intake.study_choice_notes = notes;
     career_file::save_intake(t, &s.record.id, &intake).await?;
-    access::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "student.intake",
@@ -406,7 +409,7 @@ pub async fn add_support(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::load_for(&state, &a, &id, Need::Guide).await?;
+    let s = access::load_for(&a.cx(&state), &id, Need::Guide).await?;
     let category = koers_domain::guidance::career_file::SUPPORT_CATEGORIES
         .iter()
         .find(|c| **c == form.get("category"))
@@ -423,7 +426,7 @@ pub async fn add_support(
         note,
     )
     .await?;
-    access::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "student.support",
@@ -442,7 +445,7 @@ pub async fn close_support(
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let s = access::load_for(&state, &a, &id, Need::Support).await?;
+    let s = access::load_for(&a.cx(&state), &id, Need::Support).await?;
     if !koers_domain::is_id(&flag) {
         return Err(WebError::NotFound);
     }
@@ -451,7 +454,7 @@ pub async fn close_support(
         .has_role_for(koers_domain::Role::ProgrammeManager, &s.record.programme_id);
     let by = (!manager).then_some(a.user.id.as_str());
     koers_store::guidance::support::close(a.tenant(&state), &flag, &s.record.id, by).await?;
-    access::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "student.support_closed",

@@ -227,7 +227,7 @@ pub async fn create(
         }
         Err(e) => Err(e.into()),
         Ok(id) => {
-            crate::guidance::audit_change(
+            crate::commands::audit_change(
                 &state,
                 &a,
                 "team.create",
@@ -262,7 +262,7 @@ pub async fn set_manager(
         Err(msg) => return page(&state, &a, None, Some(msg)).await,
     };
     teams::set_manager(a.tenant(&state), &team.id, manager.as_deref()).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "team.manager",
@@ -287,7 +287,7 @@ pub async fn add_member(
         Err(msg) => return page(&state, &a, None, Some(msg)).await,
     };
     teams::add_member(a.tenant(&state), &team.id, &member).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "team.member_add",
@@ -307,7 +307,7 @@ pub async fn remove_member(
     require_manage(&a, &form)?;
     let team = team_of(&state, &a, &id).await?;
     teams::remove_member(a.tenant(&state), &team.id, &user).await?;
-    crate::guidance::audit_change(
+    crate::commands::audit_change(
         &state,
         &a,
         "team.member_remove",

@@ -2,6 +2,7 @@
 
 use super::{Ctx, FieldMsg, OkQuery, field_msgs, is_htmx, render, render_status};
 use crate::auth::{Authenticated, WebUser};
+use crate::commands::audit_change;
 use crate::csrf::verify;
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
@@ -19,30 +20,6 @@ use koers_store::platform::users::{self, User, UserFilter};
 use koers_store::platform::{passwords, sessions};
 
 const PAGE: u32 = 50;
-
-pub(crate) async fn audit_admin(
-    state: &AppState,
-    a: &Authenticated,
-    action: &str,
-    subject_id: &str,
-    details: serde_json::Value,
-) -> WebResult<()> {
-    crate::audit_trail::record(
-        state.db(),
-        NewEvent {
-            institution_id: Some(&a.user.institution_id),
-            actor_id: Some(&a.user.id),
-            actor_email: Some(&a.user.email),
-            action,
-            subject_type: action.split('.').next(),
-            subject_id: Some(subject_id),
-            details,
-            ..Default::default()
-        },
-    )
-    .await?;
-    Ok(())
-}
 
 /// An account was refused because its address is taken. Addresses are unique across the
 /// server (they are the login), so the refusal says an address exists somewhere; whoever asks
@@ -274,7 +251,7 @@ pub async fn create(
         };
         match users::create(t, new).await {
             Ok(u) => {
-                audit_admin(
+                audit_change(
                     &state,
                     &a,
                     "user.create",
@@ -433,7 +410,7 @@ pub async fn update(
         if errors.is_empty() {
             let before: Vec<RoleAssignment> = existing.roles.iter().map(Into::into).collect();
             users::set_roles(t, &id, &roles).await?;
-            audit_admin(
+            audit_change(
                 &state,
                 &a,
                 "user.update",
@@ -499,7 +476,7 @@ pub async fn set_active(
         .await;
     }
     users::set_active(t, &id, active).await?;
-    audit_admin(
+    audit_change(
         &state,
         &a,
         if active {
@@ -538,7 +515,7 @@ pub async fn reset_password(
     if keep.is_none() {
         sessions::delete_all_for_user(t, &id, None).await?;
     }
-    audit_admin(
+    audit_change(
         &state,
         &a,
         "user.password_reset",

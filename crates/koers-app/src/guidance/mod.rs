@@ -1,0 +1,4 @@
+//! Guidance: students, their phases and conversations, and the career file.
+
+pub mod access;
+pub mod conversations;

@@ -25,6 +25,8 @@ pub enum Event {
     NeedSubmitted { need_id: String, partner_id: String },
     /// A guidance conversation was planned for a person by someone else.
     ConversationPlanned { conversation_id: String },
+    /// Someone other than the actor became the owner of an improvement action.
+    ImprovementActionAssigned { action_id: String, owner_id: String },
     /// An item was added to the professional-development offer.
     OfferPublished { item_id: String },
 }

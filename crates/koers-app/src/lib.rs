@@ -13,6 +13,7 @@ pub mod competences;
 pub mod events;
 pub mod field;
 pub mod guidance;
+pub mod vision;
 
 pub use events::Event;
 

@@ -1,6 +1,6 @@
 //! Improvement actions (see `koers_domain::improvement`): one table for every source.
 
-use crate::{Result, StoreError, Tenant, now_ms};
+use crate::{Result, StoreError, Tenant, TenantTx, now_ms};
 use koers_domain::improvement::{ActionStatus, Source, SourceKind};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -58,7 +58,7 @@ fn from_row(r: &AnyRow) -> Result<Action> {
 }
 
 pub async fn create(
-    t: Tenant<'_>,
+    t: &mut TenantTx<'_>,
     source: &Source,
     input: &ActionInput<'_>,
     created_by: &str,
@@ -82,12 +82,12 @@ pub async fn create(
     .bind(input.notes)
     .bind(created_by)
     .bind(now)
-    .execute(t.pool())
+    .execute(t.conn())
     .await?;
     Ok(id)
 }
 
-pub async fn update(t: Tenant<'_>, id: &str, input: &ActionInput<'_>) -> Result<()> {
+pub async fn update(t: &mut TenantTx<'_>, id: &str, input: &ActionInput<'_>) -> Result<()> {
     let done = sqlx::query(
         "UPDATE improvement_actions SET title = $3, item_keys = $4, owner_id = $5, due_on = $6, status = $7, \
          notes = $8, updated_at = $9 WHERE institution_id = $1 AND id = $2",
@@ -101,7 +101,7 @@ pub async fn update(t: Tenant<'_>, id: &str, input: &ActionInput<'_>) -> Result<
     .bind(input.status.key())
     .bind(input.notes)
     .bind(now_ms())
-    .execute(t.pool())
+    .execute(t.conn())
     .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);

@@ -63,6 +63,7 @@ async fn announce(
             Ok(())
         }
         Event::PartnerRegistered { .. }
+        | Event::ImprovementActionAssigned { .. }
         | Event::PlacementCreated { .. }
         | Event::NeedSubmitted { .. }
         | Event::OfferPublished { .. } => Ok(()),

@@ -15,7 +15,7 @@ impl Email {
         if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(err);
         }
-        let (local, domain) = s.rsplit_once('@').ok_or(err.clone())?;
+        let (local, domain) = s.rsplit_once('@').ok_or(err)?;
         if local.is_empty() || local.contains('@') || domain.len() < 3 {
             return Err(err);
         }

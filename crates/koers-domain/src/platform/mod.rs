@@ -16,7 +16,7 @@ pub use role::{Role, RoleAssignment, UnknownRole, normalise_roles};
 ///
 /// `code` doubles as the translation key suffix: the web layer shows
 /// `error-<code>` in the user's language.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {code}")]
 pub struct FieldError {
     pub field: &'static str,

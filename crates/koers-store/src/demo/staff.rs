@@ -364,8 +364,9 @@ pub(super) async fn seed_development(t: Tenant<'_>, p: &StaffPeople<'_>) -> Resu
                 ActionStatus::Done,
             ),
         ] {
+            let mut w = t.begin().await?;
             improvement::create(
-                t,
+                &mut w,
                 &Source::ScanStage {
                     round_id: round.id.clone(),
                     stage,
@@ -381,6 +382,7 @@ pub(super) async fn seed_development(t: Tenant<'_>, p: &StaffPeople<'_>) -> Resu
                 p.hr,
             )
             .await?;
+            w.commit().await?;
         }
     }
     Ok(())

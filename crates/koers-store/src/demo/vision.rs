@@ -133,8 +133,9 @@ pub(super) async fn seed_quality_cycle(
         let due = today
             .saturating_add(jiff::Span::new().days(due_in))
             .to_string();
+        let mut w = t.begin().await?;
         improvement::create(
-            t,
+            &mut w,
             &Source::Indicator {
                 key: action_reference(y, "", i),
             },
@@ -149,6 +150,7 @@ pub(super) async fn seed_quality_cycle(
             manager,
         )
         .await?;
+        w.commit().await?;
     }
     // Self-scans: the first programme's team scored last year and this year; the second is
     // scoring this year (a draft).
@@ -189,8 +191,9 @@ pub(super) async fn seed_quality_cycle(
         let id =
             crate::selfscans::save(t, first, year, &now, team, ScanStatus::Final, manager).await?;
         let due = today.saturating_add(jiff::Span::new().days(90)).to_string();
+        let mut w = t.begin().await?;
         improvement::create(
-            t,
+            &mut w,
             &Source::SelfScanAspect {
                 key: selfscan::action_reference(&id, selfscan::Aspect::QualityAssurance),
             },
@@ -205,6 +208,7 @@ pub(super) async fn seed_quality_cycle(
             manager,
         )
         .await?;
+        w.commit().await?;
     }
     if let Some(second) = programmes.get(1) {
         let mut draft = scores(0, 4);

@@ -230,9 +230,8 @@ pub async fn page(
     };
     let overdue_actions = if actor.is_staff() {
         let today_text = today.to_string();
-        crate::api::improvement::visible(
-            &state,
-            &a,
+        koers_app::vision::improvement::visible(
+            &a.cx(&state),
             koers_store::improvement::Filter {
                 due_before: Some(&today_text),
                 owner_id: (!actor.has_role(Role::HrAdviser)).then_some(a.user.id.as_str()),

@@ -240,16 +240,15 @@ async fn round_actions(
     round_id: &str,
 ) -> WebResult<Vec<koers_store::improvement::Action>> {
     let prefix = format!("{round_id}:");
-    crate::api::improvement::visible(
-        state,
-        a,
+    Ok(koers_app::vision::improvement::visible(
+        &a.cx(state),
         koers_store::improvement::Filter {
             kind: Some(SourceKind::ScanStage),
             reference_prefix: Some(&prefix),
             ..Default::default()
         },
     )
-    .await
+    .await?)
 }
 
 async fn load(state: &AppState, a: &Authenticated, id: &str) -> WebResult<Round> {

@@ -4,17 +4,17 @@
 //! the plan see and follow up their own actions.
 
 use super::{Ctx, FieldMsg, field_msgs, render_status};
-use crate::api::improvement::{
-    RawAction, apply_change, check_action, check_source, load_for_change, visible,
-};
 use crate::auth::{Authenticated, WebUser};
+use crate::commands::finish;
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use koers_domain::improvement::{self, ActionStatus, Source, SourceKind};
+use koers_app::AppError;
+use koers_app::vision::improvement::{self as plan, load_for_change};
+use koers_domain::improvement::{self, ActionDraft, ActionStatus, Source, SourceDraft, SourceKind};
 use koers_domain::policy::Action as Do;
 use koers_domain::staff::scan::{Item, Stage};
 use koers_store::improvement::{Action, Filter};
@@ -93,9 +93,8 @@ async fn render_page(
         .may(Do::ManageImprovementActions(SourceKind::ScanStage));
     let t = a.tenant(state);
     let open_only = q.open.as_deref() == Some("1");
-    let actions = visible(
-        state,
-        a,
+    let actions = plan::visible(
+        &a.cx(state),
         Filter {
             open_only,
             ..Default::default()
@@ -155,8 +154,8 @@ pub async fn list(
     render_page(&state, &a, &q, Vec::new(), Vec::new()).await
 }
 
-fn raw(form: &FormData) -> RawAction {
-    RawAction {
+fn draft(form: &FormData) -> ActionDraft {
+    ActionDraft {
         title: form.get("title").to_owned(),
         items: form.all("item").into_iter().map(str::to_owned).collect(),
         owner_email: form.get("owner_email").to_owned(),
@@ -169,42 +168,32 @@ fn raw(form: &FormData) -> RawAction {
 pub async fn create(
     State(state): State<AppState>,
     WebUser(a): WebUser,
+    headers: axum::http::HeaderMap,
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Do::ManageImprovementActions(SourceKind::ScanStage))?;
-    let source = crate::api::ActionSourceBody {
+    let source = SourceDraft {
         kind: SourceKind::ScanStage.key().into(),
-        round_id: Some(form.get("round").to_owned()),
-        stage: Some(form.get("stage").to_owned()),
-        key: None,
+        round_id: form.get("round").to_owned(),
+        stage: form.get("stage").to_owned(),
+        key: String::new(),
     };
-    let checked = match check_source(&state, &a, &source).await {
-        Ok(s) => check_action(&state, &a, &s, &raw(&form))
-            .await
-            .map(|c| (s, c)),
+    let cx = a.cx(&state);
+    let done = match plan::check_source(&cx, &source).await {
+        Ok(source) => plan::create(&cx, &source, &draft(&form)).await,
         Err(e) => Err(e),
     };
-    match checked {
-        Ok((source, c)) => {
-            let id =
-                koers_store::improvement::create(a.tenant(&state), &source, &c.input(), &a.user.id)
-                    .await?;
-            crate::commands::audit_change(
-                &state,
-                &a,
-                "improvement_action.create",
-                &id,
-                serde_json::json!({"source": source.reference()}),
-            )
-            .await?;
+    match done {
+        Ok(done) => {
+            finish(&state, &a, &headers, done).await?;
             Ok(Redirect::to("/improvement-actions?ok=created").into_response())
         }
-        Err(WebError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let msgs = field_msgs(&a.tr, &errors);
             render_page(&state, &a, &ListQuery::default(), form.0, msgs).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -213,10 +202,12 @@ pub async fn update(
     State(state): State<AppState>,
     WebUser(a): WebUser,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let (x, manager) = load_for_change(&state, &a, &id).await?;
+    let cx = a.cx(&state);
+    let (x, manager) = load_for_change(&cx, &id).await?;
     let status = ActionStatus::parse(form.get("status"))
         .ok_or(WebError::invalid("status", "status-invalid"))?;
     let owner_email = match &x.owner_id {
@@ -227,7 +218,7 @@ pub async fn update(
         None => String::new(),
     };
     // The row form changes status and notes; everything else stays as it is.
-    let raw = RawAction {
+    let draft = ActionDraft {
         title: x.title.clone(),
         items: x.item_keys.clone(),
         owner_email,
@@ -235,8 +226,8 @@ pub async fn update(
         status: status.key().into(),
         notes: form.get("notes").to_owned(),
     };
-    let checked = check_action(&state, &a, &x.source, &raw).await?;
-    apply_change(&state, &a, &x, manager, &checked).await?;
+    let done = plan::update(&cx, &x, manager, &draft).await?;
+    finish(&state, &a, &headers, done).await?;
     // The quality cycle's page sends its own address back (a local path only).
     let back = super::local_path(form.get("back"), "");
     if back.starts_with("/quality?") {

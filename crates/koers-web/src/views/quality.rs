@@ -4,7 +4,6 @@
 
 use super::indicators::{ScopeMenu, ScopeQuery, fmt, indicator_actions, scope_menu, scope_query};
 use super::{Ctx, FieldMsg, render_status};
-use crate::api::improvement::{RawAction, check_action};
 use crate::auth::{Authenticated, WebUser};
 use crate::charts::Bars;
 use crate::error::{WebError, WebResult};
@@ -14,6 +13,8 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use koers_app::AppError;
+use koers_domain::improvement::ActionDraft;
 use koers_domain::improvement::{ActionStatus, Source, SourceKind};
 use koers_domain::vision::indicator::{Indicator, Status, Unit, action_reference};
 use koers_domain::vision::selfscan::{self, Answer, Aspect, ScanStatus};
@@ -351,6 +352,7 @@ pub async fn save_targets(
 pub async fn add_action(
     State(state): State<AppState>,
     WebUser(a): WebUser,
+    headers: axum::http::HeaderMap,
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
@@ -390,7 +392,7 @@ pub async fn add_action(
             back,
         )
     };
-    let raw = RawAction {
+    let draft = ActionDraft {
         title: form.get("title").to_owned(),
         items: Vec::new(),
         owner_email: form.get("owner_email").to_owned(),
@@ -398,9 +400,9 @@ pub async fn add_action(
         status: ActionStatus::Planned.key().into(),
         notes: String::new(),
     };
-    let checked = match check_action(&state, &a, &source, &raw).await {
-        Ok(c) => c,
-        Err(WebError::Invalid(errors)) => {
+    let done = match koers_app::vision::improvement::create(&a.cx(&state), &source, &draft).await {
+        Ok(done) => done,
+        Err(AppError::Invalid(errors)) => {
             // Back on the quality cycle's page, with what was typed and what is wrong.
             let typed = ["indicator", "title", "owner_email", "due_on"]
                 .into_iter()
@@ -415,17 +417,9 @@ pub async fn add_action(
             return quality_page_with(&state, &a, &q, BTreeMap::new(), Vec::new(), typed, msgs)
                 .await;
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
-    let id = improvement::create(a.tenant(&state), &source, &checked.input(), &a.user.id).await?;
-    crate::commands::audit_change(
-        &state,
-        &a,
-        "improvement_action.create",
-        &id,
-        serde_json::json!({"source": source.reference()}),
-    )
-    .await?;
+    crate::commands::finish(&state, &a, &headers, done).await?;
     Ok(Redirect::to(&back).into_response())
 }
 

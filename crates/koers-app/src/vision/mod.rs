@@ -1,0 +1,3 @@
+//! The LOB vision and its quality cycle: vision versions, indicators, improvement actions.
+
+pub mod improvement;

@@ -30,6 +30,7 @@ impl<'a> Tenant<'a> {
     pub async fn begin(self) -> crate::Result<TenantTx<'a>> {
         Ok(TenantTx {
             tx: self.db.begin().await?,
+            db: self.db,
             institution_id: self.institution_id,
         })
     }
@@ -42,12 +43,18 @@ impl<'a> Tenant<'a> {
 /// [`commit`]: TenantTx::commit
 pub struct TenantTx<'a> {
     tx: sqlx::Transaction<'static, sqlx::Any>,
+    db: &'a Db,
     pub(crate) institution_id: &'a str,
 }
 
 impl<'a> TenantTx<'a> {
     pub fn institution_id(&self) -> &'a str {
         self.institution_id
+    }
+
+    /// The same institution outside the transaction (reads of what was committed).
+    pub(crate) fn tenant(&self) -> Tenant<'a> {
+        Tenant::new(self.db, self.institution_id)
     }
 
     pub(crate) fn conn(&mut self) -> &mut sqlx::AnyConnection {

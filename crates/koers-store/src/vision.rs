@@ -1,6 +1,6 @@
 //! Versions of the LOB vision (see `koers_domain::vision`), per institution or programme.
 
-use crate::{Result, StoreError, Tenant, now_ms};
+use crate::{Result, StoreError, Tenant, TenantTx, now_ms};
 use koers_domain::vision::{Document, Status};
 
 #[derive(Debug, Clone)]
@@ -47,19 +47,18 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Version> {
 
 /// Keep a new draft version; returns its number.
 pub async fn create(
-    t: Tenant<'_>,
+    t: &mut TenantTx<'_>,
     programme_id: Option<&str>,
     doc: &Document,
     note: &str,
     by: &str,
 ) -> Result<i64> {
-    let mut tx = t.db.begin().await?;
     let next: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(version), 0) + 1 FROM vision_versions WHERE institution_id = $1 AND scope = $2",
     )
     .bind(t.institution_id)
     .bind(scope(programme_id))
-    .fetch_one(&mut *tx)
+    .fetch_one(t.conn())
     .await?;
     sqlx::query(
         "INSERT INTO vision_versions (id, institution_id, programme_id, scope, version, status, document, note, \
@@ -74,9 +73,8 @@ pub async fn create(
     .bind(note)
     .bind(by)
     .bind(now_ms())
-    .execute(&mut *tx)
+    .execute(t.conn())
     .await?;
-    tx.commit().await?;
     Ok(next)
 }
 
@@ -122,13 +120,13 @@ pub async fn adopted(t: Tenant<'_>, programme_id: Option<&str>) -> Result<Option
 /// version adopted before.
 /// `Conflict` when the step is not allowed, `NotFound` for an unknown version.
 pub async fn set_status(
-    t: Tenant<'_>,
+    t: &mut TenantTx<'_>,
     programme_id: Option<&str>,
     version: i64,
     to: Status,
     by: &str,
 ) -> Result<()> {
-    let v = get(t, programme_id, version)
+    let v = get(t.tenant(), programme_id, version)
         .await?
         .ok_or(StoreError::NotFound)?;
     if v.status == to {
@@ -139,14 +137,13 @@ pub async fn set_status(
         return Err(StoreError::Conflict("vision status"));
     }
     let now = now_ms();
-    let mut tx = t.db.begin().await?;
     if to == Status::Adopted {
         sqlx::query(
             "UPDATE vision_versions SET status = 'archived' WHERE institution_id = $1 AND scope = $2 AND status = 'adopted'",
         )
         .bind(t.institution_id)
         .bind(scope(programme_id))
-        .execute(&mut *tx)
+        .execute(t.conn())
         .await?;
     }
     sqlx::query(
@@ -162,8 +159,7 @@ pub async fn set_status(
     .bind(now)
     .bind(by)
     .bind(v.status.key())
-    .execute(&mut *tx)
+    .execute(t.conn())
     .await?;
-    tx.commit().await?;
     Ok(())
 }

@@ -2,3 +2,4 @@
 
 pub mod access;
 pub mod conversations;
+pub mod self_assessments;

@@ -693,8 +693,9 @@ async fn demo_history(t: Tenant<'_>, student_id: &str, user_id: &str, slb: &str)
                         .collect()
                 })
                 .unwrap_or_default();
+        let mut w = t.begin().await?;
         crate::guidance::self_assessments::create(
-            t,
+            &mut w,
             crate::guidance::self_assessments::NewSelfAssessment {
                 person_id: user_id,
                 instrument: koers_domain::guidance::competency::INSTRUMENT_KEY,
@@ -708,6 +709,7 @@ async fn demo_history(t: Tenant<'_>, student_id: &str, user_id: &str, slb: &str)
             },
         )
         .await?;
+        w.commit().await?;
     }
     // Her career file: a shared reflection, a goal, her choice so far, a handover note.
     use crate::guidance::career_file::{self, Choice, Intake, Sharing};

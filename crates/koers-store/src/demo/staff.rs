@@ -242,8 +242,9 @@ pub(super) async fn seed_development(t: Tenant<'_>, p: &StaffPeople<'_>) -> Resu
                         .collect()
                 })
                 .unwrap_or_default();
+            let mut w = t.begin().await?;
             self_assessments::create(
-                t,
+                &mut w,
                 NewSelfAssessment {
                     person_id: u,
                     instrument: competency::INSTRUMENT_KEY,
@@ -256,6 +257,7 @@ pub(super) async fn seed_development(t: Tenant<'_>, p: &StaffPeople<'_>) -> Resu
                 },
             )
             .await?;
+            w.commit().await?;
         }
     }
     // The demo employee's next career conversation, with manager@.

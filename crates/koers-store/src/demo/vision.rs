@@ -23,9 +23,14 @@ pub(super) async fn seed(t: Tenant<'_>, manager: &str) -> Result<()> {
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect(),
     };
-    let v1 = vision::create(t, None, &doc, "Eerste versie", manager).await?;
-    vision::set_status(t, None, v1, Status::Proposed, manager).await?;
-    vision::set_status(t, None, v1, Status::Adopted, manager).await?;
+    let mut w = t.begin().await?;
+    let v1 = vision::create(&mut w, None, &doc, "Eerste versie", manager).await?;
+    w.commit().await?;
+    for to in [Status::Proposed, Status::Adopted] {
+        let mut w = t.begin().await?;
+        vision::set_status(&mut w, None, v1, to, manager).await?;
+        w.commit().await?;
+    }
     doc.ambitions.insert(
         "field_alignment".into(),
         "Elk jaar bespreken we met onze partnerscholen wat hun docenten nodig hebben.".into(),
@@ -38,9 +43,21 @@ pub(super) async fn seed(t: Tenant<'_>, manager: &str) -> Result<()> {
         "specialisation".into(),
         "Voor de keuze van een afstudeerrichting heeft iedere student een keuzegesprek.".into(),
     );
-    let v2 = vision::create(t, None, &doc, "Werkveld en leerlijn toegevoegd", manager).await?;
-    vision::set_status(t, None, v2, Status::Proposed, manager).await?;
-    vision::set_status(t, None, v2, Status::Adopted, manager).await?;
+    let mut w = t.begin().await?;
+    let v2 = vision::create(
+        &mut w,
+        None,
+        &doc,
+        "Werkveld en leerlijn toegevoegd",
+        manager,
+    )
+    .await?;
+    w.commit().await?;
+    for to in [Status::Proposed, Status::Adopted] {
+        let mut w = t.begin().await?;
+        vision::set_status(&mut w, None, v2, to, manager).await?;
+        w.commit().await?;
+    }
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! Self-assessments in a person's career file (scores per competency, repeatable per phase).
 
-use crate::{Result, Tenant, now_ms};
+use crate::{Result, Tenant, TenantTx, now_ms};
 use koers_domain::guidance::Phase;
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -28,7 +28,7 @@ pub struct NewSelfAssessment<'a> {
     pub created_at: Option<i64>,
 }
 
-pub async fn create(t: Tenant<'_>, n: NewSelfAssessment<'_>) -> Result<String> {
+pub async fn create(t: &mut TenantTx<'_>, n: NewSelfAssessment<'_>) -> Result<String> {
     let id = koers_domain::new_id();
     sqlx::query(
         "INSERT INTO self_assessments (id, institution_id, person_id, instrument, phase, answers, scores, \
@@ -44,7 +44,7 @@ pub async fn create(t: Tenant<'_>, n: NewSelfAssessment<'_>) -> Result<String> {
     .bind(i64::from(n.shared_counsellor))
     .bind(i64::from(n.shared_mentor))
     .bind(n.created_at.unwrap_or_else(now_ms))
-    .execute(t.pool())
+    .execute(t.conn())
     .await?;
     Ok(id)
 }

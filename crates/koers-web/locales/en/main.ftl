@@ -2106,6 +2106,7 @@ audit-action-offer-create = Professional development offer added
 audit-action-offer-person = Person added to a professional development item
 audit-action-ooapi-import = Programmes imported (OOAPI)
 audit-action-partner-create = Partner school added
+audit-action-self_assessment-create = Career-competency self-assessment saved
 audit-action-partner-contact = Partner-school contact added
 audit-action-partner-invitation_accepted = Partner-school invitation accepted
 audit-action-partner-invite = Partner-school person invited

@@ -2106,6 +2106,7 @@ audit-action-offer-create = Professionaliseringsaanbod toegevoegd
 audit-action-offer-person = Persoon toegevoegd aan professionaliseringsaanbod
 audit-action-ooapi-import = Opleidingen geïmporteerd (OOAPI)
 audit-action-partner-create = Partnerschool toegevoegd
+audit-action-self_assessment-create = Zelfbeoordeling loopbaancompetenties opgeslagen
 audit-action-partner-contact = Contactpersoon partnerschool toegevoegd
 audit-action-partner-invitation_accepted = Uitnodiging partnerschool geaccepteerd
 audit-action-partner-invite = Iemand van een partnerschool uitgenodigd

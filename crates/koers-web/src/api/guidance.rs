@@ -13,14 +13,14 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use koers_app::guidance::access::{self, Need, StudentAccess};
+use koers_app::guidance::access::{self, Need};
 use koers_app::guidance::conversations as conversation;
-use koers_domain::guidance::competency::{self, INSTRUMENT_KEY};
+use koers_app::guidance::self_assessments::{self, Answers, Saved, Whose};
+use koers_domain::guidance::competency;
 use koers_domain::guidance::conversation::RawAgreement;
 use koers_domain::guidance::{ConversationInput, ConversationStatus, Phase, ReportInput};
 use koers_domain::policy::Action;
 use koers_store::guidance::conversations::{self, Conversation};
-use koers_store::guidance::self_assessments::{self, NewSelfAssessment};
 use koers_store::guidance::students::{self, StudentFilter, StudentRecord};
 use koers_store::guidance::{coverage, import, rules};
 use koers_store::platform::programmes;
@@ -530,21 +530,21 @@ pub async fn create_self_assessment(
     State(state): State<AppState>,
     ApiUser(a): ApiUser,
     Path(id): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> WebResult<Response> {
     let s = access::load_for(&a.cx(&state), &id, Need::OwnFile).await?;
     let body: SelfAssessmentBody = parse_json(&body)?;
-    let phase = assessment_phase(&s, body.phase.as_deref())?;
-    let (sid, scores) = save_self_assessment(
-        &state,
-        &a,
-        &s.record.user_id,
-        Some(phase),
-        &body.answers,
-        body.share_with_counsellor.unwrap_or(true),
-        body.share_with_mentor.unwrap_or(false),
-    )
-    .await?;
+    let answers = Answers {
+        answers: body.answers,
+        share_with_counsellor: body.share_with_counsellor.unwrap_or(true),
+        share_with_mentor: body.share_with_mentor.unwrap_or(false),
+    };
+    let phase = body.phase.clone().unwrap_or_default();
+    let done = self_assessments::save(&a.cx(&state), Whose::Student(&s, &phase), &answers).await?;
+    let Saved {
+        id: sid, scores, ..
+    } = finish(&state, &a, &headers, done).await?;
     Ok((
         StatusCode::CREATED,
         Json(SelfAssessmentDto {
@@ -554,54 +554,6 @@ pub async fn create_self_assessment(
         }),
     )
         .into_response())
-}
-
-/// A student's phase for a self-assessment: the one given, or the student's current phase.
-pub(crate) fn assessment_phase(s: &StudentAccess, phase: Option<&str>) -> WebResult<Phase> {
-    match phase.filter(|p| !p.is_empty()) {
-        None => Ok(s.record.phase),
-        Some(p) => Phase::parse(p).ok_or(WebError::invalid("phase", "phase-invalid")),
-    }
-}
-
-/// Score and keep a career-competency self-assessment of a person (a student, with a phase,
-/// or an employee, without one).
-pub(crate) async fn save_self_assessment(
-    state: &AppState,
-    a: &Authenticated,
-    person_id: &str,
-    phase: Option<Phase>,
-    answers: &std::collections::BTreeMap<String, i64>,
-    shared_counsellor: bool,
-    shared_mentor: bool,
-) -> WebResult<(String, std::collections::BTreeMap<String, f64>)> {
-    let scores = competency::score(answers).map_err(|e| {
-        let code = match e {
-            competency::AnswerError::UnknownItem(_) => "item-unknown",
-            competency::AnswerError::OutOfRange(_) => "answer-out-of-range",
-            competency::AnswerError::Missing(_) => "answer-missing",
-        };
-        WebError::invalid("answers", code)
-    })?;
-    let scores: std::collections::BTreeMap<String, f64> = scores
-        .into_iter()
-        .map(|(c, v)| (c.key().to_owned(), v))
-        .collect();
-    let sid = self_assessments::create(
-        a.tenant(state),
-        NewSelfAssessment {
-            person_id,
-            instrument: INSTRUMENT_KEY,
-            phase,
-            answers,
-            scores: &scores,
-            shared_counsellor,
-            shared_mentor,
-            created_at: None,
-        },
-    )
-    .await?;
-    Ok((sid, scores))
 }
 
 /// Coverage of guidance in a programme: per phase, students expected / done / overdue, and

@@ -486,6 +486,7 @@ pub async fn create_self_assessment(
     State(state): State<AppState>,
     ApiUser(a): ApiUser,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> WebResult<Response> {
     let e = crate::staff::load(&state, &a, &id).await?;
@@ -494,16 +495,14 @@ pub async fn create_self_assessment(
     if body.phase.as_deref().is_some_and(|p| !p.is_empty()) {
         return Err(WebError::invalid("phase", "phase-not-for-staff"));
     }
-    let (sid, scores) = crate::api::guidance::save_self_assessment(
-        &state,
-        &a,
-        &e.user.id,
-        None,
-        &body.answers,
-        body.share_with_counsellor.unwrap_or(true),
-        body.share_with_mentor.unwrap_or(false),
-    )
-    .await?;
+    use koers_app::guidance::self_assessments::{Answers, Whose, save};
+    let answers = Answers {
+        answers: body.answers,
+        ..Default::default()
+    };
+    let done = save(&a.cx(&state), Whose::Employee, &answers).await?;
+    let saved = crate::commands::finish(&state, &a, &headers, done).await?;
+    let (sid, scores) = (saved.id, saved.scores);
     Ok((
         StatusCode::CREATED,
         Json(SelfAssessmentDto {

@@ -10,14 +10,16 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use koers_app::AppError;
 use koers_app::guidance::access;
+use koers_app::guidance::self_assessments::{self, Answers, Whose};
 use koers_domain::guidance::Phase;
 use koers_domain::guidance::career_file::{EXPERIENCES, GoalInput, ReflectionInput, parse_choice};
 use koers_domain::guidance::competency::{INSTRUMENT_KEY, ITEMS};
 use koers_store::guidance::career_file::{
     self, Choice, Goal, Intake, ItemKind, Reflection, Sharing,
 };
-use koers_store::guidance::self_assessments::{self, SelfAssessment};
+use koers_store::guidance::self_assessments::SelfAssessment;
 use std::collections::BTreeMap;
 
 /// What was typed in a form that did not validate, kept for the next render.
@@ -78,7 +80,12 @@ async fn render_file(
         status,
         &CareerFilePage {
             ctx: Ctx::user(a, "/career-file", "career-file").with_flash(flash),
-            assessments: self_assessments::for_person(t, uid, INSTRUMENT_KEY).await?,
+            assessments: koers_store::guidance::self_assessments::for_person(
+                t,
+                uid,
+                INSTRUMENT_KEY,
+            )
+            .await?,
             reflections: career_file::reflections(t, uid).await?,
             goals: career_file::goals(t, uid).await?,
             choice: career_file::choice(t, &s.record.id).await?,
@@ -128,6 +135,7 @@ fn sharing_of(form: &FormData) -> Sharing {
 pub async fn self_assessment(
     State(state): State<AppState>,
     WebUser(a): WebUser,
+    headers: axum::http::HeaderMap,
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
@@ -138,30 +146,26 @@ pub async fn self_assessment(
             answers.insert(i.id.to_owned(), v);
         }
     }
-    let share = form.get("share_counsellor") == "1";
-    let mentor = form.get("share_mentor") == "1";
-    let phase = crate::api::guidance::assessment_phase(&s, Some(form.get("phase")));
-    let saved_assessment = match phase {
-        Err(e) => Err(e),
-        Ok(phase) => {
-            crate::api::guidance::save_self_assessment(
-                &state,
-                &a,
-                &s.record.user_id,
-                Some(phase),
-                &answers,
-                share,
-                mentor,
-            )
-            .await
-        }
+    let answers = Answers {
+        answers,
+        share_with_counsellor: form.get("share_counsellor") == "1",
+        share_with_mentor: form.get("share_mentor") == "1",
     };
+    let saved_assessment = self_assessments::save(
+        &a.cx(&state),
+        Whose::Student(&s, form.get("phase")),
+        &answers,
+    )
+    .await;
     match saved_assessment {
-        Ok(_) => Ok(saved("h-assessment")),
-        Err(WebError::Invalid(errors)) => {
+        Ok(done) => {
+            crate::commands::finish(&state, &a, &headers, done).await?;
+            Ok(saved("h-assessment"))
+        }
+        Err(AppError::Invalid(errors)) => {
             render_file(&state, &a, None, kept("assessment", &a, &errors, form)).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

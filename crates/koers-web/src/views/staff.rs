@@ -472,6 +472,7 @@ pub async fn self_assessment(
     State(state): State<AppState>,
     WebUser(a): WebUser,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     form: FormData,
 ) -> WebResult<Response> {
     let e = for_change(&state, &a, &id, &form, is_self).await?;
@@ -481,14 +482,20 @@ pub async fn self_assessment(
             answers.insert(i.id.to_owned(), v);
         }
     }
-    match crate::api::guidance::save_self_assessment(
-        &state, &a, &e.user.id, None, &answers, false, false,
-    )
-    .await
-    {
-        Ok(_) => Ok(back(&e, "h-assessment")),
-        Err(WebError::Invalid(errors)) => again(&state, &a, &e, "assessment", &errors, form).await,
-        Err(x) => Err(x),
+    let answers = koers_app::guidance::self_assessments::Answers {
+        answers,
+        ..Default::default()
+    };
+    use koers_app::guidance::self_assessments::{Whose, save};
+    match save(&a.cx(&state), Whose::Employee, &answers).await {
+        Ok(done) => {
+            crate::commands::finish(&state, &a, &headers, done).await?;
+            Ok(back(&e, "h-assessment"))
+        }
+        Err(koers_app::AppError::Invalid(errors)) => {
+            again(&state, &a, &e, "assessment", &errors, form).await
+        }
+        Err(x) => Err(x.into()),
     }
 }
 

@@ -3,8 +3,8 @@
 //! version with the one before, propose it and adopt it.
 
 use super::{Ctx, FieldMsg, field_msgs, render_status};
-use crate::api::vision::{add_version, move_version};
 use crate::auth::{Authenticated, WebUser};
+use crate::commands::finish;
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
 use crate::state::AppState;
@@ -12,6 +12,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use koers_app::AppError;
+use koers_app::vision::versions;
 use koers_domain::policy::Action;
 use koers_domain::vision::{self, DiffLine, Document, Status, Theme};
 use koers_store::platform::programmes::Programme;
@@ -183,6 +185,7 @@ pub async fn new_form(
 pub async fn create(
     State(state): State<AppState>,
     WebUser(a): WebUser,
+    headers: axum::http::HeaderMap,
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
@@ -205,17 +208,20 @@ pub async fn create(
             .collect(),
     };
     let note = form.get("note").to_owned();
-    match add_version(&state, &a, pid, &doc, &note).await {
-        Ok(n) => Ok(Redirect::to(&format!(
-            "/vision/{n}?ok=created{}",
-            scope_suffix(&programme, '&')
-        ))
-        .into_response()),
-        Err(WebError::Invalid(errors)) => {
+    match versions::add(&a.cx(&state), pid, &doc, &note).await {
+        Ok(done) => {
+            let n = finish(&state, &a, &headers, done).await?;
+            Ok(Redirect::to(&format!(
+                "/vision/{n}?ok=created{}",
+                scope_suffix(&programme, '&')
+            ))
+            .into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
             let msgs = field_msgs(&a.tr, &errors);
             form_page(&state, &a, programme, Some(doc), note, msgs).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -273,17 +279,15 @@ pub async fn set_status(
     State(state): State<AppState>,
     WebUser(a): WebUser,
     Path(version): Path<i64>,
+    headers: axum::http::HeaderMap,
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let programme = programme_of(&state, &a, Some(form.get("programme"))).await?;
     let pid = programme.as_ref().map(|p| p.id.as_str());
     a.require(Action::ManageVision { programme_id: pid })?;
-    if store::get(a.tenant(&state), pid, version).await?.is_none() {
-        return Err(WebError::NotFound);
-    }
-    let to = Status::parse(form.get("to")).ok_or(WebError::invalid("to", "status-invalid"))?;
-    move_version(&state, &a, pid, version, to).await?;
+    let done = versions::step(&a.cx(&state), pid, version, form.get("to")).await?;
+    finish(&state, &a, &headers, done).await?;
     Ok(Redirect::to(&format!(
         "/vision/{version}?ok=saved{}",
         scope_suffix(&programme, '&')

@@ -1784,8 +1784,9 @@ async fn access_matrix() {
     .unwrap();
     w.commit().await.unwrap();
 
+    let mut w = t.begin().await.unwrap();
     let vversion = koers_store::vision::create(
-        t,
+        &mut w,
         None,
         &koers_domain::vision::Document {
             mission: "Matrix".into(),
@@ -1796,6 +1797,7 @@ async fn access_matrix() {
     )
     .await
     .unwrap();
+    w.commit().await.unwrap();
 
     // Each caller: a browser session (cookie + CSRF token) and an API token.
     let mut browsers = Vec::new();

@@ -13,6 +13,8 @@ pub mod competences;
 pub mod events;
 pub mod field;
 pub mod guidance;
+pub mod platform;
+pub mod staff;
 pub mod vision;
 
 pub use events::Event;
@@ -103,6 +105,9 @@ pub enum AppError {
     /// The input is wrong: which fields, and why (translation keys `error-<code>`).
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
+    /// A file to import has errors (with line numbers); nothing was written.
+    #[error("the import has errors")]
+    Import(Vec<koers_domain::guidance::import::ImportError>),
     #[error(transparent)]
     Store(StoreError),
 }

@@ -95,3 +95,37 @@ pub async fn audit_change(
     .await?;
     Ok(())
 }
+
+/// An account was refused because its address is taken. Addresses are unique across the
+/// server (they are the login), so the refusal says an address exists somewhere; whoever asks
+/// leaves a line in their own institution's log, so probing for addresses is seen (see
+/// docs/security.md, "Accounts and institutions").
+pub(crate) async fn audit_refused_address(
+    state: &AppState,
+    a: &Authenticated,
+    email: &str,
+) -> WebResult<()> {
+    crate::audit_trail::record(
+        state.db(),
+        NewEvent {
+            institution_id: Some(&a.user.institution_id),
+            actor_id: Some(&a.user.id),
+            actor_email: Some(&a.user.email),
+            action: "user.create-refused",
+            details: serde_json::json!({"email": email, "reason": "email-taken"}),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Roles as they appear in an audit line.
+pub(crate) fn roles_json(roles: &[koers_domain::RoleAssignment]) -> serde_json::Value {
+    serde_json::Value::Array(
+        roles
+            .iter()
+            .map(|r| serde_json::json!({"role": r.role.key(), "programme_id": r.programme_id}))
+            .collect(),
+    )
+}

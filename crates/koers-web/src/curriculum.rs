@@ -272,3 +272,33 @@ pub async fn ask_review(
     reviews::request_review(t, kind, subject_id, &a.user.id, &reviewer_id, &message).await?;
     Ok(None)
 }
+
+/// The explanation of one criterion, in the request's language.
+pub(crate) fn explanation(
+    tr: &crate::i18n::Tr,
+    a: &koers_domain::curriculum::transcript::Analysis,
+    key: &str,
+    met: bool,
+) -> String {
+    let pct = |f: f64| (f * 100.0).round() as i64;
+    match key {
+        "student-talks-more" => tr.tns(
+            "practice-explain-talk",
+            &[
+                ("student", pct(a.student_share)),
+                ("counsellor", pct(a.counsellor_share)),
+            ],
+        ),
+        "open-questions" => tr.tns(
+            "practice-explain-questions",
+            &[
+                ("open", a.open_questions as i64),
+                ("closed", a.closed_questions as i64),
+            ],
+        ),
+        _ => tr.t(&format!(
+            "practice-explain-{key}-{}",
+            if met { "met" } else { "not" }
+        )),
+    }
+}

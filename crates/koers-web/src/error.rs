@@ -215,6 +215,7 @@ impl From<koers_app::AppError> for WebError {
             AppError::NotFound => WebError::NotFound,
             AppError::Conflict(what) => WebError::Conflict(what),
             AppError::Invalid(fields) => WebError::Invalid(fields),
+            AppError::Import(errors) => WebError::Import(errors),
             AppError::Store(e) => e.into(),
         }
     }

@@ -2,7 +2,9 @@
 //! Education API (OOAPI v5), with its bearer token. Lists are read page by page (bounded, and
 //! each id once, so a server that keeps saying there is a next page cannot keep Koers busy).
 
-use koers_domain::curriculum::ooapi::{self, Course, Program, Skipped};
+use koers_domain::curriculum::ooapi::{
+    self, Change, Course, Program, ProgrammePlan, Skipped, plan,
+};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::time::Duration;
@@ -406,4 +408,49 @@ mod ssrf_tests {
             assert!(!is_internal(ip.parse().unwrap()), "{ip}");
         }
     }
+}
+
+/// Counts of a plan: (new, updated, unchanged) for programmes and for activities.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Counts {
+    pub new: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+}
+
+impl Counts {
+    fn add(&mut self, c: Change) {
+        match c {
+            Change::New => self.new += 1,
+            Change::Updated => self.updated += 1,
+            Change::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
+pub fn counts(plans: &[ProgrammePlan]) -> (Counts, Counts) {
+    let (mut p, mut a) = (Counts::default(), Counts::default());
+    for plan in plans {
+        p.add(plan.change);
+        for (_, c, _) in &plan.courses {
+            a.add(*c);
+        }
+    }
+    (p, a)
+}
+
+/// Fetch and plan against what the institution has now.
+pub async fn dry_run(
+    t: koers_store::Tenant<'_>,
+    url: &str,
+    token: &str,
+    allow_internal: bool,
+) -> Result<crate::error::WebResult<(Fetched, Vec<ProgrammePlan>)>, FetchError> {
+    let fetched = fetch(url, token, allow_internal).await?;
+    Ok(async {
+        let (existing, activities) = koers_store::curriculum::ooapi::existing(t).await?;
+        let plans = plan(&fetched.programs, &existing, &activities);
+        Ok((fetched, plans))
+    }
+    .await)
 }

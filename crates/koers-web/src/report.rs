@@ -364,3 +364,29 @@ pub async fn pdf(r: &Report, tr: &Tr) -> WebResult<Vec<u8>> {
     .await
     .map_err(|e| WebError::Internal(format!("report thread: {e}")))?
 }
+
+/// A file name for the report: `jaarverslag-lob-2026-LO-ECO.pdf`.
+pub fn filename(r: &Report, ext: &str) -> String {
+    let scope = r
+        .view
+        .programme
+        .as_ref()
+        .map_or_else(String::new, |p| format!("-{}", p.code));
+    format!("jaarverslag-lob-{}{scope}.{ext}", r.year)
+}
+
+pub fn pdf_response(bytes: Vec<u8>, name: &str) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}

@@ -16,10 +16,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::Role;
-use koers_domain::platform::totp::{Secret, is_recovery_code, new_recovery_codes};
+use koers_domain::platform::totp::{Secret, new_recovery_codes};
 use koers_store::Tenant;
 use koers_store::platform::audit::NewEvent;
-use koers_store::platform::second_factor::{self, Factor};
+use koers_store::platform::second_factor;
 use koers_store::platform::sessions::{self, Kind};
 use koers_store::platform::{login_challenges, login_failures, users};
 
@@ -52,34 +52,7 @@ pub fn parse_roles(spec: &str) -> Result<Vec<Role>, String> {
 
 /// Whether someone with these roles must log in with a second factor.
 pub fn required(state: &AppState, roles: &[koers_store::platform::users::HeldRole]) -> bool {
-    roles
-        .iter()
-        .any(|r| state.config().second_factor_roles.contains(&r.role))
-}
-
-fn unix_secs() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
-/// Check a typed code against a confirmed factor: a TOTP code (once per time step, across
-/// instances) or an unused recovery code. Returns how it was proven.
-pub async fn check(
-    t: Tenant<'_>,
-    user_id: &str,
-    factor: &Factor,
-    code: &str,
-) -> WebResult<Option<&'static str>> {
-    if is_recovery_code(code) {
-        return Ok(second_factor::use_recovery_code(t, user_id, code)
-            .await?
-            .then_some("recovery-code"));
-    }
-    match factor.secret.verify(code, unix_secs(), factor.last_step) {
-        Some(step) if second_factor::use_step(t, user_id, step).await? => Ok(Some("totp")),
-        _ => Ok(None),
-    }
+    state.login_rules().second_factor_required(roles)
 }
 
 /// The QR code of an `otpauth://` address, as inline SVG (no script, allowed by the CSP).
@@ -262,8 +235,14 @@ pub async fn challenge_submit(
     let code = form.get("code").trim().to_owned();
     let factor = second_factor::get(t, &c.user_id).await?;
     let (proof, codes) = match &factor {
-        Some(f) if f.confirmed => (check(t, &c.user_id, f, &code).await?, None),
-        Some(f) => match f.secret.verify(&code, unix_secs(), 0) {
+        Some(f) if f.confirmed => (
+            koers_app::platform::second_factor::check(t, &c.user_id, f, &code).await?,
+            None,
+        ),
+        Some(f) => match f
+            .secret
+            .verify(&code, koers_app::platform::second_factor::unix_secs(), 0)
+        {
             Some(step) => {
                 let codes = new_recovery_codes();
                 second_factor::confirm(t, &c.user_id, step, &codes).await?;
@@ -397,7 +376,11 @@ pub async fn account_confirm(
         _ => return Ok(Redirect::to("/account#h-second-factor").into_response()),
     };
     let code = form.get("code").trim();
-    let Some(step) = pending.secret.verify(code, unix_secs(), 0) else {
+    let Some(step) =
+        pending
+            .secret
+            .verify(code, koers_app::platform::second_factor::unix_secs(), 0)
+    else {
         return Ok(render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &FactorPage {
@@ -453,7 +436,7 @@ pub async fn account_remove(
         return Ok(Redirect::to("/account#h-second-factor").into_response());
     };
     if factor.confirmed
-        && check(t, &a.user.id, &factor, form.get("code"))
+        && koers_app::platform::second_factor::check(t, &a.user.id, &factor, form.get("code"))
             .await?
             .is_none()
     {

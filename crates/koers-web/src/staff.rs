@@ -158,3 +158,25 @@ pub fn last_held(convs: &[koers_store::guidance::conversations::Conversation]) -
         .filter_map(|c| c.starts_at)
         .max()
 }
+
+/// The HRM-scan instrument as a JSON file to download.
+pub(crate) fn instrument_download(
+    i: &koers_domain::staff::scan::Instrument,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/json; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}-{}.json\"", i.key, i.version),
+            ),
+        ],
+        koers_domain::staff::scan::to_json(i),
+    )
+        .into_response()
+}

@@ -67,6 +67,13 @@ pub struct Inner {
 }
 
 impl AppState {
+    /// The deployment's rules for logging in.
+    pub fn login_rules(&self) -> koers_app::platform::login::Rules {
+        koers_app::platform::login::Rules {
+            second_factor_roles: self.config().second_factor_roles.clone(),
+        }
+    }
+
     pub fn new(db: Db, config: WebConfig) -> Self {
         Self(Arc::new(Inner {
             db,

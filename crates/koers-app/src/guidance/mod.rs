@@ -2,4 +2,5 @@
 
 pub mod access;
 pub mod conversations;
+pub mod import;
 pub mod self_assessments;

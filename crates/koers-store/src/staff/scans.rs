@@ -2,7 +2,7 @@
 //! is stored with its group only (random id, no time); the invitation records that its
 //! person answered, in the same transaction, so a person answers once.
 
-use crate::{Result, StoreError, Tenant, now_ms};
+use crate::{Result, StoreError, Tenant, TenantTx, now_ms};
 use koers_domain::staff::scan::{self, Group, Instrument, Response};
 use sqlx::Row;
 
@@ -86,9 +86,12 @@ pub async fn instrument_versions(t: Tenant<'_>) -> Result<Vec<InstrumentVersion>
 
 /// Keep a new version (imported or edited) and make it the current one; rounds already made
 /// keep the version they were made with. `Conflict` when the version exists.
-pub async fn store_instrument(t: Tenant<'_>, i: &Instrument, origin: &str) -> Result<String> {
+pub async fn store_instrument(
+    t: &mut TenantTx<'_>,
+    i: &Instrument,
+    origin: &str,
+) -> Result<String> {
     let id = koers_domain::new_id();
-    let mut tx = t.db.begin().await?;
     let done = sqlx::query(
         "INSERT INTO hrm_instruments (id, institution_id, key, version, document, origin, current_version, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 0, $7) ON CONFLICT (institution_id, key, version) DO NOTHING",
@@ -100,13 +103,13 @@ pub async fn store_instrument(t: Tenant<'_>, i: &Instrument, origin: &str) -> Re
     .bind(scan::to_json(i))
     .bind(origin)
     .bind(now_ms())
-    .execute(&mut *tx)
+    .execute(t.conn())
     .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::Conflict("instrument version"));
     }
-    make_current(&mut tx, t.institution_id, &id).await?;
-    tx.commit().await?;
+    let institution_id = t.institution_id;
+    make_current(t.tx(), institution_id, &id).await?;
     Ok(id)
 }
 

@@ -88,31 +88,6 @@ pub async fn import_framework(
     Ok((StatusCode::CREATED, Json(framework_dto(&summary))).into_response())
 }
 
-/// The explanation of one criterion, in the request's language.
-pub(crate) fn explanation(tr: &Tr, a: &Analysis, key: &str, met: bool) -> String {
-    let pct = |f: f64| (f * 100.0).round() as i64;
-    match key {
-        "student-talks-more" => tr.tns(
-            "practice-explain-talk",
-            &[
-                ("student", pct(a.student_share)),
-                ("counsellor", pct(a.counsellor_share)),
-            ],
-        ),
-        "open-questions" => tr.tns(
-            "practice-explain-questions",
-            &[
-                ("open", a.open_questions as i64),
-                ("closed", a.closed_questions as i64),
-            ],
-        ),
-        _ => tr.t(&format!(
-            "practice-explain-{key}-{}",
-            if met { "met" } else { "not" }
-        )),
-    }
-}
-
 pub(crate) fn practice_dto(tr: &Tr, p: &Practice, a: &Analysis) -> PracticeDto {
     PracticeDto {
         id: p.id.clone(),
@@ -151,7 +126,7 @@ pub(crate) fn practice_dto(tr: &Tr, p: &Practice, a: &Analysis) -> PracticeDto {
             .map(|c| CriterionDto {
                 key: c.key.to_owned(),
                 met: c.met,
-                explanation: explanation(tr, a, c.key, c.met),
+                explanation: crate::curriculum::explanation(tr, a, c.key, c.met),
             })
             .collect(),
     }

@@ -3,7 +3,7 @@
 
 use super::dto::*;
 use super::{Paging, parse_json};
-use crate::auth::{ApiUser, Authenticated, RequestTr};
+use crate::auth::ApiUser;
 use crate::commands::finish;
 use crate::error::{WebError, WebResult};
 use crate::i18n::Locale;
@@ -15,6 +15,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use koers_app::guidance::access::{self, Need};
 use koers_app::guidance::conversations as conversation;
+use koers_app::guidance::import;
 use koers_app::guidance::self_assessments::{self, Answers, Saved, Whose};
 use koers_domain::guidance::competency;
 use koers_domain::guidance::conversation::RawAgreement;
@@ -22,7 +23,7 @@ use koers_domain::guidance::{ConversationInput, ConversationStatus, Phase, Repor
 use koers_domain::policy::Action;
 use koers_store::guidance::conversations::{self, Conversation};
 use koers_store::guidance::students::{self, StudentFilter, StudentRecord};
-use koers_store::guidance::{coverage, import, rules};
+use koers_store::guidance::{coverage, rules};
 use koers_store::platform::programmes;
 
 pub(crate) fn student_dto(r: &StudentRecord, phases: Option<Vec<PhaseStatusDto>>) -> StudentDto {
@@ -172,13 +173,15 @@ pub async fn get_student(
 pub async fn import_students(
     State(state): State<AppState>,
     ApiUser(a): ApiUser,
-    RequestTr(tr): RequestTr,
     headers: HeaderMap,
     body: Bytes,
 ) -> WebResult<Json<ImportResult>> {
     a.require(Action::ImportStudents)?;
     require_text_body(&headers)?;
-    let (created, updated) = run_import(&state, &a, &body, tr).await?;
+    let cx = a.cx(&state);
+    let plan = import::plan(&cx, &body).await?;
+    let done = import::apply(&cx, &plan, None, &|_, _| {}).await?;
+    let (created, updated) = finish(&state, &a, &headers, done).await?;
     Ok(Json(ImportResult {
         created: created as u64,
         updated: updated as u64,
@@ -201,38 +204,11 @@ pub async fn import_study_progress(
 ) -> WebResult<Json<ProgressImportResult>> {
     a.require(Action::ImportStudents)?;
     require_text_body(&headers)?;
-    let created = run_progress_import(&state, &a, &body).await?;
+    let done = import::progress(&a.cx(&state), &body).await?;
+    let created = finish(&state, &a, &headers, done).await?;
     Ok(Json(ProgressImportResult {
         created: created as u64,
     }))
-}
-
-/// Parse, check and write a BSA file; the number written, or every error.
-pub(crate) async fn run_progress_import(
-    state: &AppState,
-    a: &Authenticated,
-    bytes: &[u8],
-) -> WebResult<usize> {
-    let rows = koers_domain::guidance::progress_import::parse(bytes).map_err(WebError::Import)?;
-    let scope = import_scope(a);
-    let today = koers_domain::time::today();
-    let created = koers_store::guidance::records::import_progress(
-        a.tenant(state),
-        &rows,
-        scope.as_deref(),
-        today,
-    )
-    .await?
-    .map_err(WebError::Import)?;
-    crate::commands::audit_change(
-        state,
-        a,
-        "student.progress.import",
-        &a.user.id,
-        serde_json::json!({"created": created}),
-    )
-    .await?;
-    Ok(created)
 }
 
 /// A CSV upload is sent as text (or as bytes without a type); anything else is refused.
@@ -246,67 +222,6 @@ fn require_text_body(headers: &HeaderMap) -> WebResult<()> {
     } else {
         Err(WebError::UnsupportedMediaType)
     }
-}
-
-/// The programmes an importer may write to (`None`: all).
-pub(crate) fn import_scope(a: &Authenticated) -> Option<Vec<String>> {
-    if a.actor.has_role(koers_domain::Role::Administrator) {
-        return None;
-    }
-    match a.actor.scope_of(&[koers_domain::Role::ProgrammeManager]) {
-        Some(koers_domain::policy::Scope::Programmes(p)) => Some(p),
-        Some(koers_domain::policy::Scope::Institution) => None,
-        None => Some(Vec::new()),
-    }
-}
-
-/// Parse and check a CSV upload; the plan, or the errors.
-pub(crate) async fn plan_import(
-    state: &AppState,
-    a: &Authenticated,
-    bytes: &[u8],
-) -> WebResult<import::Plan> {
-    let t0 = std::time::Instant::now();
-    let parsed = koers_domain::guidance::import::parse_file(bytes).map_err(WebError::Import)?;
-    tracing::debug!(parse_ms = t0.elapsed().as_millis() as u64, "import parsed");
-    let scope = import_scope(a);
-    let header_of = |c: &str| parsed.header(c);
-    import::plan(
-        a.tenant(state),
-        parsed.rows.clone(),
-        scope.as_deref(),
-        &header_of,
-    )
-    .await?
-    .map_err(WebError::Import)
-}
-
-pub(crate) async fn run_import(
-    state: &AppState,
-    a: &Authenticated,
-    bytes: &[u8],
-    _tr: crate::i18n::Tr,
-) -> WebResult<(usize, usize)> {
-    let t0 = std::time::Instant::now();
-    let plan = plan_import(state, a, bytes).await?;
-    let planned = t0.elapsed();
-    let (created, updated) =
-        import::apply(a.tenant(state), &plan, Some(&a.user.id), &|_, _| {}).await?;
-    tracing::info!(
-        rows = plan.rows.len(),
-        plan_ms = planned.as_millis() as u64,
-        apply_ms = (t0.elapsed() - planned).as_millis() as u64,
-        "student import"
-    );
-    crate::commands::audit_change(
-        state,
-        a,
-        "student.import",
-        &a.user.id,
-        serde_json::json!({"created": created, "updated": updated}),
-    )
-    .await?;
-    Ok((created, updated))
 }
 
 fn conversation_dto(

@@ -137,9 +137,9 @@ pub async fn annual_report(
     let r = crate::report::build(&state, &a, view, year).await?;
     if accept.contains("application/pdf") {
         let bytes = crate::report::pdf(&r, &a.tr).await?;
-        return Ok(crate::views::report::pdf_response(
+        return Ok(crate::report::pdf_response(
             bytes,
-            &crate::views::report::filename(&r, "pdf"),
+            &crate::report::filename(&r, "pdf"),
         ));
     }
     Ok(Json(AnnualReportDto {

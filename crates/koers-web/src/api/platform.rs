@@ -4,15 +4,15 @@ use super::dto::*;
 use super::{Paging, parse_json};
 use crate::auth::{ApiUser, ClientIp};
 use crate::commands::audit_change;
+use crate::commands::roles_json;
 use crate::error::{WebError, WebResult};
 use crate::state::AppState;
-use crate::views::login::{LoginFailure, attempt};
-use crate::views::users::roles_json;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use koers_app::platform::login::{self, LoginFailure};
 use koers_domain::policy::Action;
 use koers_domain::{
     DisplayName, Email, FieldError, NewPassword, ProgrammeCode, ProgrammeName, Role,
@@ -69,8 +69,9 @@ pub async fn create_session(
     body: Bytes,
 ) -> WebResult<Response> {
     let body: LoginBody = parse_json(&body)?;
-    match attempt(
-        &state,
+    match login::attempt(
+        state.db(),
+        &state.login_rules(),
         &body.email,
         &body.password,
         &ip,
@@ -247,7 +248,7 @@ pub async fn create_user(
     .await
     {
         Err(koers_store::StoreError::Conflict(what)) => {
-            crate::views::users::audit_refused_address(&state, &a, email.as_str()).await?;
+            crate::commands::audit_refused_address(&state, &a, email.as_str()).await?;
             return Err(WebError::Conflict(what));
         }
         other => other?,

@@ -526,7 +526,7 @@ pub async fn export_instrument(
     let i = scans::current_instrument(a.tenant(&state))
         .await?
         .instrument;
-    Ok(crate::views::hrm_instrument::instrument_download(&i))
+    Ok(crate::staff::instrument_download(&i))
 }
 
 /// Import an instrument document as a new current version (as HR adviser). Rounds already
@@ -538,13 +538,15 @@ pub async fn export_instrument(
 pub async fn import_instrument(
     State(state): State<AppState>,
     ApiUser(a): ApiUser,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> WebResult<Response> {
     a.require(Action::RunHrmScan)?;
     let text = std::str::from_utf8(&body)
         .map_err(|_| WebError::BadRequest("the body is not UTF-8".into()))?;
     let i = scan::parse(text).map_err(WebError::Framework)?;
-    crate::views::hrm_instrument::keep(&state, &a, &i, "imported").await?;
+    let done = koers_app::staff::instrument::keep(&a.cx(&state), &i, "imported").await?;
+    crate::commands::finish(&state, &a, &headers, done).await?;
     Ok((
         StatusCode::CREATED,
         Json(ScanInstrumentDto {

@@ -5,13 +5,16 @@
 use super::frameworks::Problem;
 use super::{Ctx, OkQuery, render_status};
 use crate::auth::{Authenticated, WebUser};
+use crate::commands::finish;
 use crate::error::{WebError, WebResult, framework_message};
 use crate::forms::FormData;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use koers_app::AppError;
+use koers_app::staff::instrument;
 use koers_domain::document::DocError;
 use koers_domain::policy::Action;
 use koers_domain::staff::scan::{self, Instrument, Stage};
@@ -107,47 +110,7 @@ pub async fn export(State(state): State<AppState>, WebUser(a): WebUser) -> WebRe
     let i = scans::current_instrument(a.tenant(&state))
         .await?
         .instrument;
-    Ok(instrument_download(&i))
-}
-
-pub(crate) fn instrument_download(i: &Instrument) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/json; charset=utf-8".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}-{}.json\"", i.key, i.version),
-            ),
-        ],
-        scan::to_json(i),
-    )
-        .into_response()
-}
-
-/// Keep a checked document as the new current version (the web and the API).
-pub(crate) async fn keep(
-    state: &AppState,
-    a: &Authenticated,
-    i: &Instrument,
-    origin: &str,
-) -> WebResult<()> {
-    match scans::store_instrument(a.tenant(state), i, origin).await {
-        Err(koers_store::StoreError::Conflict(_)) => Err(WebError::Conflict("instrument version")),
-        Err(e) => Err(e.into()),
-        Ok(id) => {
-            crate::commands::audit_change(
-                state,
-                a,
-                "hrm_instrument.store",
-                &id,
-                serde_json::json!({"version": i.version, "origin": origin}),
-            )
-            .await
-        }
-    }
+    Ok(crate::staff::instrument_download(&i))
 }
 
 async fn conflict(
@@ -166,6 +129,7 @@ async fn conflict(
 pub async fn import(
     State(state): State<AppState>,
     WebUser(a): WebUser,
+    headers: axum::http::HeaderMap,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Response> {
     a.require(Action::RunHrmScan)?;
@@ -186,10 +150,13 @@ pub async fn import(
             )
             .await
         }
-        Ok(i) => match keep(&state, &a, &i, "imported").await {
-            Err(WebError::Conflict(_)) => conflict(&state, &a, Vec::new()).await,
-            Err(e) => Err(e),
-            Ok(()) => Ok(Redirect::to("/hrm-scan/instrument?ok=saved").into_response()),
+        Ok(i) => match instrument::keep(&a.cx(&state), &i, "imported").await {
+            Err(AppError::Conflict(_)) => conflict(&state, &a, Vec::new()).await,
+            Err(e) => Err(e.into()),
+            Ok(done) => {
+                finish(&state, &a, &headers, done).await?;
+                Ok(Redirect::to("/hrm-scan/instrument?ok=saved").into_response())
+            }
         },
     }
 }
@@ -198,6 +165,7 @@ pub async fn import(
 pub async fn edit(
     State(state): State<AppState>,
     WebUser(a): WebUser,
+    headers: axum::http::HeaderMap,
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
@@ -224,10 +192,13 @@ pub async fn edit(
             )
             .await
         }
-        Ok(checked) => match keep(&state, &a, &checked, "edited").await {
-            Err(WebError::Conflict(_)) => conflict(&state, &a, form.0).await,
-            Err(e) => Err(e),
-            Ok(()) => Ok(Redirect::to("/hrm-scan/instrument?ok=saved").into_response()),
+        Ok(checked) => match instrument::keep(&a.cx(&state), &checked, "edited").await {
+            Err(AppError::Conflict(_)) => conflict(&state, &a, form.0).await,
+            Err(e) => Err(e.into()),
+            Ok(done) => {
+                finish(&state, &a, &headers, done).await?;
+                Ok(Redirect::to("/hrm-scan/instrument?ok=saved").into_response())
+            }
         },
     }
 }

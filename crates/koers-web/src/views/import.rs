@@ -4,7 +4,6 @@
 //! (updated by script, or on reload without it) and then the result.
 
 use super::{Ctx, render, render_status};
-use crate::api::guidance::{import_scope, plan_import, run_progress_import};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult, import_message};
 use crate::forms::FormData;
@@ -13,6 +12,8 @@ use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use koers_app::AppError;
+use koers_app::guidance::import as importing;
 use koers_domain::policy::Action;
 use koers_store::guidance::import;
 use koers_store::platform::import_runs::{self, ImportRun, RunStatus};
@@ -77,7 +78,7 @@ fn page(a: &Authenticated) -> ImportPage {
         filename: String::new(),
         preview: None,
         done: None,
-        scoped: import_scope(a).is_some(),
+        scoped: importing::scope(&a.actor).is_some(),
         runs: Vec::new(),
         progress_file: false,
         progress_done: None,
@@ -159,7 +160,7 @@ pub async fn upload(
     crate::csrf::verify(&a.session.csrf_token, &csrf)?;
     let mut p = page(&a);
     p.filename = filename.clone();
-    match plan_import(&state, &a, &bytes).await {
+    match importing::plan(&a.cx(&state), &bytes).await {
         Ok(plan) => {
             let text = koers_domain::guidance::import::decode(&bytes);
             let upload_id =
@@ -193,11 +194,11 @@ pub async fn upload(
             });
             Ok(render(&p))
         }
-        Err(WebError::Import(errors)) => {
+        Err(AppError::Import(errors)) => {
             p.problems = problems(&a, &errors);
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &p))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -206,21 +207,25 @@ pub async fn upload(
 pub async fn upload_progress(
     State(state): State<AppState>,
     WebUser(a): WebUser,
+    headers: axum::http::HeaderMap,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Response> {
     a.require(Action::ImportStudents)?;
     let (csrf, filename, bytes) = read_upload(mp).await?;
     crate::csrf::verify(&a.session.csrf_token, &csrf)?;
-    match run_progress_import(&state, &a, &bytes).await {
-        Ok(n) => Ok(Redirect::to(&format!("/students/import?progress={n}")).into_response()),
-        Err(WebError::Import(errors)) => {
+    match importing::progress(&a.cx(&state), &bytes).await {
+        Ok(done) => {
+            let n = crate::commands::finish(&state, &a, &headers, done).await?;
+            Ok(Redirect::to(&format!("/students/import?progress={n}")).into_response())
+        }
+        Err(AppError::Import(errors)) => {
             let mut p = page(&a);
             p.filename = filename;
             p.progress_file = true;
             p.problems = problems(&a, &errors);
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &p))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -240,7 +245,7 @@ pub async fn confirm(
         .await?
         .ok_or(WebError::NotFound)?;
     // Checked again: the database may have changed since the preview.
-    let plan = plan_import(&state, &a, content.as_bytes()).await?;
+    let plan = importing::plan(&a.cx(&state), content.as_bytes()).await?;
     let run = import_runs::start(t, &a.user.id, KIND, &filename, plan.rows.len()).await?;
     import::delete_upload(t, &id).await?;
     state.set_progress(&run, Some((0, plan.rows.len())));
@@ -253,20 +258,10 @@ pub async fn confirm(
 async fn write_in_background(state: AppState, a: Authenticated, plan: import::Plan, run: String) {
     let t = a.tenant(&state);
     let progress = |done: usize, total: usize| state.set_progress(&run, Some((done, total)));
-    let result = import::apply(t, &plan, Some(&a.user.id), &progress).await;
+    let result = importing::apply(&a.cx(&state), &plan, Some(&run), &progress).await;
     let ended = match result {
-        Ok((created, updated)) => {
-            let audit = crate::commands::audit_change(
-                &state,
-                &a,
-                "student.import",
-                &a.user.id,
-                serde_json::json!({"created": created, "updated": updated, "run": run}),
-            )
-            .await;
-            if let Err(e) = audit {
-                tracing::warn!(error = ?e, "auditing an import failed");
-            }
+        Ok(done) => {
+            let (created, updated) = done.value;
             import_runs::finish(t, &run, created, updated).await
         }
         Err(e) => {

@@ -1,11 +1,11 @@
-//! Logging in and out. The check itself ([`attempt`]) is shared with the API.
+//! Logging in and out. The check itself is the application's (`koers_app::platform::login`).
 
 use super::{Ctx, local_path, render, render_status};
 use crate::auth::{
     ClientIp, LANG_COOKIE, RequestTr, SESSION_COOKIE, WebUser, cookie_value, set_cookie,
 };
 use crate::csrf::{PreSessionToken, verify};
-use crate::error::{WebError, WebResult};
+use crate::error::WebResult;
 use crate::forms::FormData;
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -14,149 +14,11 @@ use axum::Extension;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use koers_domain::Email;
+use koers_app::platform::login::{self, LoginFailure};
 use koers_store::Tenant;
 use koers_store::platform::audit::NewEvent;
 use koers_store::platform::sessions::{self, Kind};
-use koers_store::platform::users::{self, User};
-use koers_store::platform::{login_failures, passwords};
-
-/// Why a login failed.
-pub enum LoginFailure {
-    Wrong,
-    Throttled(u64),
-    /// The password was right, but the institution has turned passwords off (single sign-on
-    /// only); its administrators keep theirs.
-    SsoOnly,
-    /// The password was right; the second factor is still needed (`enrolled`), or must first
-    /// be set up (not `enrolled`, the role requires it).
-    SecondFactor {
-        user_id: String,
-        institution_id: String,
-        enrolled: bool,
-    },
-}
-
-/// Check credentials and start a session of `kind`. Failures are counted and audited; the
-/// answer does not tell whether the account exists. With a second factor set up (or required
-/// by a role), `code` must prove it (the API sends it along; the web asks for it next).
-pub async fn attempt(
-    state: &AppState,
-    email: &str,
-    password: &str,
-    ip: &str,
-    kind: Kind,
-    code: Option<&str>,
-) -> WebResult<Result<(String, User), LoginFailure>> {
-    let db = state.db();
-    let via = if kind == Kind::Web { "web" } else { "api" };
-    let email = Email::parse(email)
-        .map(|e| e.as_str().to_owned())
-        .unwrap_or_else(|_| email.trim().to_lowercase());
-    if let Some(wait) = login_failures::retry_after(db, &email, ip).await? {
-        return Ok(Err(LoginFailure::Throttled(wait)));
-    }
-    let account = users::find_for_login(db, &email).await?;
-    let hash = account
-        .as_ref()
-        .and_then(|a| a.password_hash.clone())
-        .unwrap_or_else(|| passwords::dummy_hash().to_owned());
-    let pw = password.to_owned();
-    let ok = tokio::task::spawn_blocking(move || passwords::verify(&pw, &hash))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    let account = match account {
-        Some(a) if ok && a.active && a.password_hash.is_some() => a,
-        known => {
-            login_failures::record(db, &email, ip).await?;
-            crate::audit_trail::record(
-                db,
-                NewEvent {
-                    institution_id: known.as_ref().map(|a| a.institution_id.as_str()),
-                    actor_id: known.as_ref().map(|a| a.id.as_str()),
-                    actor_email: Some(&email),
-                    action: "login.failure",
-                    ip: Some(ip),
-                    details: serde_json::json!({ "via": via }),
-                    ..Default::default()
-                },
-            )
-            .await?;
-            return Ok(Err(LoginFailure::Wrong));
-        }
-    };
-    login_failures::clear(db, &email).await?;
-    let t = Tenant::new(db, &account.institution_id);
-    let user = users::get(t, &account.id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    // A login event of this account (its address, from where, through which door).
-    let event = |action: &'static str, details: serde_json::Value| {
-        crate::audit_trail::record(
-            db,
-            NewEvent {
-                institution_id: Some(&account.institution_id),
-                actor_id: Some(&account.id),
-                actor_email: Some(&account.email),
-                action,
-                ip: Some(ip),
-                details,
-                ..Default::default()
-            },
-        )
-    };
-    if !koers_store::platform::sso::settings(t)
-        .await?
-        .password_login
-        && !user
-            .roles
-            .iter()
-            .any(|r| r.role == koers_domain::Role::Administrator)
-    {
-        event(
-            "login.failure",
-            serde_json::json!({ "via": via, "reason": "sso-only" }),
-        )
-        .await?;
-        return Ok(Err(LoginFailure::SsoOnly));
-    }
-    let factor = koers_store::platform::second_factor::get(t, &account.id)
-        .await?
-        .filter(|f| f.confirmed);
-    let mut proof = None;
-    if factor.is_some()
-        || crate::second_factor::required(state, &user.roles)
-        || koers_store::platform::second_factor::renewal_due(t, &account.id).await?
-    {
-        let (Some(f), Some(code)) = (&factor, code.filter(|c| !c.trim().is_empty())) else {
-            return Ok(Err(LoginFailure::SecondFactor {
-                user_id: account.id.clone(),
-                institution_id: account.institution_id.clone(),
-                enrolled: factor.is_some(),
-            }));
-        };
-        proof = crate::second_factor::check(t, &account.id, f, code).await?;
-        if proof.is_none() {
-            login_failures::record(db, &email, ip).await?;
-            event(
-                "login.failure",
-                serde_json::json!({ "via": via, "reason": "second-factor" }),
-            )
-            .await?;
-            return Ok(Err(LoginFailure::Wrong));
-        }
-    }
-    let (token, _) = sessions::create(t, &account.id, kind).await?;
-    event(
-        "login.success",
-        match proof {
-            Some(p) => serde_json::json!({ "via": via, "second_factor": p }),
-            None => serde_json::json!({ "via": via }),
-        },
-    )
-    .await?;
-    Ok(Ok((token, user)))
-}
+use koers_store::platform::users::User;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -227,7 +89,17 @@ pub async fn submit(
             &page(tr, tr.t("login-missing")),
         ));
     }
-    match attempt(&state, &email, form.get("password"), &ip, Kind::Web, None).await? {
+    match login::attempt(
+        state.db(),
+        &state.login_rules(),
+        &email,
+        form.get("password"),
+        &ip,
+        Kind::Web,
+        None,
+    )
+    .await?
+    {
         Err(LoginFailure::Wrong) => Ok(render_status(
             StatusCode::UNAUTHORIZED,
             &page(tr, tr.t("login-wrong")),

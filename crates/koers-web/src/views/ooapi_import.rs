@@ -5,7 +5,7 @@ use super::{Ctx, render_status};
 use crate::auth::WebUser;
 use crate::error::{WebError, WebResult};
 use crate::forms::FormData;
-use crate::ooapi::{self, Fetched};
+use crate::ooapi::{Counts, counts, dry_run};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -13,54 +13,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::curriculum::ooapi::{Change, Course, Program, ProgrammePlan, Skipped, plan};
 use koers_domain::policy::Action;
-use koers_store::Tenant;
 use koers_store::curriculum::ooapi as store;
 use koers_store::platform::import_runs;
-
-/// Counts of a plan: (new, updated, unchanged) for programmes and for activities.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct Counts {
-    pub new: i64,
-    pub updated: i64,
-    pub unchanged: i64,
-}
-
-impl Counts {
-    fn add(&mut self, c: Change) {
-        match c {
-            Change::New => self.new += 1,
-            Change::Updated => self.updated += 1,
-            Change::Unchanged => self.unchanged += 1,
-        }
-    }
-}
-
-pub fn counts(plans: &[ProgrammePlan]) -> (Counts, Counts) {
-    let (mut p, mut a) = (Counts::default(), Counts::default());
-    for plan in plans {
-        p.add(plan.change);
-        for (_, c, _) in &plan.courses {
-            a.add(*c);
-        }
-    }
-    (p, a)
-}
-
-/// Fetch and plan against what the institution has now.
-pub async fn dry_run(
-    t: Tenant<'_>,
-    url: &str,
-    token: &str,
-    allow_internal: bool,
-) -> Result<WebResult<(Fetched, Vec<ProgrammePlan>)>, ooapi::FetchError> {
-    let fetched = ooapi::fetch(url, token, allow_internal).await?;
-    Ok(async {
-        let (existing, activities) = store::existing(t).await?;
-        let plans = plan(&fetched.programs, &existing, &activities);
-        Ok((fetched, plans))
-    }
-    .await)
-}
 
 #[derive(Template)]
 #[template(path = "ooapi_import.html")]

@@ -280,7 +280,7 @@ async fn show_page(
     let explanations = analysis
         .criteria
         .iter()
-        .map(|c| crate::api::curriculum::explanation(&a.tr, &analysis, c.key, c.met))
+        .map(|c| crate::curriculum::explanation(&a.tr, &analysis, c.key, c.met))
         .collect();
     let (levels, _) = counsellor_profile(state, a).await?;
     Ok(ShowPage {

@@ -10,8 +10,8 @@ use crate::report::{self, Report};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct ReportQuery {
@@ -38,30 +38,6 @@ impl ReportPage {
     }
 }
 
-/// A file name for the report: `jaarverslag-lob-2026-LO-ECO.pdf`.
-pub fn filename(r: &Report, ext: &str) -> String {
-    let scope = r
-        .view
-        .programme
-        .as_ref()
-        .map_or_else(String::new, |p| format!("-{}", p.code));
-    format!("jaarverslag-lob-{}{scope}.{ext}", r.year)
-}
-
-pub fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 pub async fn annual(
     State(state): State<AppState>,
     WebUser(a): WebUser,
@@ -86,7 +62,10 @@ pub async fn annual(
         Some("pdf") => {
             let r = report::build(&state, &a, view, year).await?;
             let bytes = report::pdf(&r, &a.tr).await?;
-            Ok(pdf_response(bytes, &filename(&r, "pdf")))
+            Ok(crate::report::pdf_response(
+                bytes,
+                &crate::report::filename(&r, "pdf"),
+            ))
         }
         _ => {
             let r = report::build(&state, &a, view, year).await?;

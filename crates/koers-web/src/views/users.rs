@@ -14,36 +14,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::policy::Action;
 use koers_domain::{DisplayName, Email, FieldError, Role, RoleAssignment, normalise_roles};
 use koers_store::Tenant;
-use koers_store::platform::audit::NewEvent;
 use koers_store::platform::programmes::{self, Programme};
 use koers_store::platform::users::{self, User, UserFilter};
 use koers_store::platform::{passwords, sessions};
 
 const PAGE: u32 = 50;
-
-/// An account was refused because its address is taken. Addresses are unique across the
-/// server (they are the login), so the refusal says an address exists somewhere; whoever asks
-/// leaves a line in their own institution's log, so probing for addresses is seen (see
-/// docs/security.md, "Accounts and institutions").
-pub(crate) async fn audit_refused_address(
-    state: &AppState,
-    a: &Authenticated,
-    email: &str,
-) -> WebResult<()> {
-    crate::audit_trail::record(
-        state.db(),
-        NewEvent {
-            institution_id: Some(&a.user.institution_id),
-            actor_id: Some(&a.user.id),
-            actor_email: Some(&a.user.email),
-            action: "user.create-refused",
-            details: serde_json::json!({"email": email, "reason": "email-taken"}),
-            ..Default::default()
-        },
-    )
-    .await?;
-    Ok(())
-}
 
 #[derive(Template)]
 #[template(path = "users.html")]
@@ -256,7 +231,7 @@ pub async fn create(
                     &a,
                     "user.create",
                     &u.id,
-                    serde_json::json!({"email": u.email, "roles": roles_json(roles)}),
+                    serde_json::json!({"email": u.email, "roles": crate::commands::roles_json(roles)}),
                 )
                 .await?;
                 return user_page(
@@ -271,7 +246,7 @@ pub async fn create(
                 .await;
             }
             Err(koers_store::StoreError::Conflict(_)) => {
-                audit_refused_address(&state, &a, email.as_str()).await?;
+                crate::commands::audit_refused_address(&state, &a, email.as_str()).await?;
                 errors.push(FieldError::new("email", "email-taken"))
             }
             Err(e) => return Err(e.into()),
@@ -294,15 +269,6 @@ pub async fn create(
             second_factor: false,
         },
     ))
-}
-
-pub(crate) fn roles_json(roles: &[RoleAssignment]) -> serde_json::Value {
-    serde_json::Value::Array(
-        roles
-            .iter()
-            .map(|r| serde_json::json!({"role": r.role.key(), "programme_id": r.programme_id}))
-            .collect(),
-    )
 }
 
 /// A random temporary password that satisfies the policy (shown once to the administrator).
@@ -415,7 +381,7 @@ pub async fn update(
                 &a,
                 "user.update",
                 &id,
-                serde_json::json!({"name": name.as_str(), "email": email.as_str(), "roles_before": roles_json(&before), "roles": roles_json(&roles)}),
+                serde_json::json!({"name": name.as_str(), "email": email.as_str(), "roles_before": crate::commands::roles_json(&before), "roles": crate::commands::roles_json(&roles)}),
             )
             .await?;
             return Ok(Redirect::to(&format!("/admin/users/{id}?ok=saved")).into_response());

@@ -1,0 +1,3 @@
+//! Staff: the HRM scan, development plans and career conversations of employees.
+
+pub mod instrument;

@@ -527,6 +527,86 @@ pub fn largest_differences(results: &[StageResult], at_most: usize) -> Vec<Diffe
     out
 }
 
+/// The longest comment on a stage, in characters.
+pub const MAX_COMMENT: usize = 4000;
+
+/// A response as typed: per statement `1`–`5` or `dk` (don't know), per stage a comment.
+/// A page's form and an API body fill the same draft.
+#[derive(Debug, Clone, Default)]
+pub struct ResponseDraft {
+    pub answers: BTreeMap<String, String>,
+    pub comments: BTreeMap<String, String>,
+}
+
+/// A checked response: every statement of the instrument answered (`None`: don't know),
+/// comments per stage, trimmed, empty ones left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedResponse {
+    pub answers: BTreeMap<String, Option<u8>>,
+    pub comments: BTreeMap<String, String>,
+}
+
+impl ResponseDraft {
+    /// How many statements of the instrument have no answer (neither a score nor "don't
+    /// know").
+    pub fn missing(&self, i: &Instrument) -> usize {
+        i.items
+            .iter()
+            .filter(|it| {
+                self.answers
+                    .get(&it.key)
+                    .is_none_or(|v| v.trim().is_empty())
+            })
+            .count()
+    }
+
+    /// Check a response against the instrument: statements it does not have, answers off the
+    /// scale, comments on no stage or longer than [`MAX_COMMENT`] (refused, never cut), and a
+    /// statement left unanswered (`answer-missing`, see [`ResponseDraft::missing`]).
+    pub fn parse(&self, i: &Instrument) -> Result<CheckedResponse, Vec<crate::FieldError>> {
+        use crate::FieldError;
+        let mut errors = Vec::new();
+        let mut answers = BTreeMap::new();
+        for (key, value) in &self.answers {
+            if !i.items.iter().any(|it| &it.key == key) {
+                errors.push(FieldError::new("answers", "item-unknown"));
+                continue;
+            }
+            match value.trim() {
+                "" => {}
+                "dk" => {
+                    answers.insert(key.clone(), None);
+                }
+                v => match v.parse::<u8>() {
+                    Ok(n) if (1..=5).contains(&n) => {
+                        answers.insert(key.clone(), Some(n));
+                    }
+                    _ => errors.push(FieldError::new("answers", "answer-out-of-range")),
+                },
+            }
+        }
+        if self.missing(i) > 0 {
+            errors.push(FieldError::new("answers", "answer-missing"));
+        }
+        let mut comments = BTreeMap::new();
+        for (stage, text) in &self.comments {
+            if Stage::parse(stage).is_none() {
+                errors.push(FieldError::new("comments", "stage-invalid"));
+            } else if text.chars().count() > MAX_COMMENT {
+                errors.push(FieldError::new("comments", "comment-too-long"));
+            } else if !text.trim().is_empty() {
+                comments.insert(stage.clone(), text.trim().to_owned());
+            }
+        }
+        errors.dedup();
+        if errors.is_empty() {
+            Ok(CheckedResponse { answers, comments })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -834,5 +914,68 @@ mod tests {
         let e = parse(r#"{"key": "x", "name": "X", "version": "1", "items": [{"key": "a", "stage": "guidance", "aspect": "policy", "text": "t"}]}"#)
             .unwrap_err();
         assert_eq!(e[0].code, "stage-missing");
+    }
+
+    fn two_statements() -> Instrument {
+        let item = |key: &str, stage| Item {
+            key: key.into(),
+            stage,
+            aspect: Aspect::Practice,
+            text: Text::default(),
+        };
+        Instrument {
+            key: "hrm".into(),
+            name: Text::default(),
+            description: Text::default(),
+            version: "1".into(),
+            items: vec![item("a", Stage::Guidance), item("b", Stage::Appraisal)],
+        }
+    }
+
+    #[test]
+    fn a_response_answers_every_statement_and_keeps_comments_whole() {
+        let i = two_statements();
+        let draft = |a: &[(&str, &str)], c: &[(&str, String)]| ResponseDraft {
+            answers: a
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            comments: c.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        };
+        let ok = draft(&[("a", "4"), ("b", "dk")], &[("guidance", " Goed ".into())])
+            .parse(&i)
+            .unwrap();
+        assert_eq!(ok.answers["a"], Some(4));
+        assert_eq!(ok.answers["b"], None);
+        assert_eq!(ok.comments["guidance"], "Goed");
+        let partial = draft(&[("a", "4")], &[]);
+        assert_eq!(partial.missing(&i), 1);
+        assert_eq!(partial.parse(&i).unwrap_err()[0].code, "answer-missing");
+        let long = draft(
+            &[("a", "4"), ("b", "2")],
+            &[("guidance", "x".repeat(MAX_COMMENT + 1))],
+        );
+        assert_eq!(long.parse(&i).unwrap_err()[0].code, "comment-too-long");
+        let exact = draft(
+            &[("a", "4"), ("b", "2")],
+            &[("guidance", "x".repeat(MAX_COMMENT))],
+        );
+        assert_eq!(
+            exact.parse(&i).unwrap().comments["guidance"].len(),
+            MAX_COMMENT
+        );
+        for (bad, code) in [("6", "answer-out-of-range"), ("0", "answer-out-of-range")] {
+            assert_eq!(
+                draft(&[("a", bad), ("b", "1")], &[]).parse(&i).unwrap_err()[0].code,
+                code
+            );
+        }
+        assert_eq!(
+            draft(&[("a", "1"), ("b", "1"), ("z", "1")], &[])
+                .parse(&i)
+                .unwrap_err()[0]
+                .code,
+            "item-unknown"
+        );
     }
 }

@@ -17,18 +17,13 @@ pub(super) async fn seed(t: Tenant<'_>, hr: &str) -> Result<()> {
             Group::Manager => 3,
             Group::Staff => 2,
         };
-        let mut answers = serde_json::Map::new();
+        let mut answers = std::collections::BTreeMap::new();
         for (i, item) in instrument.items.iter().enumerate() {
             let wobble = ((n + i) % 3) as i64 - 1;
-            let v = (base + wobble).clamp(1, 5);
-            let value = if (n + i) % 11 == 0 {
-                serde_json::Value::Null
-            } else {
-                v.into()
-            };
-            answers.insert(item.key.clone(), value);
+            let v = (base + wobble).clamp(1, 5) as u8;
+            answers.insert(item.key.clone(), ((n + i) % 11 != 0).then_some(v));
         }
-        let mut comments = serde_json::Map::new();
+        let mut comments = std::collections::BTreeMap::new();
         if n % 3 == 0 {
             comments.insert(
                 "guidance".into(),
@@ -39,7 +34,8 @@ pub(super) async fn seed(t: Tenant<'_>, hr: &str) -> Result<()> {
                 .into(),
             );
         }
-        scans::submit(t, &done, user, *group, &answers.into(), &comments.into()).await?;
+        let response = koers_domain::staff::scan::CheckedResponse { answers, comments };
+        scans::submit(t, &done, user, *group, &response).await?;
     }
     scans::set_status(t, &done, "closed").await?;
     scans::publish(t, &done).await?;

@@ -302,9 +302,10 @@ pub async fn submit(
     round_id: &str,
     user_id: &str,
     group: Group,
-    answers: &serde_json::Value,
-    comments: &serde_json::Value,
+    response: &koers_domain::staff::scan::CheckedResponse,
 ) -> Result<()> {
+    let answers = serde_json::to_string(&response.answers).unwrap_or_else(|_| "{}".into());
+    let comments = serde_json::to_string(&response.comments).unwrap_or_else(|_| "{}".into());
     let mut tx = t.db.begin().await?;
     let n = sqlx::query(
         "UPDATE scan_invitations SET responded = 1 WHERE institution_id = $1 AND round_id = $2 AND user_id = $3 \
@@ -331,8 +332,8 @@ pub async fn submit(
     .bind(round_id)
     .bind(t.institution_id)
     .bind(group.key())
-    .bind(answers.to_string())
-    .bind(comments.to_string())
+    .bind(answers)
+    .bind(comments)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

@@ -212,6 +212,7 @@ error-datetime-invalid = Enter a valid date and time.
 error-duration-invalid = The duration must be between 5 and 480 minutes.
 error-location-invalid = The place or link is too long (at most 300 characters).
 error-text-too-long = This text is too long (at most 20,000 characters).
+error-comment-too-long = A comment can have at most 4,000 characters. Please shorten it.
 conversation-report-later = You can write the report once the conversation has started.
 error-report-before-start = This conversation has not taken place yet. You can write the report once it has started.
 error-competency-invalid = Unknown career competency.

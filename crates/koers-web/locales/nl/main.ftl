@@ -212,6 +212,7 @@ error-datetime-invalid = Vul een geldige datum en tijd in.
 error-duration-invalid = De duur moet tussen 5 en 480 minuten liggen.
 error-location-invalid = De plaats of link is te lang (maximaal 300 tekens).
 error-text-too-long = Deze tekst is te lang (maximaal 20.000 tekens).
+error-comment-too-long = Een opmerking mag maximaal 4.000 tekens hebben. Maak hem korter.
 conversation-report-later = Je kunt het verslag schrijven zodra het gesprek begonnen is.
 error-report-before-start = Dit gesprek is nog niet geweest. Je kunt het verslag schrijven zodra het begonnen is.
 error-competency-invalid = Onbekende loopbaancompetentie.

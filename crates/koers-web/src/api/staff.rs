@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use koers_domain::policy::Action;
-use koers_domain::staff::scan::{self, Group, Stage};
+use koers_domain::staff::scan::{self, Group, ResponseDraft, Stage};
 use koers_store::staff::scans::{self, Round};
 
 fn round_dto(r: &Round) -> ScanRoundDto {
@@ -167,55 +167,22 @@ pub async fn respond(
     State(state): State<AppState>,
     ApiUser(a): ApiUser,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> WebResult<Response> {
-    let r = load(&state, &a, &id).await?;
-    let t = a.tenant(&state);
-    let (group, answered) = scans::invitation(t, &r.id, &a.user.id)
-        .await?
-        .ok_or(WebError::Forbidden)?;
-    if r.status != "open" {
-        return Err(WebError::Conflict("round not open"));
-    }
-    if answered {
-        return Err(WebError::Conflict("response"));
-    }
+    // Who may not answer hears so before anything about the body.
+    koers_app::staff::scan::invitation(&a.cx(&state), &id).await?;
     let body: ScanResponseBody = parse_json(&body)?;
-    let i = scans::instrument(t, &r.instrument_id).await?;
-    let mut answers = serde_json::Map::new();
-    for (k, v) in &body.answers {
-        if !i.items.iter().any(|it| it.key == *k) {
-            return Err(WebError::invalid("answers", "item-unknown"));
-        }
-        match v {
-            None => {
-                answers.insert(k.clone(), serde_json::Value::Null);
-            }
-            Some(n) if (1..=5).contains(n) => {
-                answers.insert(k.clone(), (*n).into());
-            }
-            Some(_) => return Err(WebError::invalid("answers", "answer-out-of-range")),
-        }
-    }
-    let mut comments = serde_json::Map::new();
-    for (stage, text) in &body.comments {
-        if Stage::parse(stage).is_none() {
-            return Err(WebError::invalid("comments", "stage-invalid"));
-        }
-        if text.chars().count() > 4000 {
-            return Err(WebError::invalid("comments", "text-too-long"));
-        }
-        comments.insert(stage.clone(), text.trim().into());
-    }
-    scans::submit(
-        t,
-        &r.id,
-        &a.user.id,
-        group,
-        &answers.into(),
-        &comments.into(),
-    )
-    .await?;
+    let draft = ResponseDraft {
+        answers: body
+            .answers
+            .into_iter()
+            .map(|(k, v)| (k, v.map_or_else(|| "dk".to_owned(), |n| n.to_string())))
+            .collect(),
+        comments: body.comments,
+    };
+    let done = koers_app::staff::scan::respond(&a.cx(&state), &id, &draft).await?;
+    crate::commands::finish(&state, &a, &headers, done).await?;
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({"received": true})),

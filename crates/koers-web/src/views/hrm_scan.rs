@@ -14,7 +14,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use koers_domain::improvement::SourceKind;
 use koers_domain::policy::Action;
 use koers_domain::staff::scan::{
-    self, Aspect, Cell, Difference, Group, Hidden, Item, Stage, StageResult,
+    self, Aspect, Cell, Difference, Group, Hidden, Instrument, Item, ResponseDraft, Stage,
+    StageResult,
 };
 use koers_store::staff::scans::{self, Round};
 
@@ -404,35 +405,38 @@ async fn answer_page(
     id: &str,
     kept: Vec<(String, String)>,
     error: Option<String>,
-) -> WebResult<(AnswerPage, Group)> {
-    let r = load(state, a, id).await?;
-    let t = a.tenant(state);
-    let (group, done) = scans::invitation(t, &r.id, &a.user.id)
-        .await?
-        .ok_or(WebError::Forbidden)?;
-    if r.status != "open" || done {
-        return Err(WebError::Conflict("response"));
-    }
-    let i = scans::instrument(t, &r.instrument_id).await?;
+) -> WebResult<(AnswerPage, Instrument)> {
+    let inv = koers_app::staff::scan::invitation(&a.cx(state), id)
+        .await
+        .map_err(|e| match e {
+            // The page has one word for a round that cannot be answered (any more).
+            koers_app::AppError::Conflict(_) => WebError::Conflict("response"),
+            e => e.into(),
+        })?;
     let stages = Stage::ALL
         .into_iter()
         .map(|s| {
             (
                 s,
-                i.items.iter().filter(|it| it.stage == s).cloned().collect(),
+                inv.instrument
+                    .items
+                    .iter()
+                    .filter(|it| it.stage == s)
+                    .cloned()
+                    .collect(),
             )
         })
         .collect();
     Ok((
         AnswerPage {
             ctx: Ctx::user(a, "/hrm-scan", "hrm-scan"),
-            r,
+            r: inv.round,
             stages,
             lang: a.tr.lang(),
             kept,
             error,
         },
-        group,
+        inv.instrument,
     ))
 }
 
@@ -451,57 +455,49 @@ pub async fn submit(
     State(state): State<AppState>,
     WebUser(a): WebUser,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     form: FormData,
 ) -> WebResult<Response> {
     crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
-    let (page, group) = answer_page(&state, &a, &id, form.0.clone(), None).await?;
-    let mut answers = serde_json::Map::new();
-    let mut missing = 0;
-    for (_, items) in &page.stages {
-        for it in items {
-            match form.get(&format!("i-{}", it.key)) {
-                "dk" => {
-                    answers.insert(it.key.clone(), serde_json::Value::Null);
-                }
-                v => match v.parse::<u8>() {
-                    Ok(n) if (1..=5).contains(&n) => {
-                        answers.insert(it.key.clone(), n.into());
+    let draft = ResponseDraft {
+        answers: form
+            .all_with_prefix("i-")
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+        comments: form
+            .all_with_prefix("c-")
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+    };
+    match koers_app::staff::scan::respond(&a.cx(&state), &id, &draft).await {
+        Ok(done) => {
+            crate::commands::finish(&state, &a, &headers, done).await?;
+            Ok(Redirect::to(&format!("/hrm-scan/{id}?answered=1")).into_response())
+        }
+        Err(koers_app::AppError::Invalid(errors)) => {
+            let (_, instrument) = answer_page(&state, &a, &id, Vec::new(), None).await?;
+            let missing = draft.missing(&instrument);
+            let msg = errors
+                .iter()
+                .map(|e| {
+                    // The API's message, and on the page how many are still open.
+                    let message = a.tr.t(&format!("error-{}", e.code));
+                    match e.code {
+                        "answer-missing" => format!(
+                            "{message} {}",
+                            a.tr.tn("hrm-missing", "count", missing as i64)
+                        ),
+                        _ => message,
                     }
-                    _ => missing += 1,
-                },
-            }
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            let (page, _) = answer_page(&state, &a, &id, form.0, Some(msg)).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
-    }
-    if missing > 0 {
-        let msg = a.tr.tn("hrm-missing", "count", missing as i64);
-        let (page, _) = answer_page(&state, &a, &id, form.0.clone(), Some(msg)).await?;
-        return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
-    }
-    let mut comments = serde_json::Map::new();
-    for s in Stage::ALL {
-        let text: String = form
-            .get(&format!("c-{}", s.key()))
-            .trim()
-            .chars()
-            .take(4000)
-            .collect();
-        if !text.is_empty() {
-            comments.insert(s.key().into(), text.into());
-        }
-    }
-    let t = a.tenant(&state);
-    match scans::submit(
-        t,
-        &page.r.id,
-        &a.user.id,
-        group,
-        &answers.into(),
-        &comments.into(),
-    )
-    .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!("/hrm-scan/{}?answered=1", page.r.id)).into_response()),
-        Err(koers_store::StoreError::Conflict(_)) => Err(WebError::Conflict("response")),
+        Err(koers_app::AppError::Conflict(_)) => Err(WebError::Conflict("response")),
         Err(e) => Err(e.into()),
     }
 }

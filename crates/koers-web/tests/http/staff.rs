@@ -22,12 +22,16 @@ const RECRUITMENT: [&str; 6] = [
     "rec-exp-2",
 ];
 
+/// A whole response: `v` on the recruitment statements, "don't know" on every other one.
 fn answers(v: u8) -> serde_json::Value {
+    let instrument = koers_domain::staff::scan::parse(koers_domain::staff::scan::SHIPPED).unwrap();
     let mut m = serde_json::Map::new();
+    for item in &instrument.items {
+        m.insert(item.key.clone(), serde_json::Value::Null);
+    }
     for k in RECRUITMENT {
         m.insert(k.into(), json!(v));
     }
-    m.insert("gui-pol-1".into(), serde_json::Value::Null);
     serde_json::Value::Object(m)
 }
 
@@ -328,6 +332,55 @@ async fn the_scan_in_the_browser_from_start_to_published_results() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("nog 1 stelling niet beantwoord"));
     assert!(r.body.contains("Meer tijd voor ontwikkeling graag"));
+    // The same input through the API: refused the same way, with the same message.
+    let round_id = &url[10..];
+    let token = app.api_login(STAFF[0]).await;
+    let api_answer = |answers: serde_json::Value, comment: String| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            app.api(
+                Method::POST,
+                &format!("/api/v1/hrm-scans/{round_id}/responses"),
+                Some(&token),
+                Some(json!({"answers": answers, "comments": {"guidance": comment}})),
+            )
+            .await
+        }
+    };
+    let partial: serde_json::Map<String, serde_json::Value> =
+        keys.iter().skip(1).map(|k| (k.clone(), json!(4))).collect();
+    let api = api_answer(partial.clone().into(), "Meer tijd".into()).await;
+    assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let detail = &api.json()["error"]["details"][0];
+    assert_eq!(detail["code"], "answer-missing");
+    let message = detail["message"].as_str().unwrap();
+    assert!(r.body.contains(message), "the page says {message:?} too");
+    // A comment over the limit is refused in both, never cut; nothing is kept.
+    let mut whole = partial.clone();
+    whole.insert(keys[0].clone(), serde_json::Value::Null);
+    let long = "x".repeat(koers_domain::staff::scan::MAX_COMMENT + 1);
+    let api = api_answer(whole.into(), long.clone()).await;
+    assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let detail = &api.json()["error"]["details"][0];
+    assert_eq!(detail["code"], "comment-too-long");
+    let mut long_fields: Vec<(String, String)> = keys
+        .iter()
+        .map(|k| (format!("i-{k}"), "4".to_owned()))
+        .collect();
+    long_fields.push(("c-guidance".into(), long));
+    let long_refs: Vec<(&str, &str)> = long_fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let page = m.post(&format!("{url}/answer"), &long_refs).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains(detail["message"].as_str().unwrap()));
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM scan_responses WHERE round_id = $1")
+        .bind(round_id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(kept, 0);
     fields.push((format!("i-{}", keys[0]), "dk".into()));
     let refs: Vec<(&str, &str)> = fields
         .iter()

@@ -626,3 +626,102 @@ async fn coordinators_fill_in_the_field_survey_and_managers_record_agreements() 
         .json();
     assert_eq!(after["tasks"].as_array().unwrap().len(), 4);
 }
+
+/// A change and its audit line are committed together or not at all. With a fault injected
+/// where the audit line is written (the database refuses the `offer.create` line), neither
+/// the page nor the API leaves the offer item, its sessions or its co-designers behind; once
+/// the fault is gone, the same request keeps all of them and the line.
+#[tokio::test]
+async fn a_change_is_kept_only_with_its_audit_line() {
+    let app = spawn().await;
+    let manager = app.api_login(MANAGER).await;
+    let mut b = app.browser().await;
+    b.login(MANAGER, PASSWORD).await;
+    let inject: &[&str] = match app.db.backend() {
+        koers_store::Backend::Sqlite => &[
+            "CREATE TRIGGER refuse_offer_audit BEFORE INSERT ON audit_events \
+             WHEN NEW.action = 'offer.create' BEGIN SELECT RAISE(ABORT, 'injected fault'); END",
+        ],
+        koers_store::Backend::Postgres => &[
+            "CREATE FUNCTION refuse_offer_audit() RETURNS trigger AS $$ BEGIN \
+             IF NEW.action = 'offer.create' THEN RAISE EXCEPTION 'injected fault'; END IF; \
+             RETURN NEW; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse_offer_audit BEFORE INSERT ON audit_events \
+             FOR EACH ROW EXECUTE FUNCTION refuse_offer_audit()",
+        ],
+    };
+    for sql in inject {
+        sqlx::query(sqlx::AssertSqlSafe(*sql))
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+    }
+    let counts = || {
+        let pool = app.db.pool().clone();
+        async move {
+            let mut n = Vec::new();
+            for sql in [
+                "SELECT COUNT(*) FROM offer_items",
+                "SELECT COUNT(*) FROM offer_sessions",
+                "SELECT COUNT(*) FROM offer_people",
+                "SELECT COUNT(*) FROM audit_events WHERE action = 'offer.create'",
+            ] {
+                let c: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+                n.push(c);
+            }
+            n
+        }
+    };
+    let before = counts().await;
+    let body = json!({"kind": "course", "title": "Loopbaangesprekken voeren",
+        "sessions": [{"starts_at": "2027-03-01T13:00:00+01:00", "duration_minutes": 90}],
+        "codesigners": [{"name": "Gert Jan Bos", "organisation": "Techniek College Utrecht"}]});
+    let post = || {
+        app.api(
+            Method::POST,
+            "/api/v1/offer",
+            Some(&manager),
+            Some(body.clone()),
+        )
+    };
+    let r = post().await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", r.body);
+    let page = b
+        .post(
+            "/offer",
+            &[
+                ("kind", "course"),
+                ("title", "Loopbaangesprekken voeren"),
+                ("session_date", "2027-03-01"),
+                ("session_time", "13:00"),
+                ("session_duration", "90"),
+                ("session_location", ""),
+                ("codesigner_name", "Gert Jan Bos"),
+                ("codesigner_org", "Techniek College Utrecht"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(counts().await, before, "nothing of the change was kept");
+
+    let remove = match app.db.backend() {
+        koers_store::Backend::Sqlite => "DROP TRIGGER refuse_offer_audit",
+        koers_store::Backend::Postgres => "DROP TRIGGER refuse_offer_audit ON audit_events",
+    };
+    sqlx::query(sqlx::AssertSqlSafe(remove))
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let r = post().await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let after = counts().await;
+    let grown: Vec<i64> = after.iter().zip(&before).map(|(a, b)| a - b).collect();
+    assert_eq!(
+        grown,
+        [1, 1, 1, 1],
+        "the item, its session, its co-designer, its line"
+    );
+}

@@ -1,9 +1,11 @@
 //! Form bodies as name/value pairs (repeated names allowed), parsed without ever failing the
 //! request: a missing field is simply absent, so handlers answer with field errors.
 
+use crate::auth::{Authenticated, WebUser};
 use crate::error::WebError;
+use crate::state::AppState;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 
 #[derive(Debug, Default, Clone)]
 pub struct FormData(pub Vec<(String, String)>);
@@ -59,6 +61,29 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
             .await
             .map_err(|_| WebError::BadRequest("request body too large or unreadable".into()))?;
         FormData::parse(&bytes)
+    }
+}
+
+/// A logged-in person's form, its CSRF token checked once, here: the `_csrf` field, or the
+/// `X-CSRF-Token` header that htmx sends. Handlers take `SignedForm(a, form)` instead of a
+/// `WebUser` and a `FormData`, and never check the token themselves.
+pub struct SignedForm(pub Authenticated, pub FormData);
+
+impl FromRequest<AppState> for SignedForm {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let WebUser(a) = WebUser::from_request_parts(&mut parts, state).await?;
+        let header = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let form = FormData::from_request(Request::from_parts(parts, body), state).await?;
+        let token = header.as_deref().unwrap_or_else(|| form.get("_csrf"));
+        crate::csrf::verify(&a.session.csrf_token, token)?;
+        Ok(SignedForm(a, form))
     }
 }
 

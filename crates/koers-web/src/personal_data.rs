@@ -3,9 +3,8 @@
 //! person on request.
 
 use crate::auth::{ApiUser, Authenticated, WebUser};
-use crate::csrf::verify;
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::SignedForm;
 use crate::state::AppState;
 use crate::views::{Ctx, render};
 use askama::Template;
@@ -333,11 +332,9 @@ async fn people_named_in(
 /// oneself). The form must confirm that the request was checked.
 pub async fn erase(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::ManageUsers)?;
     let t = a.tenant(&state);
     let user = users::get(t, &id).await?.ok_or(WebError::NotFound)?;

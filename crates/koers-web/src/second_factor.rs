@@ -6,7 +6,7 @@
 use crate::auth::{ClientIp, RequestTr, WebUser, cookie_value, set_cookie};
 use crate::csrf::{PreSessionToken, verify};
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::{FormData, SignedForm};
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::views::{Ctx, local_path, render, render_status};
@@ -364,11 +364,9 @@ pub async fn account_form(
 /// `POST /account/second-factor`: confirm the setup with the first code.
 pub async fn account_confirm(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     ClientIp(ip): ClientIp,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    verify(&a.session.csrf_token, form.get("_csrf"))?;
     let t = a.tenant(&state);
     let factor = second_factor::get(t, &a.user.id).await?;
     let pending = match factor {
@@ -423,11 +421,9 @@ pub async fn account_confirm(
 /// roles that require it.
 pub async fn account_remove(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     ClientIp(ip): ClientIp,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    verify(&a.session.csrf_token, form.get("_csrf"))?;
     if required(&state, &a.user.roles) {
         return Err(WebError::Forbidden);
     }
@@ -458,12 +454,10 @@ pub async fn account_remove(
 /// recovery codes; they set it up again at their next login.
 pub async fn admin_reset(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, _form): SignedForm,
 ) -> WebResult<Response> {
-    verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(koers_domain::policy::Action::ManageUsers)?;
     let t = a.tenant(&state);
     let user = users::get(t, &id).await?.ok_or(WebError::NotFound)?;

@@ -4,7 +4,7 @@ use super::{Ctx, FieldMsg, OkQuery, field_msgs, local_path, render, render_statu
 use crate::auth::{LANG_COOKIE, SESSION_COOKIE, WebUser, cookie_value, set_cookie};
 use crate::csrf::{PreSessionToken, verify};
 use crate::error::WebResult;
-use crate::forms::FormData;
+use crate::forms::{FormData, SignedForm};
 use crate::i18n::Locale;
 use crate::state::AppState;
 use askama::Template;
@@ -80,10 +80,8 @@ async fn account_page(
 /// Turn the weekly digest of overdue agreements on or off.
 pub async fn set_digest(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    verify(&a.session.csrf_token, form.get("_csrf"))?;
     let wanted = form.get("digest") == "1";
     koers_store::guidance::digests::set_wanted(a.tenant(&state), &a.user.id, wanted).await?;
     Ok(axum::response::Redirect::to("/account?ok=saved#h-mail").into_response())
@@ -102,11 +100,9 @@ pub async fn page(
 
 pub async fn change_password(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     headers: HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    verify(&a.session.csrf_token, form.get("_csrf"))?;
     let t = a.tenant(&state);
     let current = form.get("current_password").to_owned();
     let hash = users::password_hash(t, &a.user.id)
@@ -159,10 +155,8 @@ pub async fn change_password(
 
 pub async fn set_language(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    verify(&a.session.csrf_token, form.get("_csrf"))?;
     let locale = Locale::parse(form.get("locale"));
     users::set_locale(a.tenant(&state), &a.user.id, locale.map(Locale::code)).await?;
     let mut res = Redirect::to("/account?ok=language-changed").into_response();
@@ -176,10 +170,8 @@ pub async fn set_language(
 
 pub async fn end_other_sessions(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, _form): SignedForm,
 ) -> WebResult<Response> {
-    verify(&a.session.csrf_token, form.get("_csrf"))?;
     let n =
         sessions::delete_all_for_user(a.tenant(&state), &a.user.id, Some(&a.session.token_hash))
             .await?;
@@ -229,10 +221,8 @@ pub async fn switch_language(
 /// Make (or renew: the old address stops working) the personal calendar feed.
 pub async fn renew_calendar_feed(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, _form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     koers_store::platform::calendar_feeds::renew(a.tenant(&state), &a.user.id).await?;
     Ok(Redirect::to("/account?ok=saved#h-calendar").into_response())
 }
@@ -240,10 +230,8 @@ pub async fn renew_calendar_feed(
 /// Stop the personal calendar feed.
 pub async fn revoke_calendar_feed(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, _form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     koers_store::platform::calendar_feeds::revoke(a.tenant(&state), &a.user.id).await?;
     Ok(Redirect::to("/account?ok=saved#h-calendar").into_response())
 }

@@ -4,7 +4,7 @@
 use super::{Ctx, FieldMsg, field_msgs, render, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::{FormData, SignedForm};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -230,11 +230,9 @@ async fn save(
 
 pub async fn create(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(code): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let p = programme_for(&state, &a, &code).await?;
     save(&state, &a, p, None, read_form(&form)).await
 }
@@ -291,22 +289,18 @@ pub async fn edit(
 
 pub async fn update(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (x, p) = load(&state, &a, &id).await?;
     save(&state, &a, p, Some(x.id), read_form(&form)).await
 }
 
 pub async fn delete(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, _form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (x, p) = load(&state, &a, &id).await?;
     activities::delete(a.tenant(&state), &x.id).await?;
     Ok(Redirect::to(&format!("/learning-line/{}", p.code)).into_response())
@@ -360,11 +354,9 @@ pub async fn completions(
 /// Designate the activity (or not) to award an Open Badge.
 pub async fn set_awards(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (x, _) = load(&state, &a, &id).await?;
     let awards = form.get("awards") == "1";
     koers_store::credentials::set_activity_awards(a.tenant(&state), &x.id, awards).await?;
@@ -383,12 +375,10 @@ pub async fn set_awards(
 /// activities then award their badge.
 pub async fn complete(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
     headers: axum::http::HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (x, _) = load(&state, &a, &id).await?;
     let t = a.tenant(&state);
     let typed = form.get("numbers").to_owned();

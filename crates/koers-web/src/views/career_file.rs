@@ -5,7 +5,7 @@
 use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::{FormData, SignedForm};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -134,11 +134,9 @@ fn sharing_of(form: &FormData) -> Sharing {
 
 pub async fn self_assessment(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     headers: axum::http::HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let s = access::own_record(&a.cx(&state)).await?;
     let mut answers = BTreeMap::new();
     for i in &ITEMS {
@@ -171,10 +169,8 @@ pub async fn self_assessment(
 
 pub async fn add_reflection(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let s = access::own_record(&a.cx(&state)).await?;
     match ReflectionInput::parse(form.get("experience"), form.get("title"), form.get("body")) {
         Ok(r) => {
@@ -195,10 +191,8 @@ pub async fn add_reflection(
 
 pub async fn add_goal(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let s = access::own_record(&a.cx(&state)).await?;
     match GoalInput::parse(
         form.get("title"),
@@ -224,10 +218,8 @@ pub async fn add_goal(
 
 pub async fn save_choice(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let s = access::own_record(&a.cx(&state)).await?;
     match parse_choice(
         form.get("options"),
@@ -254,10 +246,8 @@ pub async fn save_choice(
 
 pub async fn save_handover(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let s = access::own_record(&a.cx(&state)).await?;
     let note = form.get("handover_note").trim().replace("\r\n", "\n");
     if note.chars().count() > 10_000 {
@@ -287,11 +277,9 @@ fn kind_of(form: &FormData) -> WebResult<ItemKind> {
 /// Change who may read an item.
 pub async fn set_sharing(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let s = access::own_record(&a.cx(&state)).await?;
     let kind = kind_of(&form)?;
     career_file::set_sharing(
@@ -308,11 +296,9 @@ pub async fn set_sharing(
 /// Delete a reflection or goal (after the confirmation in the page).
 pub async fn delete_item(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let s = access::own_record(&a.cx(&state)).await?;
     let kind = kind_of(&form)?;
     if kind == ItemKind::SelfAssessment {
@@ -325,11 +311,9 @@ pub async fn delete_item(
 /// Mark a goal reached (or open again).
 pub async fn goal_status(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let s = access::own_record(&a.cx(&state)).await?;
     let status = match form.get("status") {
         "reached" => "reached",

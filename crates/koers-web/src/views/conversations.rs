@@ -5,7 +5,7 @@ use super::{Ctx, OkQuery, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::calendar_feed::conversation_file;
 use crate::error::WebResult;
-use crate::forms::FormData;
+use crate::forms::{FormData, SignedForm};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -174,11 +174,9 @@ pub(crate) fn typed_rows(raw: &[RawAgreement<'_>]) -> Vec<AgreementRow> {
 
 pub async fn save_report(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (c, s) = load_conversation(&a.cx(&state), &id).await?;
     s.require(&a.actor, Need::Guide)?;
     if c.status == ConversationStatus::Cancelled {
@@ -224,11 +222,9 @@ pub async fn save_report(
 /// Mark an agreement done (or open again, or cancelled): the student or their counsellor.
 pub async fn set_agreement_status(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     if !koers_domain::is_id(&id) {
         return Err(crate::error::WebError::NotFound);
     }

@@ -5,7 +5,7 @@
 use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::{FormData, SignedForm};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -97,10 +97,8 @@ async fn counsellor(
 
 pub async fn create_stand_in(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::ManageStandIns)?;
     let mut errors = Vec::new();
     let absent = counsellor(&state, &a, &form, "counsellor_id", &mut errors).await?;
@@ -141,11 +139,9 @@ pub async fn create_stand_in(
 
 pub async fn end_stand_in(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, _form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::ManageStandIns)?;
     if !koers_domain::is_id(&id) {
         return Err(WebError::NotFound);
@@ -169,10 +165,8 @@ fn reach(a: &Authenticated) -> Option<Vec<String>> {
 
 pub async fn hand_over(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::ManageStandIns)?;
     let mut errors = Vec::new();
     let from = form.get("from_id").to_owned();
@@ -217,11 +211,9 @@ pub async fn hand_over(
 /// Give one student another counsellor (from the student page).
 pub async fn reassign(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let s = access::load(&a.cx(&state), &id).await?;
     a.require(Action::AssignCounsellor {
         programme_id: &s.record.programme_id,

@@ -5,7 +5,7 @@ use super::{Ctx, render_status};
 use crate::auth::{RequestTr, WebUser};
 use crate::csrf::PreSessionToken;
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::{FormData, SignedForm};
 use crate::i18n::Tr;
 use crate::state::AppState;
 use askama::Template;
@@ -246,10 +246,8 @@ pub async fn keys(State(state): State<AppState>, WebUser(a): WebUser) -> WebResu
 /// before stay valid.
 pub async fn rotate(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, _form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::ManageUsers)?;
     let key = crate::badges::rotate_key(a.tenant(&state)).await?;
     crate::commands::audit_change(

@@ -7,7 +7,7 @@ use super::{Ctx, FieldMsg, field_msgs, render, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::curriculum as access;
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::{FormData, SignedForm};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -145,10 +145,8 @@ pub async fn list(State(state): State<AppState>, WebUser(a): WebUser) -> WebResu
 
 pub async fn create(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::WriteOwnWork)?;
     let f = Form::read(&form);
     match f.check() {
@@ -299,11 +297,9 @@ pub async fn show(
 
 pub async fn update(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (d, r) = load(&state, &a, &id).await?;
     if !r.own {
         return Err(WebError::Forbidden);
@@ -324,11 +320,9 @@ pub async fn update(
 
 pub async fn add_feedback(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (d, r) = load(&state, &a, &id).await?;
     if !r.review {
         return Err(WebError::Forbidden);
@@ -354,11 +348,9 @@ pub async fn add_feedback(
 
 pub async fn ask_review(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (d, r) = load(&state, &a, &id).await?;
     if !r.own {
         return Err(WebError::Forbidden);
@@ -382,11 +374,9 @@ pub async fn ask_review(
 /// A lecturer publishes a design that meets the three characteristics, or withdraws it.
 pub async fn publish(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (d, r) = load(&state, &a, &id).await?;
     if !r.publish {
         return Err(WebError::Forbidden);
@@ -418,11 +408,9 @@ pub async fn publish(
 
 pub async fn delete(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, _form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (d, r) = load(&state, &a, &id).await?;
     if !r.own {
         return Err(WebError::Forbidden);

@@ -7,7 +7,7 @@ use super::{Ctx, FieldMsg, field_msgs, render, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::curriculum as access;
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::SignedForm;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -375,11 +375,9 @@ async fn levels_of(
 /// An assessor's judgement: a level of the competence's rubric and feedback.
 pub async fn assess(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let e = access::load_evidence(&state, &a, &id, true).await?;
     if e.person_id == a.user.id {
         return Err(WebError::Forbidden);
@@ -413,12 +411,10 @@ pub async fn assess(
 /// A lecturer of the student's programme signs off the competence at a level.
 pub async fn sign_off(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
     headers: axum::http::HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let page = show_page(&state, &a, &id, None).await?;
     if !page.can_sign {
         return Err(WebError::Forbidden);
@@ -457,11 +453,9 @@ pub async fn sign_off(
 
 pub async fn ask_review(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let e = access::load_evidence(&state, &a, &id, false).await?;
     if e.person_id != a.user.id {
         return Err(WebError::Forbidden);
@@ -484,11 +478,9 @@ pub async fn ask_review(
 
 pub async fn delete(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, _form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let e = access::load_evidence(&state, &a, &id, false).await?;
     if e.person_id != a.user.id {
         return Err(WebError::Forbidden);

@@ -5,7 +5,7 @@ use super::{Ctx, render, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::curriculum as access;
 use crate::error::{WebError, WebResult, framework_message};
-use crate::forms::FormData;
+use crate::forms::SignedForm;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -188,11 +188,9 @@ pub async fn export(
 /// Make an own copy (new key and name) that can then be changed by importing new versions.
 pub async fn copy(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(key): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::ManageFrameworks)?;
     let mut page = show_page(&state, &a, &key, None).await?;
     let new_key = form.get("key").trim().to_owned();
@@ -284,11 +282,9 @@ pub async fn edit(
 
 pub async fn save(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(key): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let f = own_framework(&state, &a, &key).await?;
     let text = form.get("document").to_owned();
     let problems = match framework::parse(&text) {

@@ -5,7 +5,7 @@ use super::slots::form_instant;
 use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::{FormData, SignedForm};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -87,10 +87,8 @@ pub async fn list(
 
 pub async fn create(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     access::require_counsellor(&a.actor)?;
     let duration: i64 = form.get("duration").trim().parse().unwrap_or(0);
     let mut errors = match ConversationInput::parse(
@@ -187,11 +185,9 @@ pub async fn show(
 
 pub async fn attendance(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let g = own_session(&state, &a, &id).await?;
     let attended: Vec<String> = form
         .0

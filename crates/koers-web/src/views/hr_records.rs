@@ -5,7 +5,7 @@
 use super::{Ctx, OkQuery, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::WebResult;
-use crate::forms::FormData;
+use crate::forms::SignedForm;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -129,10 +129,8 @@ pub async fn list(
 
 pub async fn create(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::RecordRecruitment)?;
     let t = a.tenant(&state);
     let kind = form.get("kind");

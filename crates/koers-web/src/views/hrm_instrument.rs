@@ -7,7 +7,7 @@ use super::{Ctx, OkQuery, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::commands::finish;
 use crate::error::{WebError, WebResult, framework_message};
-use crate::forms::FormData;
+use crate::forms::SignedForm;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -164,11 +164,9 @@ pub async fn import(
 /// Save edited statements as a new version.
 pub async fn edit(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     headers: axum::http::HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::RunHrmScan)?;
     let mut i = scans::current_instrument(a.tenant(&state))
         .await?
@@ -206,11 +204,9 @@ pub async fn edit(
 /// Go back to an earlier version.
 pub async fn make_current(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, _form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::RunHrmScan)?;
     if !koers_domain::is_id(&id) {
         return Err(WebError::NotFound);

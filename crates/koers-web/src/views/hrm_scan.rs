@@ -5,7 +5,7 @@
 use super::{Ctx, render, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::SignedForm;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -78,10 +78,8 @@ pub async fn list(State(state): State<AppState>, WebUser(a): WebUser) -> WebResu
 /// Start a round for all staff, one team, or a sample, in groups by their roles.
 pub async fn create(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::RunHrmScan)?;
     let name = form
         .get("name")
@@ -343,11 +341,9 @@ pub async fn show(
 /// Open, close or publish a round.
 pub async fn set_status(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::RunHrmScan)?;
     let r = load(&state, &a, &id).await?;
     let t = a.tenant(&state);
@@ -453,12 +449,10 @@ pub async fn answer(
 /// Store the answers (every statement answered, "don't know" allowed) anonymously.
 pub async fn submit(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
     headers: axum::http::HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let draft = ResponseDraft {
         answers: form
             .all_with_prefix("i-")

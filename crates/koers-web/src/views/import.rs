@@ -6,7 +6,7 @@
 use super::{Ctx, render, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult, import_message};
-use crate::forms::FormData;
+use crate::forms::SignedForm;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -231,11 +231,9 @@ pub async fn upload_progress(
 
 pub async fn confirm(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, _form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::ImportStudents)?;
     if !koers_domain::is_id(&id) {
         return Err(WebError::NotFound);

@@ -7,7 +7,7 @@ use super::{Ctx, FieldMsg, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::commands::finish;
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::{FormData, SignedForm};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -167,11 +167,9 @@ fn draft(form: &FormData) -> ActionDraft {
 
 pub async fn create(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     headers: axum::http::HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Do::ManageImprovementActions(SourceKind::ScanStage))?;
     let source = SourceDraft {
         kind: SourceKind::ScanStage.key().into(),
@@ -200,12 +198,10 @@ pub async fn create(
 /// Follow an action up: status and notes (and, for who manages the plan, the rest).
 pub async fn update(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
     headers: axum::http::HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let cx = a.cx(&state);
     let (x, manager) = load_for_change(&cx, &id).await?;
     let status = ActionStatus::parse(form.get("status"))

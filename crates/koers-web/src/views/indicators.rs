@@ -5,7 +5,7 @@
 use super::{Ctx, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::SignedForm;
 use crate::indicators::{self, Board, Line, ProgressionRow, View, year_label};
 use crate::state::AppState;
 use askama::Template;
@@ -171,10 +171,8 @@ pub async fn board(
 /// Recompute the values of a year now (they are otherwise refreshed every ten minutes).
 pub async fn refresh(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let view = indicators::view(&state, &a, Some(form.get("programme"))).await?;
     if !view.manages {
         return Err(WebError::Forbidden);

@@ -1,12 +1,10 @@
 //! Logging in and out. The check itself is the application's (`koers_app::platform::login`).
 
 use super::{Ctx, local_path, render, render_status};
-use crate::auth::{
-    ClientIp, LANG_COOKIE, RequestTr, SESSION_COOKIE, WebUser, cookie_value, set_cookie,
-};
+use crate::auth::{ClientIp, LANG_COOKIE, RequestTr, SESSION_COOKIE, cookie_value, set_cookie};
 use crate::csrf::{PreSessionToken, verify};
 use crate::error::WebResult;
-use crate::forms::FormData;
+use crate::forms::{FormData, SignedForm};
 use crate::i18n::Tr;
 use crate::state::AppState;
 use askama::Template;
@@ -179,10 +177,8 @@ pub async fn rotate_session(
 
 pub async fn logout(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, _form): SignedForm,
 ) -> WebResult<Response> {
-    verify(&a.session.csrf_token, form.get("_csrf"))?;
     sessions::delete(state.db(), &a.session.token_hash).await?;
     crate::audit_trail::record(
         state.db(),

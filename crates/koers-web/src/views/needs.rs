@@ -10,7 +10,7 @@ use crate::auth::{Authenticated, WebUser};
 use crate::commands::finish;
 use crate::error::{WebError, WebResult};
 use crate::field::{self as access, Matrix};
-use crate::forms::FormData;
+use crate::forms::{FormData, SignedForm};
 use crate::staff::CompetenceOption;
 use crate::state::AppState;
 use askama::Template;
@@ -96,11 +96,9 @@ pub async fn list(
 
 pub async fn create(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     headers: axum::http::HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let draft = NeedDraft {
         partner_id: form.get("partner").to_owned(),
         topic: form.get("topic").to_owned(),
@@ -139,11 +137,9 @@ async fn need_for_triage(state: &AppState, a: &Authenticated, id: &str) -> WebRe
 /// The institute's triage: a status and the rationale the partner reads.
 pub async fn triage(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let n = need_for_triage(&state, &a, &id).await?;
     let Some(status) = NeedStatus::parse(form.get("status")) else {
         let msgs = field_msgs(&a.tr, &[FieldError::new("status", "status-invalid")]);
@@ -262,11 +258,9 @@ pub async fn alignment_csv(
 /// Set (or clear) an alignment status by hand, with a reason.
 pub async fn set_alignment(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let n = need_for_triage(&state, &a, &id).await?;
     let status = match form.get("status") {
         "" => None,
@@ -371,10 +365,8 @@ pub async fn survey(
 /// The school coordinator rates graduates' LOB competence per competence (1..5) for this year.
 pub async fn save_survey(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let partner = survey_partner(&state, &a).await?;
     let keys: Vec<String> = crate::staff::competence_options(&state, &a)
         .await?

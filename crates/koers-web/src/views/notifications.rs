@@ -4,7 +4,7 @@
 use super::{Ctx, render_status};
 use crate::auth::WebUser;
 use crate::error::WebResult;
-use crate::forms::FormData;
+use crate::forms::SignedForm;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -34,10 +34,8 @@ pub async fn list(State(state): State<AppState>, WebUser(a): WebUser) -> WebResu
 /// Mark one notification (`id`) or all of them read, or one unread (`unread=1`).
 pub async fn mark(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let id = Some(form.get("id")).filter(|i| koers_domain::is_id(i));
     notifications::set_read(a.tenant(&state), &a.user.id, id, form.get("unread") != "1").await?;
     // Following a notification's link marks it read on the way.

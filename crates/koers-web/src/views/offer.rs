@@ -7,7 +7,7 @@ use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::commands::finish;
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::{FormData, SignedForm};
 use crate::staff::CompetenceOption;
 use crate::state::AppState;
 use askama::Template;
@@ -82,11 +82,9 @@ pub async fn list(
 /// Add an item with up to two sessions and two co-designers from the form.
 pub async fn create(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     headers: axum::http::HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (dates, times, durations, places) = (
         form.all("session_date"),
         form.all("session_time"),
@@ -243,11 +241,9 @@ pub async fn show(
 
 pub async fn enrol(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, _form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::UseOffer)?;
     if !koers_domain::is_id(&id) {
         return Err(WebError::NotFound);
@@ -270,11 +266,9 @@ pub async fn enrol(
 /// The evaluation after the course (once, by an enrolled person).
 pub async fn evaluate(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::UseOffer)?;
     if !koers_domain::is_id(&id) {
         return Err(WebError::NotFound);
@@ -302,12 +296,10 @@ pub async fn evaluate(
 /// Record a participant of a training event (or a co-designer), by name and organisation.
 pub async fn add_person(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
     headers: axum::http::HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let draft = OfferPersonDraft {
         kind: form.get("kind").to_owned(),
         name: form.get("name").to_owned(),

@@ -4,7 +4,7 @@
 use super::{Ctx, render_status};
 use crate::auth::WebUser;
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::SignedForm;
 use crate::ooapi::{Counts, counts, dry_run};
 use crate::state::AppState;
 use askama::Template;
@@ -81,10 +81,8 @@ pub async fn page(
 /// The dry run: fetch, compare, keep what was fetched, and show the changes.
 pub async fn preview(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::ManageProgrammes)?;
     let url = form.get("url").trim().to_owned();
     let token = form.get("token").to_owned();
@@ -124,10 +122,8 @@ pub async fn preview(
 /// Apply what the dry run showed (compared again with what Koers has now).
 pub async fn apply(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::ManageProgrammes)?;
     let t = a.tenant(&state);
     let id = form.get("pending");

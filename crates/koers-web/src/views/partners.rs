@@ -9,7 +9,7 @@ use crate::commands::finish;
 use crate::csrf::{PreSessionToken, verify};
 use crate::error::{WebError, WebResult};
 use crate::field as access;
-use crate::forms::FormData;
+use crate::forms::{FormData, SignedForm};
 use crate::state::AppState;
 use askama::Template;
 use axum::Extension;
@@ -75,11 +75,9 @@ pub async fn list(
 
 pub async fn create(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     headers: axum::http::HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let draft = PartnerDraft {
         name: form.get("name").to_owned(),
         kind: form.get("kind").to_owned(),
@@ -186,12 +184,10 @@ pub async fn show(
 
 pub async fn add_contact(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
     headers: axum::http::HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let draft = ContactDraft {
         name: form.get("name").to_owned(),
         role: form.get("role").to_owned(),
@@ -214,11 +210,9 @@ pub async fn add_contact(
 /// partner) and the institute coordinator (a staff member, by email).
 pub async fn add_partnership(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::ManageField)?;
     let t = a.tenant(&state);
     if !koers_domain::is_id(&id) || partners::get(t, &id).await?.is_none() {
@@ -297,12 +291,10 @@ pub async fn add_partnership(
 /// Invite a partner person; the page shows the activation link once.
 pub async fn invite_person(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
     headers: axum::http::HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::ManageField)?;
     let draft = InvitationDraft {
         email: form.get("email").to_owned(),

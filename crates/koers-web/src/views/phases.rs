@@ -5,7 +5,7 @@
 use super::{Ctx, render};
 use crate::auth::WebUser;
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::SignedForm;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -26,11 +26,9 @@ fn back(id: &str, anchor: &str) -> Response {
 
 pub async fn set_phase(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let s = access::load_for(&a.cx(&state), &id, Need::Guide).await?;
     let phase = Phase::parse(form.get("phase"))
         .ok_or_else(|| WebError::invalid("phase", "phase-invalid"))?;
@@ -50,11 +48,9 @@ pub async fn set_phase(
 
 pub async fn add_progress(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let s = access::load_for(&a.cx(&state), &id, Need::Guide).await?;
     let credits: i64 = form
         .get("credits")
@@ -85,11 +81,9 @@ pub async fn add_progress(
 
 pub async fn save_outflow(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let s = access::load_for(&a.cx(&state), &id, Need::Guide).await?;
     let reason = OUTFLOW_REASONS
         .iter()
@@ -134,10 +128,8 @@ pub async fn save_outflow(
 /// The student writes their exit reflection (once the outflow is recorded).
 pub async fn exit_reflection(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let s = access::own_record(&a.cx(&state)).await?;
     let text = form.get("exit_reflection").trim().replace("\r\n", "\n");
     if text.chars().count() > 10_000 {

@@ -9,7 +9,7 @@ use crate::auth::{Authenticated, WebUser};
 use crate::commands::finish;
 use crate::error::{WebError, WebResult};
 use crate::field::{self as access, PlacementAccess};
-use crate::forms::FormData;
+use crate::forms::{FormData, SignedForm};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -89,11 +89,9 @@ pub async fn list(
 /// Place a student (by student number) at a partner school with a mentor and tasks.
 pub async fn create(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     headers: axum::http::HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::ManageField)?;
     let t = a.tenant(&state);
     let student = placements::student_by_number(t, form.get("student_number")).await?;
@@ -255,11 +253,9 @@ pub async fn show(
 /// The student hands a task in.
 pub async fn submit_task(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path((id, task)): Path<(String, String)>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let x = access::load_placement(&state, &a, &id).await?;
     if !x.may_submit(&a) {
         return Err(WebError::Forbidden);
@@ -279,11 +275,9 @@ pub async fn submit_task(
 /// The mentor assesses a task with a rubric level and feedback.
 pub async fn assess_task(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path((id, task)): Path<(String, String)>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let x = access::load_placement(&state, &a, &id).await?;
     if !x.may_assess(&a) {
         return Err(WebError::Forbidden);
@@ -330,11 +324,9 @@ pub async fn assess_task(
 /// Add a task to a placement (who manages placements of the student's programme).
 pub async fn add_task(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let x = access::load_placement(&state, &a, &id).await?;
     a.require(Action::ManagePlacements {
         programme_id: &x.p.programme_id,

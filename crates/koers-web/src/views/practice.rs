@@ -6,7 +6,7 @@ use super::{Ctx, render, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::curriculum as access;
 use crate::error::{WebError, WebResult, transcript_message};
-use crate::forms::FormData;
+use crate::forms::SignedForm;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
@@ -314,11 +314,9 @@ pub async fn show(
 /// A reviewer's feedback: a level of the counsellor profile's conversation competence, and text.
 pub async fn add_feedback(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (p, _, _) = access::load_practice(&state, &a, &id, true).await?;
     if p.person_id == a.user.id {
         return Err(WebError::Forbidden);
@@ -353,11 +351,9 @@ pub async fn add_feedback(
 /// The owner asks someone of the institution (by email) for feedback.
 pub async fn ask_review(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (p, _, _) = access::load_practice(&state, &a, &id, false).await?;
     if p.person_id != a.user.id {
         return Err(WebError::Forbidden);
@@ -381,11 +377,9 @@ pub async fn ask_review(
 /// The owner deletes a practice conversation (with its feedback).
 pub async fn delete(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, _form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (p, _, _) = access::load_practice(&state, &a, &id, false).await?;
     if p.person_id != a.user.id {
         return Err(WebError::Forbidden);

@@ -5,7 +5,7 @@
 use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::WebResult;
-use crate::forms::FormData;
+use crate::forms::{FormData, SignedForm};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -139,10 +139,8 @@ pub async fn show(
 
 pub async fn save(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::ManageUsers)?;
     let typed = Typed::from(&form);
     let contact = match typed.check() {

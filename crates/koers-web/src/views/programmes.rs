@@ -3,9 +3,8 @@
 use super::{Ctx, FieldMsg, OkQuery, field_msgs, render, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::commands::audit_change;
-use crate::csrf::verify;
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::SignedForm;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -49,11 +48,9 @@ pub async fn list(
 
 pub async fn create(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
     a.require(Action::ManageProgrammes)?;
-    verify(&a.session.csrf_token, form.get("_csrf"))?;
     let t = a.tenant(&state);
     let mut errors = Vec::new();
     let code = ProgrammeCode::parse(form.get("code"))
@@ -142,12 +139,10 @@ pub async fn show(
 
 pub async fn rename(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
     a.require(Action::ManageProgrammes)?;
-    verify(&a.session.csrf_token, form.get("_csrf"))?;
     let mut page = programme_page(&state, &a, &id).await?;
     match ProgrammeName::parse(form.get("name")) {
         Ok(name) => {
@@ -172,14 +167,10 @@ pub async fn rename(
 
 pub async fn add_cohort(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    if !a.actor.may(Action::ManageCohorts { programme_id: &id }) {
-        return Err(WebError::Forbidden);
-    }
-    verify(&a.session.csrf_token, form.get("_csrf"))?;
+    a.require(Action::ManageCohorts { programme_id: &id })?;
     let mut page = programme_page(&state, &a, &id).await?;
     let err = match CohortYear::parse(form.get("year")) {
         Ok(year) => {

@@ -7,7 +7,7 @@ use super::{Ctx, FieldMsg, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::charts::Bars;
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::SignedForm;
 use crate::indicators::{self, Board, View};
 use crate::state::AppState;
 use askama::Template;
@@ -286,10 +286,8 @@ pub async fn show(
 /// Set the targets of a year in a scope (empty: no target of this scope); all or nothing.
 pub async fn save_targets(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let view = indicators::view(&state, &a, Some(form.get("programme"))).await?;
     if !view.manages {
         return Err(WebError::Forbidden);
@@ -351,11 +349,9 @@ pub async fn save_targets(
 /// a self-scan.
 pub async fn add_action(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     headers: axum::http::HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let view = indicators::view(&state, &a, Some(form.get("programme"))).await?;
     if !view.manages {
         return Err(WebError::Forbidden);
@@ -574,11 +570,9 @@ pub async fn selfscan_show(
 
 pub async fn selfscan_save(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(code): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let view = indicators::view(&state, &a, Some(&code)).await?;
     let programme = view.programme.clone().ok_or(WebError::NotFound)?;
     if !view.manages {

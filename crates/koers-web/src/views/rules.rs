@@ -4,7 +4,7 @@
 use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::SignedForm;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -55,11 +55,9 @@ pub async fn page(
 
 pub async fn save(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(code): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let p = programme(&state, &a, &code).await?;
     let mut errors = Vec::new();
     let mut out = MomentRule::defaults();

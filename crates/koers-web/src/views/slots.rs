@@ -4,7 +4,7 @@
 use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::{FormData, SignedForm};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -73,10 +73,8 @@ pub async fn list(
 /// Publish one or more back-to-back times.
 pub async fn create(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     access::require_counsellor(&a.actor)?;
     let mut errors = Vec::new();
     let start = form_instant(&form);
@@ -122,11 +120,9 @@ pub async fn create(
 
 pub async fn delete(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, _form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     access::require_counsellor(&a.actor)?;
     if !koers_domain::is_id(&id) {
         return Err(WebError::NotFound);
@@ -196,11 +192,9 @@ fn phase_and_question(form: &FormData) -> Result<(Phase, String), Vec<FieldError
 /// The student books one of their counsellor's times.
 pub async fn book(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(slot_id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let s = access::own_record(&a.cx(&state)).await?;
     if !koers_domain::is_id(&slot_id) {
         return Err(WebError::NotFound);
@@ -232,10 +226,8 @@ pub async fn book(
 /// The student asks for a conversation with a question; the counsellor plans it.
 pub async fn request(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let s = access::own_record(&a.cx(&state)).await?;
     let (phase, question) = match phase_and_question(&form) {
         Ok(v) if !v.1.is_empty() => v,
@@ -272,11 +264,9 @@ pub async fn request(
 /// goes up so calendars update it.
 pub async fn reschedule(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (c, s) = load_conversation(&a.cx(&state), &id).await?;
     s.require(&a.actor, Need::Guide)?;
     if !matches!(
@@ -316,11 +306,9 @@ pub async fn reschedule(
 /// Cancel a planned or requested conversation: the counsellor, or the student themself.
 pub async fn cancel(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, _form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (c, s) = load_conversation(&a.cx(&state), &id).await?;
     if !(s.is_self(&a.actor) || s.may(&a.actor, Need::Guide)) {
         return Err(WebError::Forbidden);

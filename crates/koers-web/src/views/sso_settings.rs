@@ -4,7 +4,7 @@
 use super::{Ctx, FieldMsg, render_status};
 use crate::auth::WebUser;
 use crate::error::WebResult;
-use crate::forms::FormData;
+use crate::forms::SignedForm;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -91,11 +91,9 @@ fn home_organization(input: &str) -> Result<Option<String>, &'static str> {
 
 pub async fn save(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     headers: HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::ManageUsers)?;
     let typed = form.get("home_organization").to_owned();
     let password_login = form.get("password_login") == "1";

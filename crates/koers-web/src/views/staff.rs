@@ -9,7 +9,7 @@ use super::career_file::Kept;
 use super::{Ctx, OkQuery, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::{FormData, SignedForm};
 use crate::staff::{self as access, CompetenceOption, EmployeeAccess};
 use crate::state::AppState;
 use askama::Template;
@@ -175,15 +175,13 @@ async fn again(
     page(state, a, &e.user.id, None, kept).await
 }
 
-/// Load the employee for a change the actor must be allowed (after the CSRF check).
+/// Load the employee for a change the actor must be allowed.
 async fn for_change(
     state: &AppState,
     a: &Authenticated,
     id: &str,
-    form: &FormData,
     allowed: fn(&EmployeeAccess, &Authenticated) -> bool,
 ) -> WebResult<EmployeeAccess> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let e = access::load(state, a, id).await?;
     e.require(allowed(&e, a))?;
     Ok(e)
@@ -244,11 +242,10 @@ fn date(form: &FormData, field: &'static str, errors: &mut Vec<FieldError>) -> O
 
 pub async fn save_ambition(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    let e = for_change(&state, &a, &id, &form, may_edit).await?;
+    let e = for_change(&state, &a, &id, may_edit).await?;
     let ambition = form.get("ambition").trim().replace("\r\n", "\n");
     if ambition.chars().count() > 4000 {
         return again(
@@ -268,11 +265,10 @@ pub async fn save_ambition(
 
 pub async fn add_goal(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    let e = for_change(&state, &a, &id, &form, may_edit).await?;
+    let e = for_change(&state, &a, &id, may_edit).await?;
     let mut errors = Vec::new();
     let title = title(&form, &mut errors);
     let due = date(&form, "due_on", &mut errors);
@@ -306,11 +302,10 @@ pub async fn add_goal(
 
 pub async fn add_activity(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    let e = for_change(&state, &a, &id, &form, may_edit).await?;
+    let e = for_change(&state, &a, &id, may_edit).await?;
     let mut errors = Vec::new();
     let title = title(&form, &mut errors);
     let due = date(&form, "due_on", &mut errors);
@@ -366,11 +361,10 @@ pub async fn add_activity(
 
 pub async fn set_item_status(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path((id, item)): Path<(String, String)>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    let e = for_change(&state, &a, &id, &form, may_edit).await?;
+    let e = for_change(&state, &a, &id, may_edit).await?;
     if !koers_domain::is_id(&item) {
         return Err(WebError::NotFound);
     }
@@ -390,11 +384,10 @@ pub async fn set_item_status(
 
 pub async fn delete_item(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path((id, item)): Path<(String, String)>,
-    form: FormData,
+    SignedForm(a, _form): SignedForm,
 ) -> WebResult<Response> {
-    let e = for_change(&state, &a, &id, &form, may_edit).await?;
+    let e = for_change(&state, &a, &id, may_edit).await?;
     if !koers_domain::is_id(&item) {
         return Err(WebError::NotFound);
     }
@@ -405,11 +398,10 @@ pub async fn delete_item(
 
 pub async fn add_progress(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    let e = for_change(&state, &a, &id, &form, may_edit).await?;
+    let e = for_change(&state, &a, &id, may_edit).await?;
     let mut errors = Vec::new();
     let note = form.get("note").trim().replace("\r\n", "\n");
     if note.is_empty() || note.chars().count() > 4000 {
@@ -445,11 +437,10 @@ pub async fn add_progress(
 /// The line manager agrees the plan as it stands.
 pub async fn agree(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    let e = for_change(&state, &a, &id, &form, may_guide).await?;
+    let e = for_change(&state, &a, &id, may_guide).await?;
     let plan = development::plan(a.tenant(&state), &e.user.id).await?;
     if plan.goals.is_empty() {
         return again(
@@ -470,12 +461,11 @@ pub async fn agree(
 /// The employee fills in the career-competency self-assessment.
 pub async fn self_assessment(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
     headers: axum::http::HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    let e = for_change(&state, &a, &id, &form, is_self).await?;
+    let e = for_change(&state, &a, &id, is_self).await?;
     let mut answers = std::collections::BTreeMap::new();
     for i in &koers_domain::guidance::competency::ITEMS {
         if let Ok(v) = form.get(i.id).parse::<i64>() {
@@ -502,11 +492,10 @@ pub async fn self_assessment(
 /// The line manager plans a career conversation (or records one that was held).
 pub async fn plan_conversation(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    let e = for_change(&state, &a, &id, &form, may_guide).await?;
+    let e = for_change(&state, &a, &id, may_guide).await?;
     let starts_at = super::slots::form_instant(&form);
     let duration = form.get("duration").trim().parse().unwrap_or(0);
     match StaffConversationInput::parse(starts_at, duration, form.get("location")) {
@@ -550,11 +539,10 @@ pub async fn plan_conversation(
 /// The line manager writes the appraisal record of a year (with its career-development part).
 pub async fn save_appraisal(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    let e = for_change(&state, &a, &id, &form, may_guide).await?;
+    let e = for_change(&state, &a, &id, may_guide).await?;
     let mut errors = Vec::new();
     let this_year = i64::from(koers_domain::time::today().year());
     let year = match form.get("year").trim().parse::<i64>() {
@@ -614,11 +602,10 @@ pub async fn save_appraisal(
 /// The employee adds their comment to an appraisal record.
 pub async fn comment_appraisal(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path((id, appraisal)): Path<(String, String)>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    let e = for_change(&state, &a, &id, &form, is_self).await?;
+    let e = for_change(&state, &a, &id, is_self).await?;
     if !koers_domain::is_id(&appraisal) {
         return Err(WebError::NotFound);
     }

@@ -8,7 +8,7 @@ use super::{Ctx, FieldMsg, OkQuery, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::calendar_feed::conversation_file;
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::SignedForm;
 use crate::staff::{self as access, EmployeeAccess};
 use crate::state::AppState;
 use askama::Template;
@@ -117,11 +117,9 @@ pub async fn calendar(
 
 pub async fn save_report(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (c, e) = load(&state, &a, &id).await?;
     e.require(may_report(&c, &e, &a))?;
     let (_, raw) = report_form(&form);
@@ -161,11 +159,9 @@ pub async fn save_report(
 /// The line manager or the employee cancels a planned conversation.
 pub async fn cancel(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let (c, e) = load(&state, &a, &id).await?;
     e.require(e.may_guide(&a) || e.is_self(&a))?;
     if form.get("confirm") != "1" {

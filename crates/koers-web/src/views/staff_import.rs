@@ -5,7 +5,7 @@ use super::import::{Problem, problems};
 use super::{Ctx, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
-use crate::forms::{FormData, Upload};
+use crate::forms::{SignedForm, Upload};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Query, State};
@@ -121,10 +121,8 @@ pub async fn upload(
 /// Apply a checked file.
 pub async fn confirm(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     a.require(Action::ManageUsers)?;
     let t = a.tenant(&state);
     let id = form.get("pending");

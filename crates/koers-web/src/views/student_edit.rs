@@ -4,7 +4,7 @@
 use super::{Ctx, FieldMsg, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::{FormData, SignedForm};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -100,11 +100,9 @@ fn clean(s: &str) -> String {
 
 pub async fn save(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let s = access::load(&a.cx(&state), &id).await?;
     a.require(Action::EditStudent {
         programme_id: &s.record.programme_id,

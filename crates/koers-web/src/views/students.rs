@@ -4,7 +4,7 @@
 use super::{Ctx, render};
 use crate::auth::WebUser;
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::SignedForm;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -326,12 +326,10 @@ pub async fn show(
 /// The counsellor plans a conversation (or records one that was held).
 pub async fn plan_conversation(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
     headers: axum::http::HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let s = access::load_for(&a.cx(&state), &id, Need::Guide).await?;
     let starts_at = match (
         Date::strptime("%Y-%m-%d", form.get("date").trim()),
@@ -365,11 +363,9 @@ pub async fn plan_conversation(
 /// The counsellor records the outcome of the study-choice check.
 pub async fn save_intake(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let s = access::load_for(&a.cx(&state), &id, Need::Guide).await?;
     let outcome = match form.get("study_choice_outcome") {
         "" => None,
@@ -404,11 +400,9 @@ pub async fn save_intake(
 /// The counsellor flags "extra support" (kept apart from the universal path).
 pub async fn add_support(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let s = access::load_for(&a.cx(&state), &id, Need::Guide).await?;
     let category = koers_domain::guidance::career_file::SUPPORT_CATEGORIES
         .iter()
@@ -440,11 +434,9 @@ pub async fn add_support(
 /// Close a support flag: the counsellor who set it, or the programme manager.
 pub async fn close_support(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path((id, flag)): Path<(String, String)>,
-    form: FormData,
+    SignedForm(a, _form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let s = access::load_for(&a.cx(&state), &id, Need::Support).await?;
     if !koers_domain::is_id(&flag) {
         return Err(WebError::NotFound);

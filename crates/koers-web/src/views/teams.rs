@@ -7,7 +7,7 @@ use super::csv::Csv;
 use super::{Ctx, OkQuery, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::SignedForm;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -175,8 +175,7 @@ pub async fn csv(State(state): State<AppState>, WebUser(a): WebUser) -> WebResul
     Ok(out.response("teams.csv"))
 }
 
-fn require_manage(a: &Authenticated, form: &FormData) -> WebResult<()> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
+fn require_manage(a: &Authenticated) -> WebResult<()> {
     a.require(Action::ManageTeams)
 }
 
@@ -205,10 +204,9 @@ async fn staff_by_email(
 
 pub async fn create(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    require_manage(&a, &form)?;
+    require_manage(&a)?;
     let name = form
         .get("name")
         .split_whitespace()
@@ -251,11 +249,10 @@ async fn team_of(state: &AppState, a: &Authenticated, id: &str) -> WebResult<Tea
 
 pub async fn set_manager(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    require_manage(&a, &form)?;
+    require_manage(&a)?;
     let team = team_of(&state, &a, &id).await?;
     let manager = match staff_by_email(&state, &a, form.get("manager_email")).await? {
         Ok(m) => m,
@@ -275,11 +272,10 @@ pub async fn set_manager(
 
 pub async fn add_member(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    require_manage(&a, &form)?;
+    require_manage(&a)?;
     let team = team_of(&state, &a, &id).await?;
     let member = match staff_by_email(&state, &a, form.get("email")).await? {
         Ok(Some(m)) => m,
@@ -300,11 +296,10 @@ pub async fn add_member(
 
 pub async fn remove_member(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path((id, user)): Path<(String, String)>,
-    form: FormData,
+    SignedForm(a, _form): SignedForm,
 ) -> WebResult<Response> {
-    require_manage(&a, &form)?;
+    require_manage(&a)?;
     let team = team_of(&state, &a, &id).await?;
     teams::remove_member(a.tenant(&state), &team.id, &user).await?;
     crate::commands::audit_change(

@@ -3,9 +3,8 @@
 use super::{Ctx, FieldMsg, OkQuery, field_msgs, is_htmx, render, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::commands::audit_change;
-use crate::csrf::verify;
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::{FormData, SignedForm};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -193,11 +192,9 @@ pub async fn new_form(State(state): State<AppState>, WebUser(a): WebUser) -> Web
 
 pub async fn create(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
     a.require(Action::ManageUsers)?;
-    verify(&a.session.csrf_token, form.get("_csrf"))?;
     let t = a.tenant(&state);
     let programmes = programmes::all(t).await?;
     let mut errors = Vec::new();
@@ -335,12 +332,10 @@ pub async fn show(
 
 pub async fn update(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
     a.require(Action::ManageUsers)?;
-    verify(&a.session.csrf_token, form.get("_csrf"))?;
     let t = a.tenant(&state);
     let existing = load(t, &id).await?;
     let programmes = programmes::all(t).await?;
@@ -417,12 +412,10 @@ async fn load(t: Tenant<'_>, id: &str) -> WebResult<User> {
 
 pub async fn set_active(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
     a.require(Action::ManageUsers)?;
-    verify(&a.session.csrf_token, form.get("_csrf"))?;
     let t = a.tenant(&state);
     let u = load(t, &id).await?;
     let active = form.get("active") == "1";
@@ -463,12 +456,10 @@ pub async fn set_active(
 
 pub async fn reset_password(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(id): Path<String>,
-    form: FormData,
+    SignedForm(a, _form): SignedForm,
 ) -> WebResult<Response> {
     a.require(Action::ManageUsers)?;
-    verify(&a.session.csrf_token, form.get("_csrf"))?;
     let t = a.tenant(&state);
     let u = load(t, &id).await?;
     let temp = generate_password();

@@ -6,7 +6,7 @@ use super::{Ctx, FieldMsg, field_msgs, render_status};
 use crate::auth::{Authenticated, WebUser};
 use crate::commands::finish;
 use crate::error::{WebError, WebResult};
-use crate::forms::FormData;
+use crate::forms::SignedForm;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -184,11 +184,9 @@ pub async fn new_form(
 
 pub async fn create(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     headers: axum::http::HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let programme = programme_of(&state, &a, Some(form.get("programme"))).await?;
     let pid = programme.as_ref().map(|p| p.id.as_str());
     a.require(Action::ManageVision { programme_id: pid })?;
@@ -277,12 +275,10 @@ pub async fn show_version(
 /// Propose, adopt, or send back to draft.
 pub async fn set_status(
     State(state): State<AppState>,
-    WebUser(a): WebUser,
     Path(version): Path<i64>,
     headers: axum::http::HeaderMap,
-    form: FormData,
+    SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    crate::csrf::verify(&a.session.csrf_token, form.get("_csrf"))?;
     let programme = programme_of(&state, &a, Some(form.get("programme"))).await?;
     let pid = programme.as_ref().map(|p| p.id.as_str());
     a.require(Action::ManageVision { programme_id: pid })?;

@@ -2,6 +2,7 @@
 
 mod backup;
 mod cli;
+mod housekeeping;
 mod secret_key;
 
 fn main() -> std::process::ExitCode {

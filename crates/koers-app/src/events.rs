@@ -27,6 +27,11 @@ pub enum Event {
     ConversationPlanned { conversation_id: String },
     /// Someone other than the actor became the owner of an improvement action.
     ImprovementActionAssigned { action_id: String, owner_id: String },
+    /// The report of a conversation was written (the person reads it and its agreements).
+    ReportWritten {
+        conversation_id: String,
+        person_id: String,
+    },
     /// An item was added to the professional-development offer.
     OfferPublished { item_id: String },
 }

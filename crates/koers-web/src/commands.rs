@@ -64,6 +64,7 @@ async fn announce(
         }
         Event::PartnerRegistered { .. }
         | Event::ImprovementActionAssigned { .. }
+        | Event::ReportWritten { .. }
         | Event::PlacementCreated { .. }
         | Event::NeedSubmitted { .. }
         | Event::OfferPublished { .. } => Ok(()),

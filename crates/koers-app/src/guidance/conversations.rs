@@ -2,7 +2,10 @@
 
 use super::access::{self, Need, StudentAccess};
 use crate::{AppError, AppResult, Ctx, Done, Event};
-use koers_domain::guidance::conversation::{ConversationInput, ConversationStatus, Origin};
+use koers_domain::guidance::ReportInput;
+use koers_domain::guidance::conversation::{
+    ConversationInput, ConversationStatus, Origin, RawAgreement,
+};
 use koers_store::guidance::conversations::{self, Agreement, Conversation, NewConversation};
 
 /// A conversation and the relation of the actor to its student (who may at least see that
@@ -100,4 +103,54 @@ pub async fn schedule(
         }]
     };
     Ok(Done::new(c, events))
+}
+
+/// What a guide writes after a conversation, as typed (a form or an API body).
+#[derive(Debug, Default)]
+pub struct ReportDraft<'a> {
+    pub summary: &'a str,
+    /// Kept only when the conversation is the actor's own; a stand-in keeps the guide's notes.
+    pub private_notes: &'a str,
+    pub competencies: Vec<&'a str>,
+    pub agreements: Vec<RawAgreement<'a>>,
+}
+
+/// Write the report of a conversation (loaded by [`load`]): the conversation counts as held,
+/// its agreements are kept or replaced. Not for a cancelled conversation, nor before it starts.
+pub async fn report(
+    cx: &Ctx<'_>,
+    c: &Conversation,
+    s: &StudentAccess,
+    d: &ReportDraft<'_>,
+) -> AppResult<Done<()>> {
+    s.require(cx.actor, Need::Guide)?;
+    if c.status == ConversationStatus::Cancelled {
+        return Err(AppError::Conflict("cancelled conversation"));
+    }
+    // Private notes belong to the conversation's own counsellor; a stand-in keeps them.
+    let own = c.guide_id.as_deref() == Some(cx.user.id.as_str());
+    let notes = if own {
+        d.private_notes
+    } else {
+        c.private_notes.as_str()
+    };
+    let report = c
+        .check_report_time()
+        .and_then(|()| ReportInput::parse(d.summary, notes, &d.competencies, &d.agreements))?;
+    let mut tx = cx.begin().await?;
+    conversations::save_report_in(&mut tx, &c.id, &report).await?;
+    tx.audit(cx.change(
+        "conversation.report",
+        &c.id,
+        serde_json::json!({"student_id": s.record.id}),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(Done::new(
+        (),
+        vec![Event::ReportWritten {
+            conversation_id: c.id.clone(),
+            person_id: c.person_id.clone(),
+        }],
+    ))
 }

@@ -242,6 +242,7 @@ pub struct ReportInput {
 }
 
 /// A raw agreement from a form or JSON.
+#[derive(Debug, Clone, Copy)]
 pub struct RawAgreement<'a> {
     pub description: &'a str,
     pub owner: &'a str,

@@ -270,28 +270,35 @@ pub async fn cancel(t: Tenant<'_>, id: &str) -> Result<()> {
 /// Save the report: the conversation counts as held from now on. Agreements are matched by
 /// description, so ones already marked done keep their status; the rest are replaced.
 pub async fn save_report(t: Tenant<'_>, id: &str, report: &ReportInput) -> Result<()> {
+    let mut tx = t.begin().await?;
+    save_report_in(&mut tx, id, report).await?;
+    tx.commit().await
+}
+
+/// [`save_report`] as part of a command's transaction.
+pub async fn save_report_in(t: &mut TenantTx<'_>, id: &str, report: &ReportInput) -> Result<()> {
     let now = now_ms();
-    let mut tx = t.db.begin().await?;
+    let inst = t.institution_id;
     let person: Option<String> = sqlx::query_scalar(
         "UPDATE conversations SET summary = $3, private_notes = $4, competencies = $5, reported_at = $6, \
          updated_at = $6, status = 'held' WHERE institution_id = $1 AND id = $2 AND status <> 'cancelled' \
          RETURNING person_id",
     )
-    .bind(t.institution_id)
+    .bind(inst)
     .bind(id)
     .bind(&report.summary)
     .bind(&report.private_notes)
     .bind(serde_json::to_string(&report.competencies).unwrap_or_else(|_| "[]".into()))
     .bind(now)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(t.conn())
     .await?;
     let person = person.ok_or(StoreError::NotFound)?;
     let existing = sqlx::query(
         "SELECT id, description FROM agreements WHERE institution_id = $1 AND conversation_id = $2",
     )
-    .bind(t.institution_id)
+    .bind(inst)
     .bind(id)
-    .fetch_all(&mut *tx)
+    .fetch_all(t.conn())
     .await?;
     let mut kept = Vec::new();
     for a in &report.agreements {
@@ -305,18 +312,17 @@ pub async fn save_report(t: Tenant<'_>, id: &str, report: &ReportInput) -> Resul
                 sqlx::query(
                     "UPDATE agreements SET owner = $3, due_on = $4, updated_at = $5 WHERE institution_id = $1 AND id = $2",
                 )
-                .bind(t.institution_id)
+                .bind(inst)
                 .bind(&aid)
                 .bind(a.owner.key())
                 .bind(a.due_on.map(|d| d.to_string()))
                 .bind(now)
-                .execute(&mut *tx)
+                .execute(t.conn())
                 .await?;
                 kept.push(aid);
             }
             None => {
-                let aid =
-                    insert_agreement(&mut tx, t.institution_id, Some(id), &person, a, now).await?;
+                let aid = insert_agreement(t.tx(), inst, Some(id), &person, a, now).await?;
                 kept.push(aid);
             }
         }
@@ -325,14 +331,13 @@ pub async fn save_report(t: Tenant<'_>, id: &str, report: &ReportInput) -> Resul
         let i: String = r.try_get(0)?;
         if !kept.contains(&i) {
             sqlx::query("DELETE FROM agreements WHERE institution_id = $1 AND id = $2")
-                .bind(t.institution_id)
+                .bind(inst)
                 .bind(&i)
-                .execute(&mut *tx)
+                .execute(t.conn())
                 .await?;
         }
     }
-    refresh_for_person(&mut tx, t.institution_id, &person).await?;
-    tx.commit().await?;
+    refresh_for_person(t.tx(), inst, &person).await?;
     Ok(())
 }
 

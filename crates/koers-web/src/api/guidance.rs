@@ -19,7 +19,7 @@ use koers_app::guidance::import;
 use koers_app::guidance::self_assessments::{self, Answers, Saved, Whose};
 use koers_domain::guidance::competency;
 use koers_domain::guidance::conversation::RawAgreement;
-use koers_domain::guidance::{ConversationInput, ConversationStatus, Phase, ReportInput};
+use koers_domain::guidance::{ConversationInput, ConversationStatus, Phase};
 use koers_domain::policy::Action;
 use koers_store::guidance::conversations::{self, Conversation};
 use koers_store::guidance::students::{self, StudentFilter, StudentRecord};
@@ -344,44 +344,32 @@ pub async fn put_report(
     State(state): State<AppState>,
     ApiUser(a): ApiUser,
     Path(id): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> WebResult<Json<ConversationDto>> {
-    let (c, s) = conversation::load(&a.cx(&state), &id).await?;
+    let cx = a.cx(&state);
+    let (c, s) = conversation::load(&cx, &id).await?;
     s.require(&a.actor, Need::Guide)?;
     if c.status == ConversationStatus::Cancelled {
         return Err(WebError::Conflict("cancelled conversation"));
     }
     let body: ReportBody = parse_json(&body)?;
-    let comps: Vec<&str> = body.competencies.iter().map(String::as_str).collect();
-    let raw: Vec<RawAgreement<'_>> = body
-        .agreements
-        .iter()
-        .map(|g| RawAgreement {
-            description: &g.description,
-            owner: &g.owner,
-            due_on: g.due_on.as_deref().unwrap_or(""),
-        })
-        .collect();
-    // Private notes belong to the conversation's own counsellor; a stand-in keeps them.
-    let own = c.guide_id.as_deref() == Some(a.user.id.as_str());
-    let notes = if own {
-        body.private_notes.as_str()
-    } else {
-        c.private_notes.as_str()
+    let draft = conversation::ReportDraft {
+        summary: &body.summary,
+        private_notes: &body.private_notes,
+        competencies: body.competencies.iter().map(String::as_str).collect(),
+        agreements: body
+            .agreements
+            .iter()
+            .map(|g| RawAgreement {
+                description: &g.description,
+                owner: &g.owner,
+                due_on: g.due_on.as_deref().unwrap_or(""),
+            })
+            .collect(),
     };
-    let report = c
-        .check_report_time()
-        .and_then(|()| ReportInput::parse(&body.summary, notes, &comps, &raw))
-        .map_err(WebError::Invalid)?;
-    conversations::save_report(a.tenant(&state), &c.id, &report).await?;
-    crate::commands::audit_change(
-        &state,
-        &a,
-        "conversation.report",
-        &c.id,
-        serde_json::json!({"student_id": s.record.id}),
-    )
-    .await?;
+    let done = conversation::report(&cx, &c, &s, &draft).await?;
+    finish(&state, &a, &headers, done).await?;
     let c = conversations::get(a.tenant(&state), &c.id)
         .await?
         .ok_or(WebError::NotFound)?;

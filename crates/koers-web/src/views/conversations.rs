@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use koers_app::guidance::access::{self, Need};
 use koers_app::guidance::conversations::{self as conversation, load as load_conversation};
 use koers_domain::guidance::conversation::RawAgreement;
-use koers_domain::guidance::{CareerCompetency, ConversationStatus, ReportInput};
+use koers_domain::guidance::{CareerCompetency, ConversationStatus};
 use koers_store::guidance::conversations::{self, Agreement, Conversation};
 use koers_store::guidance::students::StudentRecord;
 
@@ -175,39 +175,24 @@ pub(crate) fn typed_rows(raw: &[RawAgreement<'_>]) -> Vec<AgreementRow> {
 pub async fn save_report(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
-    let (c, s) = load_conversation(&a.cx(&state), &id).await?;
-    s.require(&a.actor, Need::Guide)?;
-    if c.status == ConversationStatus::Cancelled {
-        return Err(crate::error::WebError::Conflict("cancelled conversation"));
-    }
+    let cx = a.cx(&state);
+    let (c, s) = load_conversation(&cx, &id).await?;
     let (comps, raw) = report_form(&form);
-    // Private notes belong to the conversation's own counsellor; a stand-in keeps them as
-    // they are.
-    let own = c.guide_id.as_deref() == Some(a.user.id.as_str());
-    let notes = if own {
-        form.get("private_notes")
-    } else {
-        c.private_notes.as_str()
+    let draft = conversation::ReportDraft {
+        summary: form.get("summary"),
+        private_notes: form.get("private_notes"),
+        competencies: comps.clone(),
+        agreements: raw.clone(),
     };
-    let parsed = c
-        .check_report_time()
-        .and_then(|()| ReportInput::parse(form.get("summary"), notes, &comps, &raw));
-    match parsed {
-        Ok(report) => {
-            conversations::save_report(a.tenant(&state), &c.id, &report).await?;
-            crate::commands::audit_change(
-                &state,
-                &a,
-                "conversation.report",
-                &c.id,
-                serde_json::json!({"student_id": s.record.id}),
-            )
-            .await?;
+    match conversation::report(&cx, &c, &s, &draft).await {
+        Ok(done) => {
+            crate::commands::finish(&state, &a, &headers, done).await?;
             Ok(Redirect::to(&format!("/conversations/{}?ok=saved", c.id)).into_response())
         }
-        Err(errors) => {
+        Err(koers_app::AppError::Invalid(errors)) => {
             let mut kept = c.clone();
             kept.summary = form.get("summary").to_owned();
             kept.private_notes = form.get("private_notes").to_owned();
@@ -216,6 +201,7 @@ pub async fn save_report(
             let msgs = super::field_msgs(&a.tr, &errors);
             page(&state, &a, &id, None, msgs, Some((kept, rows))).await
         }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -59,6 +59,17 @@ impl<'a> Ctx<'a> {
         Ok(self.tenant().begin().await?)
     }
 
+    /// An audit line of the actor (who, in which institution); the caller adds the rest.
+    pub fn event<'e>(&'e self, action: &'e str) -> NewEvent<'e> {
+        NewEvent {
+            institution_id: Some(&self.user.institution_id),
+            actor_id: Some(&self.user.id),
+            actor_email: Some(&self.user.email),
+            action,
+            ..Default::default()
+        }
+    }
+
     /// The audit line of a change the actor made to a `subject` (its kind is the action's
     /// first part: `offer.create` → `offer`).
     pub fn change<'e>(
@@ -68,14 +79,10 @@ impl<'a> Ctx<'a> {
         details: serde_json::Value,
     ) -> NewEvent<'e> {
         NewEvent {
-            institution_id: Some(&self.user.institution_id),
-            actor_id: Some(&self.user.id),
-            actor_email: Some(&self.user.email),
-            action,
             subject_type: action.split('.').next(),
             subject_id: Some(subject_id),
             details,
-            ..Default::default()
+            ..self.event(action)
         }
     }
 }

@@ -80,20 +80,8 @@ pub async fn audit_change(
     subject_id: &str,
     details: serde_json::Value,
 ) -> WebResult<()> {
-    crate::audit_trail::record(
-        state.db(),
-        NewEvent {
-            institution_id: Some(&a.user.institution_id),
-            actor_id: Some(&a.user.id),
-            actor_email: Some(&a.user.email),
-            action,
-            subject_type: action.split('.').next(),
-            subject_id: Some(subject_id),
-            details,
-            ..Default::default()
-        },
-    )
-    .await?;
+    let cx = a.cx(state);
+    crate::audit_trail::record(state.db(), cx.change(action, subject_id, details)).await?;
     Ok(())
 }
 
@@ -106,15 +94,12 @@ pub(crate) async fn audit_refused_address(
     a: &Authenticated,
     email: &str,
 ) -> WebResult<()> {
+    let cx = a.cx(state);
     crate::audit_trail::record(
         state.db(),
         NewEvent {
-            institution_id: Some(&a.user.institution_id),
-            actor_id: Some(&a.user.id),
-            actor_email: Some(&a.user.email),
-            action: "user.create-refused",
             details: serde_json::json!({"email": email, "reason": "email-taken"}),
-            ..Default::default()
+            ..cx.event("user.create-refused")
         },
     )
     .await?;

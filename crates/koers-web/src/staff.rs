@@ -88,36 +88,7 @@ pub async fn audit_read(
     .await?)
 }
 
-/// A competence that a development goal can name: (`FRAMEWORK/COMPETENCE`, "framework: name").
-pub struct CompetenceOption {
-    pub key: String,
-    pub label: String,
-}
-
-/// The competences of every current framework of the institution.
-pub async fn competence_options(
-    state: &AppState,
-    a: &Authenticated,
-) -> WebResult<Vec<CompetenceOption>> {
-    use koers_store::curriculum::frameworks;
-    let t = a.tenant(state);
-    frameworks::ensure_shipped(t).await?;
-    let current: Vec<String> = frameworks::list(t)
-        .await?
-        .into_iter()
-        .filter(|f| f.current)
-        .map(|f| f.id)
-        .collect();
-    let lang = a.tr.lang();
-    Ok(frameworks::competences_of(t, &current)
-        .await?
-        .into_iter()
-        .map(|c| CompetenceOption {
-            key: format!("{}/{}", c.framework_key, c.key),
-            label: format!("{}: {}", c.framework_name.get(lang), c.name.get(lang)),
-        })
-        .collect())
-}
+pub use koers_app::competences::CompetenceOption;
 
 /// Check competence references against the options (422 `competence-unknown`).
 pub fn check_competences(options: &[CompetenceOption], given: &[String]) -> WebResult<Vec<String>> {

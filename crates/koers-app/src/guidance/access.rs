@@ -150,15 +150,11 @@ pub async fn audit_sensitive_read(
     audit::record(
         cx.db,
         NewEvent {
-            institution_id: Some(&cx.user.institution_id),
-            actor_id: Some(&cx.user.id),
-            actor_email: Some(&cx.user.email),
-            action,
             subject_type: Some(subject.0),
             subject_id: Some(subject.1),
             person_id: Some(person_id),
             details,
-            ..Default::default()
+            ..cx.event(action)
         },
     )
     .await?;

@@ -389,7 +389,7 @@ pub async fn put_plan(
     if body.goals.len() > 50 || body.activities.len() > 100 {
         return Err(WebError::invalid("goals", "too-many"));
     }
-    let options = crate::staff::competence_options(&state, &a).await?;
+    let options = koers_app::competences::options(&a.cx(&state)).await?;
     let mut goals = Vec::new();
     for g in &body.goals {
         goals.push(GoalInput {

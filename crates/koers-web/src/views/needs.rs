@@ -77,7 +77,7 @@ async fn needs_page(
             } else {
                 Vec::new()
             },
-            options: crate::staff::competence_options(state, a).await?,
+            options: koers_app::competences::options(&a.cx(state)).await?,
             urgencies: Urgency::ALL,
             statuses: NeedStatus::ALL,
             errors,
@@ -206,7 +206,7 @@ async fn alignment_page(
         &AlignmentPage {
             ctx: Ctx::user(a, "/alignment", "field"),
             m: access::matrix(state, a).await?,
-            options: crate::staff::competence_options(state, a).await?,
+            options: koers_app::competences::options(&a.cx(state)).await?,
             survey: koers_store::field::survey::latest(a.tenant(state)).await?,
             statuses: Alignment::ALL,
             errors,
@@ -332,7 +332,7 @@ async fn survey_page(
     let t = a.tenant(state);
     let year = i64::from(koers_domain::time::today().year());
     let given = koers_store::field::survey::of_partner(t, &partner.id, year).await?;
-    let items = crate::staff::competence_options(state, a)
+    let items = koers_app::competences::options(&a.cx(state))
         .await?
         .into_iter()
         .filter(|o| o.key.starts_with("counsellor-profile/"))
@@ -368,7 +368,7 @@ pub async fn save_survey(
     SignedForm(a, form): SignedForm,
 ) -> WebResult<Response> {
     let partner = survey_partner(&state, &a).await?;
-    let keys: Vec<String> = crate::staff::competence_options(&state, &a)
+    let keys: Vec<String> = koers_app::competences::options(&a.cx(&state))
         .await?
         .into_iter()
         .filter(|o| o.key.starts_with("counsellor-profile/"))

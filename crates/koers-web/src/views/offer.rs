@@ -64,7 +64,7 @@ async fn list_page(
             mine: offer::enrolments_of(t, &a.user.id).await?,
             can_manage: a.actor.may(Action::ManageField),
             kinds: OfferKind::ALL,
-            options: crate::staff::competence_options(state, a).await?,
+            options: koers_app::competences::options(&a.cx(state)).await?,
             errors,
             fields,
         },
@@ -221,7 +221,7 @@ async fn item_page(
             } else {
                 Vec::new()
             },
-            options: crate::staff::competence_options(state, a).await?,
+            options: koers_app::competences::options(&a.cx(state)).await?,
             can_manage,
             sessions,
             errors,

@@ -116,7 +116,7 @@ async fn page(
             .zip(plan.updated_at)
             .is_some_and(|(x, u)| u > x),
         up_to_date,
-        options: access::competence_options(state, a).await?,
+        options: koers_app::competences::options(&a.cx(state)).await?,
         assessments: self_assessments::for_person(t, &e.user.id, INSTRUMENT_KEY).await?,
         appraisals: appraisals::of_employee(t, &e.user.id).await?,
         my_team,
@@ -272,7 +272,7 @@ pub async fn add_goal(
     let mut errors = Vec::new();
     let title = title(&form, &mut errors);
     let due = date(&form, "due_on", &mut errors);
-    let options = access::competence_options(&state, &a).await?;
+    let options = koers_app::competences::options(&a.cx(&state)).await?;
     let given: Vec<String> = form
         .all("competence")
         .into_iter()
